@@ -1,0 +1,52 @@
+"""State agents: every state, great or small, is the same kind of agent with its own figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+if TYPE_CHECKING:
+    from sim.model import AllianceModel
+
+
+class StateAgent(mesa.Agent):  # type: ignore[misc]
+    """A state. Its figures live in the model's arrays, so that pairwise work stays vectorised.
+
+    Attributes:
+        index: the state's position in every array of the model.
+        state_id: its COW abbreviation.
+        name: its name.
+    """
+
+    model: AllianceModel
+
+    def __init__(self, model: AllianceModel, index: int, state_id: str, name: str) -> None:
+        super().__init__(model)
+        self.index = index
+        self.state_id = state_id
+        self.name = name
+
+    @property
+    def power(self) -> float:
+        """Capability share (COW CINC) in the current period, after defeats and shocks."""
+        return float(self.model.power[self.index])
+
+    @property
+    def effective_power(self) -> float:
+        """Power with the extra weight of nuclear arms."""
+        return float(self.model.effective_power()[self.index])
+
+    @property
+    def nuclear(self) -> bool:
+        """Whether the state has deliverable nuclear weapons now."""
+        return bool(self.model.nuclear[self.index])
+
+    @property
+    def demand_for_allies(self) -> float:
+        """How much the state needs allies now: the largest threat it feels (P4)."""
+        return float(self.model.demand[self.index])
+
+    def __repr__(self) -> str:
+        """Show the state's id and figures."""
+        return f"StateAgent({self.state_id}, power={self.power:.4f}, nuclear={self.nuclear})"

@@ -1,0 +1,127 @@
+"""The book of commitments during a run: which are in force, since when, and how they ended.
+
+Every commitment of the scenario starts in the book; alliances that form during a run are
+added to it. An alliance's end is recorded with its period and reason, so that survival
+can be analysed. Institutions are kept too (they shape who is a member of what) but carry
+no duty to fight and never count as alliances (P9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.world import ALLIANCE_KINDS, Commitments
+
+BoolArray = NDArray[np.bool_]
+
+DUTY_KINDS = ("defence_pact", "coalition", "basing", "consultation")
+"""Kinds whose text gives a partner something to invoke when attacked."""
+
+REASONS = {
+    "threat_gone": "the common threat is gone",
+    "balance_shifted": "the balance among the partners shifted",
+    "not_useful": "the partner is no longer useful to the patron",
+    "violated": "violated in war",
+    "defeated": "a member was defeated",
+    "lapsed": "ended while its reasons still held (the baseline hazard)",
+}
+
+
+@dataclass
+class AllianceBook:
+    """Mutable arrays of commitments, one row each, growing as alliances form."""
+
+    ids: list[str]
+    kinds: list[str]
+    members: BoolArray
+    guarantors: BoolArray
+    covers: BoolArray
+    starts: NDArray[np.int64]
+    ends: NDArray[np.int64] = field(init=False)
+    reasons: list[str] = field(init=False)
+    symmetric: BoolArray = field(init=False)
+    ratio: NDArray[np.float64] = field(init=False)
+    origin: list[str] = field(init=False)
+    enemy: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Start every row open, of unknown shape until it comes into force."""
+        m = len(self.ids)
+        self.ends = np.full(m, -1, dtype=np.int64)
+        self.reasons = [""] * m
+        self.symmetric = np.zeros(m, dtype=bool)
+        self.ratio = np.ones(m)
+        self.origin = ["scenario"] * m
+        self.enemy = [""] * m
+
+    @classmethod
+    def from_world(cls, commitments: Commitments) -> AllianceBook:
+        """Start a book from the scenario's commitments."""
+        return cls(
+            ids=list(commitments.ids),
+            kinds=list(commitments.kinds),
+            members=commitments.members.copy(),
+            guarantors=commitments.guarantors.copy(),
+            covers=commitments.covers.copy(),
+            starts=commitments.starts.copy(),
+        )
+
+    def in_force(self, period: int) -> BoolArray:
+        """Return which rows are in force in a period."""
+        return (self.starts <= period) & (self.ends < 0)
+
+    def alliances(self, period: int) -> BoolArray:
+        """Return which rows are alliances (not institutions) in force in a period."""
+        kinds = np.array([k in ALLIANCE_KINDS for k in self.kinds], dtype=bool)
+        return kinds & self.in_force(period)
+
+    def duties(self, period: int) -> BoolArray:
+        """Return which rows in force carry a duty that a partner can invoke."""
+        kinds = np.array([k in DUTY_KINDS for k in self.kinds], dtype=bool)
+        return kinds & self.in_force(period)
+
+    def classify(self, rows: BoolArray, power: NDArray[np.float64], threshold: float) -> None:
+        """Record the capability ratio of rows coming into force, and whether it is symmetric."""
+        for row in np.flatnonzero(rows):
+            member_power = power[self.members[row]]
+            self.ratio[row] = float(member_power.max() / member_power.min())
+            self.symmetric[row] = self.ratio[row] <= threshold
+
+    def end(self, row: int, period: int, reason: str) -> None:
+        """Close a row in a period, for a reason from :data:`REASONS`."""
+        self.ends[row] = period
+        self.reasons[row] = reason
+
+    def add(self, members: BoolArray, covers: BoolArray, period: int, enemy: str) -> int:
+        """Add an alliance formed during the run (a coalition against ``enemy``)."""
+        self.ids.append(f"formed_{len(self.ids)}")
+        self.kinds.append("coalition")
+        self.members = np.vstack([self.members, members])
+        self.guarantors = np.vstack([self.guarantors, members])
+        self.covers = np.vstack([self.covers, covers])
+        self.starts = np.append(self.starts, period)
+        self.ends = np.append(self.ends, -1)
+        self.reasons.append("")
+        self.symmetric = np.append(self.symmetric, True)
+        self.ratio = np.append(self.ratio, 1.0)
+        self.origin.append("formed")
+        self.enemy.append(enemy)
+        return len(self.ids) - 1
+
+    def defence_partners(self, period: int) -> BoolArray:
+        """Return ``D[x, y]``: y is bound to defend x by a duty in force."""
+        rows = self.duties(period)
+        d = (self.members[rows].T.astype(np.int64) @ self.guarantors[rows].astype(np.int64)) > 0
+        np.fill_diagonal(d, False)
+        return d
+
+    def allied_pairs(self, period: int) -> BoolArray:
+        """Return which pairs of states share an alliance in force."""
+        rows = self.alliances(period)
+        m = self.members[rows].astype(np.int64)
+        pairs = (m.T @ m) > 0
+        np.fill_diagonal(pairs, False)
+        return pairs

@@ -1,0 +1,228 @@
+"""The decision kernel: will guarantor G honour its commitment to partner P against A in T?
+
+All called commitments of a period are scored at once: each factor is an array over the
+calls, computed from arrays over all states. A decision's log-odds is the sum of its
+factors' signed contributions (value x weight x sign); its probability is the logistic of
+that sum. The contributions are kept, so that every decision can say why.
+
+The factors follow the essay (see ``docs/ODD.md``):
+
+* stakes that push towards fighting: the guarantor's own sites at risk, the partner as a
+  buffer on its border, a rival's gain, a threat to its own survival, a war it already
+  fights;
+* costs and risks that push against: the adversary's strength with its backers, nuclear
+  arms on that side, a clash with strong backers, distance, good relations with the
+  adversary;
+* small terms (P3): the commitment's text covering the theatre, the partner's loyalty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.params import Params
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One term of the decision: its name, the parameter that weighs it, its sign, its meaning."""
+
+    name: str
+    weight: str | None
+    sign: int
+    group: str
+    meaning: str
+
+
+FACTORS: tuple[Factor, ...] = (
+    Factor("baseline", "baseline", +1, "intercept",
+           "a state's reluctance to fight another's war, all else equal"),
+    Factor("sites_at_risk", "w_sites", +1, "stake",
+           "the guarantor's own bases and facilities exposed by the war"),
+    Factor("buffer", "w_buffer", +1, "stake",
+           "the partner as a buffer on the guarantor's own border"),
+    Factor("rival_gain", "w_rival_gain", +1, "stake",
+           "what a rival of the guarantor gains if the adversary wins"),
+    Factor("survival", "w_survival", +1, "stake",
+           "a threat to the guarantor's own survival, less what its nuclear arms remove"),
+    Factor("own_war", "w_own_war", +1, "stake",
+           "the guarantor is already at war with the adversary"),
+    Factor("adversary_strength", "w_adversary", -1, "cost",
+           "the strength of the adversary and its backers against both partners"),
+    Factor("nuclear_risk", "w_nuclear", -1, "cost",
+           "nuclear arms on the adversary's side (its own, its backers', their allies')"),
+    Factor("great_power_clash", "w_clash", -1, "cost",
+           "the risk of a direct clash with the adversary's strong backers"),
+    Factor("distance", "w_distance", -1, "cost",
+           "distance from the guarantor's capital to the theatre (1000 km), less technology"),
+    Factor("relations_with_adversary", "w_relations", -1, "cost",
+           "good relations with the adversary that fighting would spoil"),
+    Factor("treaty_text", "w_treaty", +1, "small",
+           "the commitment's text covers the theatre (by its kind's strength)"),
+    Factor("loyalty", "w_loyalty", +1, "small",
+           "the partner's record of loyalty to the guarantor"),
+    Factor("perception", None, +1, "noise",
+           "this run's draw of how the guarantor reads the crisis"),
+)
+FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The state of the world in one period, as arrays over states, territories and sites."""
+
+    power: FloatArray  # effective power (CINC with the nuclear bonus)
+    nuclear: BoolArray
+    relations: FloatArray  # (n, n)
+    at_war: BoolArray  # (n, n)
+    borders: BoolArray  # (n, n)
+    defence_partners: BoolArray  # (n, n): [x, y] is True when y is bound to defend x
+    loyalty: FloatArray
+    theatre_km: FloatArray  # (n, territories)
+    territory_holder: IntArray
+    territory_value: FloatArray
+    site_holder: IntArray
+    site_territory: IntArray
+    site_value: FloatArray
+    site_open: BoolArray
+    technology: float
+    threat_level: float
+
+    def hostility(self) -> FloatArray:
+        """Return hostility between states: 1 at war, else the negative part of relations."""
+        return np.where(self.at_war, 1.0, np.clip(-self.relations, 0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class Calls:
+    """The commitments called in one period: one row per (guarantor, partner, adversary, theatre)."""
+
+    guarantor: IntArray
+    partner: IntArray
+    adversary: IntArray
+    theatre: IntArray
+    scale: FloatArray
+    backers: BoolArray  # (calls, states): the adversary's backers
+    covered: BoolArray  # the theatre lies within what a commitment of G to P covers
+    text: FloatArray  # the strongest covering commitment's text, 0 if none
+
+    def __len__(self) -> int:
+        """Number of calls."""
+        return len(self.guarantor)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The kernel's output: factor values, signed contributions and probabilities."""
+
+    values: FloatArray  # (calls, factors)
+    contributions: FloatArray  # (calls, factors)
+    p_honour: FloatArray  # (calls,)
+
+
+def signed_weights(params: Params) -> FloatArray:
+    """Return each factor's signed weight, in the order of :data:`FACTORS`."""
+    return np.array(
+        [f.sign * (getattr(params, f.weight) if f.weight else 1.0) for f in FACTORS]
+    )
+
+
+def score(calls: Calls, situation: Situation, params: Params, noise: FloatArray) -> Scores:
+    """Score every call at once and return values, contributions and P(honour)."""
+    values = factor_values(calls, situation, params, noise)
+    contributions = values * signed_weights(params)
+    logit = contributions.sum(axis=1)
+    return Scores(values, contributions, 1.0 / (1.0 + np.exp(-logit)))
+
+
+def factor_values(
+    calls: Calls, situation: Situation, params: Params, noise: FloatArray
+) -> FloatArray:
+    """Return the value of every factor for every call, shape (calls, factors)."""
+    s, g, a = situation, calls.guarantor, calls.adversary
+    core, side = _adversary_side(calls, s, params)
+    strength = (core * s.power).sum(axis=1)
+    discount = s.threat_level * (1.0 - s.technology)
+    columns = {
+        "baseline": np.ones(len(calls)),
+        "sites_at_risk": _sites_at_risk(calls, s, params) * discount,
+        "buffer": _buffer(calls, s, strength) * discount,
+        "rival_gain": _rival_gain(calls, s, side),
+        "survival": _survival(calls, s, strength, params),
+        "own_war": s.at_war[g, a].astype(float),
+        "adversary_strength": strength / (strength + s.power[g] + s.power[calls.partner]),
+        "nuclear_risk": (side * s.nuclear).max(axis=1, initial=0.0),
+        "great_power_clash": _clash(calls, s, side),
+        "distance": s.theatre_km[g, calls.theatre] / 1000.0 * (1.0 - s.technology),
+        "relations_with_adversary": np.clip(s.relations[g, a], 0.0, 1.0),
+        "treaty_text": np.where(calls.covered, calls.text, 0.0),
+        "loyalty": s.loyalty[calls.partner],
+        "perception": noise,
+    }
+    return np.column_stack([columns[name] for name in FACTOR_NAMES])
+
+
+def _adversary_side(calls: Calls, s: Situation, params: Params) -> tuple[FloatArray, FloatArray]:
+    """Return who stands behind the adversary, as weights over states.
+
+    ``core`` is the adversary and its backers (weight 1): their power is what the guarantor
+    would fight. ``side`` adds the backers' and the adversary's own defence partners with
+    weight ``allied_backing``: not a force in the field, but an escalation risk.
+    """
+    rows = np.arange(len(calls))
+    core = calls.backers.astype(float)
+    core[rows, calls.adversary] = 1.0
+    allies = (core @ s.defence_partners.astype(float)) > 0
+    side = np.maximum(core, params.allied_backing * allies)
+    for weights in (core, side):
+        weights[rows, calls.guarantor] = 0.0
+        weights[rows, calls.partner] = 0.0
+    return core, side
+
+
+def _sites_at_risk(calls: Calls, s: Situation, params: Params) -> FloatArray:
+    """Value of G's open sites exposed: fully in the theatre, by spillover on P's other land."""
+    own = (s.site_holder[None, :] == calls.guarantor[:, None]) & s.site_open[None, :]
+    in_theatre = s.site_territory[None, :] == calls.theatre[:, None]
+    on_partner = s.territory_holder[s.site_territory][None, :] == calls.partner[:, None]
+    exposure = np.where(in_theatre, 1.0, np.where(on_partner, params.site_spillover, 0.0))
+    return (own * exposure * s.site_value[None, :]).sum(axis=1) * calls.scale
+
+
+def _buffer(calls: Calls, s: Situation, strength: FloatArray) -> FloatArray:
+    """The partner as a buffer: it borders G, holds the theatre, and A is strong against G."""
+    borders = s.borders[calls.guarantor, calls.partner]
+    holds = s.territory_holder[calls.theatre] == calls.partner
+    return borders * holds * strength / (strength + s.power[calls.guarantor])
+
+
+def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:
+    """The largest gain a hostile state on A's side makes against G, by the theatre's value."""
+    g = calls.guarantor
+    hostile = s.hostility()[g] * side
+    share = s.power[None, :] / (s.power[None, :] + s.power[g][:, None])
+    return (hostile * share).max(axis=1, initial=0.0) * s.territory_value[calls.theatre]
+
+
+def _survival(calls: Calls, s: Situation, strength: FloatArray, params: Params) -> FloatArray:
+    """A hostile, strong adversary fighting near G threatens G itself, unless G has the bomb."""
+    g = calls.guarantor
+    hostile = s.hostility()[g, calls.adversary]
+    share = strength / (strength + s.power[g])
+    near = 1.0 / (1.0 + s.theatre_km[g, calls.theatre] / params.reach_km)
+    return hostile * share * near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
+
+
+def _clash(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:
+    """Backers' and their allies' strength against G: the risk of fighting them directly."""
+    backing = side.copy()
+    backing[np.arange(len(calls)), calls.adversary] = 0.0
+    share = s.power[None, :] / (s.power[None, :] + s.power[calls.guarantor][:, None])
+    return np.clip((backing * share).sum(axis=1), 0.0, 1.0)

@@ -1,0 +1,137 @@
+"""Threat, the demand for allies, and how alliances form and dissolve.
+
+Pure functions over arrays. The model calls them once per period:
+
+* :func:`threat_matrix` — how much each state threatens each other one;
+* :func:`demand_for_allies` — how much a state needs allies: the threat it faces, less
+  what its own nuclear arms remove (P4);
+* :func:`equals_hazard` — an alliance of comparable states holds while a common enemy
+  threatens all of them and the balance among them holds (P5);
+* :func:`client_hazard` — a patron-client tie holds while the client is useful to the
+  patron: sites on its soil, a buffer on its border (P6, P8), discounted by technology and
+  by the general threat level (P7);
+* :func:`formation_propensity` — two comparable states with a common threat ally (P5, P11).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.params import Params
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+def threat_matrix(
+    power: FloatArray, hostility: FloatArray, capital_km: FloatArray, params: Params,
+    threat_level: float,
+) -> FloatArray:
+    """Return ``threat[i, j]``: the threat state j poses to state i.
+
+    It grows with j's share of the pair's power and with hostility, and falls with
+    distance (half at ``reach_km``).
+    """
+    share = power[None, :] / (power[None, :] + power[:, None])
+    near = 1.0 / (1.0 + capital_km / params.reach_km)
+    threat = hostility * share * near * threat_level
+    np.fill_diagonal(threat, 0.0)
+    return threat
+
+
+def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
+    """Return the threat each state feels: its own nuclear arms remove most of it (P4)."""
+    return threat * (1.0 - params.nuclear_deterrence * nuclear)[:, None]
+
+
+def demand_for_allies(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
+    """Return each state's demand for allies: the largest threat it feels."""
+    return felt_threat(threat, nuclear, params).max(axis=1, initial=0.0)
+
+
+def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
+    """For each alliance (row of ``members``), the threat its least-threatened member feels
+    from the outsider that threatens them all most, and that outsider's index."""
+    big = np.where(members[:, :, None], felt[None, :, :], np.inf)  # (alliances, members, X)
+    weakest_link = big.min(axis=1)
+    weakest_link[members] = 0.0  # a member is no common enemy
+    weakest_link[~np.isfinite(weakest_link)] = 0.0
+    return weakest_link.max(axis=1, initial=0.0), weakest_link.argmax(axis=1)
+
+
+def imbalance(members: BoolArray, power: FloatArray) -> FloatArray:
+    """Return log(strongest / weakest member's effective power) for each alliance."""
+    strongest = np.where(members, power[None, :], 0.0).max(axis=1)
+    weakest = np.where(members, power[None, :], np.inf).min(axis=1)
+    return np.log(strongest / weakest)
+
+
+def per_period(yearly: FloatArray, years: float) -> FloatArray:
+    """Convert a yearly probability into the probability over a period of ``years``."""
+    return 1.0 - (1.0 - yearly) ** years
+
+
+def _logistic(x: FloatArray) -> FloatArray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def equals_terms(
+    common: FloatArray, imbalance_now: FloatArray, params: Params
+) -> tuple[FloatArray, FloatArray]:
+    """Return the two pushes towards ending an alliance of equals, in logit units:
+    the common threat's loss, and the shift of the balance among the partners."""
+    threat_gone = np.clip(1.0 - common / max(params.threat_floor, 1e-12), 0.0, 1.0)
+    shift = np.clip(imbalance_now - np.log(params.equal_weight_ratio), 0.0, None)
+    return params.w_threat_gone * threat_gone, params.w_balance_shift * shift
+
+
+def equals_hazard(common: FloatArray, imbalance_now: FloatArray, params: Params) -> FloatArray:
+    """Yearly hazard that an alliance of equals ends: its enemy gone, or its balance shifted."""
+    threat_term, balance_term = equals_terms(common, imbalance_now, params)
+    return _logistic(params.dissolution_baseline + threat_term + balance_term)
+
+
+def usefulness(
+    patron: NDArray[np.int64], clients: BoolArray, site_owner_on: FloatArray, borders: BoolArray,
+    params: Params, technology: float, threat_level: float,
+) -> FloatArray:
+    """Return how useful an alliance's most useful client is to its patron.
+
+    ``site_owner_on[i, j]`` is the value of i's open sites on j's territory. A client on
+    the patron's border counts as a buffer worth ``buffer_value``.
+    """
+    rows = np.arange(len(patron))
+    value = site_owner_on[patron] + params.buffer_value * borders[patron]
+    value = np.where(clients, value, 0.0)
+    value[rows, patron] = 0.0
+    return value.max(axis=1, initial=0.0) * threat_level * (1.0 - technology)
+
+
+def client_hazard(useful: FloatArray, params: Params) -> FloatArray:
+    """Yearly hazard that a patron-client tie ends as the client stops being useful."""
+    useless = np.clip(1.0 - useful / params.usefulness_floor, 0.0, 1.0)
+    return _logistic(params.client_baseline + params.w_uselessness * useless)
+
+
+def formation_propensity(
+    felt: FloatArray, power: FloatArray, hostility: FloatArray, allied: BoolArray,
+    params: Params,
+) -> tuple[FloatArray, NDArray[np.int64]]:
+    """Return the yearly probability that each pair (i, j) allies, and its common enemy.
+
+    Only comparable states (within ``equal_weight_ratio``), not hostile to each other and
+    not already allied, are candidates. Their propensity grows with the threat that both
+    feel from one outsider.
+    """
+    threatening = np.flatnonzero(felt.max(axis=0, initial=0.0) > 0.0)
+    if threatening.size == 0:
+        return np.zeros_like(hostility), np.zeros(hostility.shape, dtype=np.int64)
+    # felt[i, i] is 0, so a pair never counts one of its own members as the common enemy
+    pair_min = np.minimum(felt[:, None, threatening], felt[None, :, threatening])
+    common, enemy = pair_min.max(axis=2), threatening[pair_min.argmax(axis=2)]
+    ratio = np.maximum(power[:, None], power[None, :]) / np.minimum(power[:, None], power[None, :])
+    candidate = (common > 0.0) & (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
+    np.fill_diagonal(candidate, False)
+    logit = params.formation_baseline + params.w_common_threat * common
+    return np.where(candidate, _logistic(logit), 0.0), enemy

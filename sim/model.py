@@ -1,0 +1,348 @@
+"""The alliance model: a Mesa model that steps period by period.
+
+Each period (``step``):
+
+1. power and threat update (power from the scenario's series, after defeats and shocks);
+2. alliances dissolve (equals without a common enemy or balance; clients no longer useful)
+   and form (comparable states with a common threat);
+3. the period's events fire (war, end of war, defeat, power, nuclear, technology, ...);
+4. the commitments that new wars call are scored at once and decided;
+5. the period is recorded.
+
+A run is a pure function of (world, parameters, seed): every random draw comes from the
+model's ``rng``, and the draws are made in a fixed order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from sim import formation
+from sim.agents import StateAgent
+from sim.alliances import AllianceBook
+from sim.decide import FACTOR_NAMES, Calls, Situation, score
+from sim.params import Params
+from sim.schema import Event
+from sim.world import World
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class War:
+    """A war in progress: who attacked whom, where, with whose backing."""
+
+    war_id: str
+    attacker: int
+    defender: int
+    theatre: int
+    scale: float
+    backers: list[int]
+    defenders: set[int] = field(default_factory=set)
+    active: bool = True
+
+
+def _equals_reason(threat_term: float, balance_term: float) -> str:
+    """Name the larger push that ended an alliance of equals, or 'lapsed' if neither pushed."""
+    if max(threat_term, balance_term) <= 0.0:
+        return "lapsed"
+    return "threat_gone" if threat_term >= balance_term else "balance_shifted"
+
+
+class AllianceModel(mesa.Model):  # type: ignore[misc]
+    """States that honour or abandon commitments, and alliances that form and fail.
+
+    Args:
+        world: the compiled scenario.
+        params: the parameters (defaults if omitted).
+        rng: a seed or a numpy Generator; the only source of randomness.
+    """
+
+    def __init__(self, world: World, params: Params | None = None, rng: Any = None) -> None:
+        super().__init__(rng=rng)
+        self.world = world
+        self.params = params or Params()
+        self.power = world.power[0].copy()
+        self.shock = np.ones(world.n)
+        self.nuclear = world.nuclear.copy()
+        self.relations = world.relations.copy()
+        self.site_open = world.site_open.copy()
+        self.technology = self.params.technology
+        self.threat_level = self.params.threat_level
+        self.wars: dict[str, War] = {}
+        self.book = AllianceBook.from_world(world.commitments)
+        self.demand = np.zeros(world.n)
+        self.decisions: list[dict[str, Any]] = []
+        self.state_rows: list[dict[str, Any]] = []
+        self.states = [StateAgent(self, i, sid, nm) for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))]
+        self.period = -1
+
+    # --- figures of the current period -------------------------------------------------
+
+    def effective_power(self) -> FloatArray:
+        """Power with nuclear arms counted: CINC x (1 + nuclear_bonus) for nuclear states."""
+        return self.power * (1.0 + self.params.nuclear_bonus * self.nuclear)
+
+    def at_war(self) -> NDArray[np.bool_]:
+        """Return which pairs of states are at war with each other now."""
+        at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
+        for war in self.wars.values():
+            if war.active:
+                side = [war.defender, *war.defenders]
+                at_war[war.attacker, side] = at_war[side, war.attacker] = True
+        return at_war
+
+    def situation(self) -> Situation:
+        """Return the arrays the decision kernel reads, for the current period."""
+        w = self.world
+        return Situation(
+            power=self.effective_power(), nuclear=self.nuclear, relations=self.relations,
+            at_war=self.at_war(), borders=w.borders,
+            defence_partners=self.book.defence_partners(self.period), loyalty=w.loyalty,
+            theatre_km=w.theatre_km, territory_holder=w.territory_holder,
+            territory_value=w.territory_value, site_holder=w.site_holder,
+            site_territory=w.site_territory, site_value=w.site_value,
+            site_open=self.site_open, technology=self.technology, threat_level=self.threat_level,
+        )
+
+    # --- the period --------------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one period: power, alliances, events, decisions, records."""
+        self.period += 1
+        self.power = self.world.power[self.period] * self.shock
+        situation = self.situation()
+        threat = formation.threat_matrix(
+            situation.power, situation.hostility(), self.world.capital_km, self.params,
+            self.threat_level,
+        )
+        felt = formation.felt_threat(threat, self.nuclear, self.params)
+        self.demand = felt.max(axis=1, initial=0.0)
+        self._alliances(situation, felt)
+        new_wars = [self._fire(event_id, event) for event_id, event in self.world.events[self.period]]
+        self._decide([war for war in new_wars if war is not None])
+        self._record_states()
+
+    def run(self) -> None:
+        """Run every period of the scenario."""
+        self.run_for(self.world.calendar.n_periods - self.period - 1)
+
+    # --- 2. alliances ------------------------------------------------------------------
+
+    def _alliances(self, situation: Situation, felt: FloatArray) -> None:
+        book, t, p = self.book, self.period, self.params
+        book.classify(book.starts == t if t > 0 else book.starts <= 0, situation.power, p.asymmetry_ratio)
+        alive = book.alliances(t) & (book.starts < t)
+        years = self.world.calendar.years_per_period
+        self._dissolve_equals(alive & book.symmetric, situation, felt, years)
+        self._dissolve_clients(alive & ~book.symmetric, situation, years)
+        self._form(situation, felt, years)
+
+    def _dissolve_equals(self, rows: NDArray[np.bool_], s: Situation, felt: FloatArray, years: float) -> None:
+        idx = np.flatnonzero(rows)
+        if idx.size == 0:
+            return
+        members = self.book.members[idx]
+        common, _ = formation.common_threat(members, felt)
+        shift = formation.imbalance(members, s.power)
+        hazard = formation.per_period(formation.equals_hazard(common, shift, self.params), years)
+        ends = self.rng.random(idx.size) < hazard
+        threat_term, balance_term = formation.equals_terms(common, shift, self.params)
+        for row in idx[ends]:
+            k = int(np.flatnonzero(idx == row)[0])
+            reason = _equals_reason(float(threat_term[k]), float(balance_term[k]))
+            self.book.end(int(row), self.period, reason)
+
+    def _dissolve_clients(self, rows: NDArray[np.bool_], s: Situation, years: float) -> None:
+        idx = np.flatnonzero(rows)
+        if idx.size == 0:
+            return
+        members = self.book.members[idx]
+        patron = np.where(members, s.power[None, :], -1.0).argmax(axis=1)
+        useful = formation.usefulness(
+            patron, members, self._site_value_on(), self.world.borders, self.params,
+            self.technology, self.threat_level,
+        )
+        hazard = formation.per_period(formation.client_hazard(useful, self.params), years)
+        for row in idx[self.rng.random(idx.size) < hazard]:
+            self.book.end(int(row), self.period, "not_useful")
+
+    def _site_value_on(self) -> FloatArray:
+        """Return ``v[i, j]``: the value of i's open sites on territory held by j."""
+        w = self.world
+        value = np.zeros((w.n, w.n))
+        holders = w.territory_holder[w.site_territory]
+        np.add.at(value, (w.site_holder, holders), w.site_value * self.site_open)
+        return value
+
+    def _form(self, s: Situation, felt: FloatArray, years: float) -> None:
+        allied = self.book.allied_pairs(self.period)
+        propensity, enemy = formation.formation_propensity(felt, s.power, s.hostility(), allied, self.params)
+        chance = formation.per_period(propensity, years)
+        draws = self.rng.random(chance.shape)
+        formed = np.triu(draws < chance, k=1)
+        owners = self.world.territory_holder
+        for i, j in zip(*np.nonzero(formed), strict=True):
+            members = np.zeros(self.world.n, dtype=bool)
+            members[[i, j]] = True
+            self.book.add(members, members[owners], self.period, self.world.ids[enemy[i, j]])
+
+    # --- 3. events ----------------------------------------------------------------------
+
+    def _fire(self, event_id: str, event: Event) -> War | None:
+        """Apply one event; return the war it starts, if any."""
+        w, at = self.world, self.world.index
+        match event.kind:
+            case "war":
+                war = War(event_id, at(event.attacker), at(event.defender),
+                          w.territory_ids.index(event.theatre), event.scale,
+                          [at(b) for b in event.backers])
+                self.wars[event_id] = war
+                return war
+            case "end_of_war":
+                self.wars[event.war].active = False
+            case "defeat":
+                self._defeat(at(event.state))
+            case "power":
+                self.shock[at(event.state)] *= event.factor
+                self.power = self.world.power[self.period] * self.shock
+            case "nuclear":
+                self.nuclear[at(event.state)] = True
+            case "technology":
+                self.technology = min(event.value, 0.95)
+            case "threat_level":
+                self.threat_level = event.value
+            case "relation":
+                a, b = at(event.between[0]), at(event.between[1])
+                self.relations[a, b] = self.relations[b, a] = event.value
+            case "site_opened" | "site_closed":
+                self.site_open[w.site_ids.index(event.site)] = event.kind == "site_opened"
+        return None
+
+    def _defeat(self, state: int) -> None:
+        self.shock[state] *= self.params.defeat_residual
+        self.power = self.world.power[self.period] * self.shock
+        for war in self.wars.values():
+            if state in (war.attacker, war.defender):
+                war.active = False
+        for row in np.flatnonzero(self.book.alliances(self.period) & self.book.members[:, state]):
+            self.book.end(int(row), self.period, "defeated")
+
+    # --- 4. decisions ------------------------------------------------------------------
+
+    def _decide(self, wars: list[War]) -> None:
+        called = [(war, g, covered, text) for war in wars for g, covered, text in self._called(war)]
+        if not called:
+            return
+        situation = self.situation()
+        calls = self._calls(called)
+        noise = self.rng.normal(0.0, self.params.perception_noise, len(calls))
+        scores = score(calls, situation, self.params, noise)
+        invoked = self.rng.random(len(calls)) < self.params.invoke_probability
+        fights = self.rng.random(len(calls)) < scores.p_honour
+        for k, (war, g, covered, _) in enumerate(called):
+            triggered = bool(covered and invoked[k])
+            self._settle(k, war, g, covered, triggered, bool(fights[k]), scores)
+
+    def _called(self, war: War) -> list[tuple[int, bool, float]]:
+        """Return (guarantor, covered, text) for every state with a duty to the defender."""
+        book = self.book
+        rows = book.duties(self.period) & book.members[:, war.defender]
+        excluded = {war.attacker, war.defender, *war.backers}
+        text = np.array([self._text(book.kinds[r]) for r in range(len(book.kinds))])
+        result = []
+        for g in np.flatnonzero(book.guarantors[rows].any(axis=0)):
+            if g in excluded:
+                continue
+            binds = rows & book.guarantors[:, g]
+            covering = binds & book.covers[:, war.theatre]
+            result.append((int(g), bool(covering.any()), float(text[covering].max(initial=0.0))))
+        return result
+
+    def _text(self, kind: str) -> float:
+        p = self.params
+        return {"defence_pact": p.text_defence_pact, "coalition": p.text_defence_pact,
+                "basing": p.text_basing, "consultation": p.text_consultation}.get(kind, 0.0)
+
+    def _calls(self, called: list[tuple[War, int, bool, float]]) -> Calls:
+        n = self.world.n
+        backers = np.zeros((len(called), n), dtype=bool)
+        for k, (war, _, _, _) in enumerate(called):
+            backers[k, war.backers] = True
+        return Calls(
+            guarantor=np.array([g for _, g, _, _ in called], dtype=np.int64),
+            partner=np.array([w.defender for w, _, _, _ in called], dtype=np.int64),
+            adversary=np.array([w.attacker for w, _, _, _ in called], dtype=np.int64),
+            theatre=np.array([w.theatre for w, _, _, _ in called], dtype=np.int64),
+            scale=np.array([w.scale for w, _, _, _ in called]),
+            backers=backers,
+            covered=np.array([c for _, _, c, _ in called], dtype=bool),
+            text=np.array([t for _, _, _, t in called]),
+        )
+
+    def _settle(self, k: int, war: War, g: int, covered: bool, triggered: bool, fights: bool, scores: Any) -> None:
+        """Record one decision and apply it: a guarantor that fights joins the war."""
+        outcome = "not_triggered" if not triggered else ("honoured" if fights else "violated")
+        if fights:
+            war.defenders.add(g)
+        if outcome == "violated":
+            self._maybe_end_on_violation(g, war.defender)
+        ids = self.world.ids
+        row: dict[str, Any] = {
+            "period": self.period, "date": self.world.calendar.label(self.period), "war": war.war_id,
+            "guarantor": ids[g], "partner": ids[war.defender], "adversary": ids[war.attacker],
+            "theatre": self.world.territory_ids[war.theatre], "covered": covered,
+            "triggered": triggered, "fought": fights, "outcome": outcome,
+            "p_honour": float(scores.p_honour[k]),
+        }
+        for f, name in enumerate(FACTOR_NAMES):
+            row[f"value_{name}"] = float(scores.values[k, f])
+            row[f"contrib_{name}"] = float(scores.contributions[k, f])
+        self.decisions.append(row)
+
+    def _maybe_end_on_violation(self, g: int, partner: int) -> None:
+        book = self.book
+        bilateral = book.members.sum(axis=1) == 2
+        rows = book.alliances(self.period) & bilateral & book.guarantors[:, g] & book.members[:, partner]
+        for row in np.flatnonzero(rows):
+            if self.rng.random() < self.params.end_on_violation:
+                book.end(int(row), self.period, "violated")
+
+    # --- 5. records ---------------------------------------------------------------------
+
+    def _record_states(self) -> None:
+        eff = self.effective_power()
+        label = self.world.calendar.label(self.period)
+        for i, sid in enumerate(self.world.ids):
+            self.state_rows.append({
+                "period": self.period, "date": label, "state": sid, "power": float(self.power[i]),
+                "effective_power": float(eff[i]), "nuclear": bool(self.nuclear[i]),
+                "demand_for_allies": float(self.demand[i]),
+            })
+
+    def alliance_rows(self) -> list[dict[str, Any]]:
+        """Return one record per alliance: members, start, end or censoring, reason, shape."""
+        book, cal, last = self.book, self.world.calendar, self.period
+        rows = []
+        for r, kind in enumerate(book.kinds):
+            if kind == "institution" or book.starts[r] > last:
+                continue
+            ended = book.ends[r] >= 0
+            start = max(int(book.starts[r]), 0)
+            end = int(book.ends[r]) if ended else last + 1
+            rows.append({
+                "alliance": book.ids[r], "kind": kind, "origin": book.origin[r],
+                "members": ";".join(np.array(self.world.ids)[book.members[r]]),
+                "start_period": start, "start": cal.label(start),
+                "end_period": end, "end": cal.label(end) if ended else "",
+                "ended": ended, "reason": book.reasons[r] if ended else "censored",
+                "symmetric": bool(book.symmetric[r]), "capability_ratio": float(book.ratio[r]),
+                "duration_years": (end - start) * cal.years_per_period,
+                "common_enemy": book.enemy[r],
+            })
+        return rows

@@ -1,0 +1,85 @@
+"""Reading YAML 1.2 files safely, keeping line numbers for error messages.
+
+ruamel.yaml's round-trip loader reads YAML 1.2 (``NO`` stays a string, ``3.10`` stays
+3.10) and records where each key and item stands. Nothing in a file is evaluated: tags
+that would build Python objects are rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim.errors import InputError
+
+
+def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
+    """Load one YAML file, turning every failure into ``error`` with file and line.
+
+    Raises:
+        InputError: (or the given subclass) the file is missing, unreadable or not valid YAML.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(str(path), "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(str(path), "", f"cannot read the file ({exc.__class__.__name__})") from None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        document = yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise error(str(path), "", f"YAML syntax error: {problem}", line=line) from None
+    except (YAMLError, ValueError, TypeError, RecursionError) as exc:
+        raise error(str(path), "", f"YAML error: {str(exc).splitlines()[0][:120]}") from None
+    _reject_tags(document, document, [], str(path), error)
+    return document
+
+
+def _reject_tags(
+    root: Any, node: Any, path: list[str | int], file: str, error: type[InputError]
+) -> None:
+    """Refuse explicit tags: a scenario is data, and nothing in it may name a type."""
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None or isinstance(node, TaggedScalar):
+        raise error(file, dotted(path), "explicit YAML tags are not allowed in data files",
+                    got=tag, line=line_of(root, path))
+    children: Any = node.items() if isinstance(node, CommentedMap) else (
+        enumerate(node) if isinstance(node, CommentedSeq) else ())
+    for key, child in children:
+        _reject_tags(root, child, [*path, key], file, error)
+
+
+def line_of(document: Any, path: Sequence[str | int]) -> int | None:
+    """Return the 1-based line of the deepest element of ``path`` found in ``document``."""
+    node, line = document, None
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    if line is None and isinstance(document, CommentedMap | CommentedSeq):
+        return int(document.lc.line) + 1
+    return line
+
+
+def dotted(path: Sequence[str | int]) -> str:
+    """Render a field path as ``states.RUS.power`` or ``events[2].at``."""
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
