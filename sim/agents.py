@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from sim.model import AllianceModel
 
 
-class StateAgent(mesa.Agent):  # type: ignore[misc]
+class StateAgent(mesa.Agent):
     """A state. Its figures live in the model's arrays, so that pairwise work stays vectorised.
 
     Attributes:

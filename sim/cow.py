@@ -18,7 +18,9 @@ import pandas as pd
 DATASETS = Path(__file__).parent / "datasets"
 NMC = "cow_nmc_v7_0_from_peacesciencer.csv"
 NMC_CITATION = "COW National Material Capabilities v7.0 (cinc)"
-CONTIGUITY_END = 201612  # the last month of COW Direct Contiguity v3.2: spells ending here still hold
+CONTIGUITY_END = (
+    201612  # the last month of COW Direct Contiguity v3.2: spells ending here still hold
+)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,10 @@ def borders(state: str, year: int, among: tuple[str, ...] | None = None) -> tupl
     """Return the states with a direct land or river border (COW type 1) in a year."""
     table = _table("cow_contdir_v3_2.csv")
     month = year * 100 + 6
-    live = (table.conttype == 1) & (table.begin <= month) & (
-        (table.end >= month) | (table.end == CONTIGUITY_END)
+    live = (
+        (table.conttype == 1)
+        & (table.begin <= month)
+        & ((table.end >= month) | (table.end == CONTIGUITY_END))
     )
     low = table.loc[live & (table.statelab == state), "statehab"]
     high = table.loc[live & (table.statehab == state), "statelab"]
@@ -103,7 +107,12 @@ def figures(state: str, year: int, among: tuple[str, ...] | None = None) -> Figu
     """Return all the sourced figures of a state in a year."""
     cap = capital(state, dt.date(year, 7, 1))
     return Figures(
-        state=state, year=year, cinc=cinc(state, year), nuclear=nuclear(state, year),
-        capital=cap[0] if cap else None, lat=cap[1] if cap else None,
-        lng=cap[2] if cap else None, borders=borders(state, year, among),
+        state=state,
+        year=year,
+        cinc=cinc(state, year),
+        nuclear=nuclear(state, year),
+        capital=cap[0] if cap else None,
+        lat=cap[1] if cap else None,
+        lng=cap[2] if cap else None,
+        borders=borders(state, year, among),
     )

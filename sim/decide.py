@@ -42,34 +42,86 @@ class Factor:
 
 
 FACTORS: tuple[Factor, ...] = (
-    Factor("baseline", "baseline", +1, "intercept",
-           "a state's reluctance to fight another's war, all else equal"),
-    Factor("sites_at_risk", "w_sites", +1, "stake",
-           "the guarantor's own bases and facilities exposed by the war"),
-    Factor("buffer", "w_buffer", +1, "stake",
-           "the partner as a buffer on the guarantor's own border"),
-    Factor("rival_gain", "w_rival_gain", +1, "stake",
-           "what a rival of the guarantor gains if the adversary wins"),
-    Factor("survival", "w_survival", +1, "stake",
-           "a threat to the guarantor's own survival, less what its nuclear arms remove"),
-    Factor("own_war", "w_own_war", +1, "stake",
-           "the guarantor is already at war with the adversary"),
-    Factor("adversary_strength", "w_adversary", -1, "cost",
-           "the strength of the adversary and its backers against both partners"),
-    Factor("nuclear_risk", "w_nuclear", -1, "cost",
-           "nuclear arms on the adversary's side (its own, its backers', their allies')"),
-    Factor("great_power_clash", "w_clash", -1, "cost",
-           "the risk of a direct clash with the adversary's strong backers"),
-    Factor("distance", "w_distance", -1, "cost",
-           "distance from the guarantor's capital to the theatre (1000 km), less technology"),
-    Factor("relations_with_adversary", "w_relations", -1, "cost",
-           "good relations with the adversary that fighting would spoil"),
-    Factor("treaty_text", "w_treaty", +1, "small",
-           "the commitment's text covers the theatre (by its kind's strength)"),
-    Factor("loyalty", "w_loyalty", +1, "small",
-           "the partner's record of loyalty to the guarantor"),
-    Factor("perception", None, +1, "noise",
-           "this run's draw of how the guarantor reads the crisis"),
+    Factor(
+        "baseline",
+        "baseline",
+        +1,
+        "intercept",
+        "a state's reluctance to fight another's war, all else equal",
+    ),
+    Factor(
+        "sites_at_risk",
+        "w_sites",
+        +1,
+        "stake",
+        "the guarantor's own bases and facilities exposed by the war",
+    ),
+    Factor(
+        "buffer", "w_buffer", +1, "stake", "the partner as a buffer on the guarantor's own border"
+    ),
+    Factor(
+        "rival_gain",
+        "w_rival_gain",
+        +1,
+        "stake",
+        "what a rival of the guarantor gains if the adversary wins",
+    ),
+    Factor(
+        "survival",
+        "w_survival",
+        +1,
+        "stake",
+        "a threat to the guarantor's own survival, less what its nuclear arms remove",
+    ),
+    Factor(
+        "own_war", "w_own_war", +1, "stake", "the guarantor is already at war with the adversary"
+    ),
+    Factor(
+        "adversary_strength",
+        "w_adversary",
+        -1,
+        "cost",
+        "the strength of the adversary and its backers against both partners",
+    ),
+    Factor(
+        "nuclear_risk",
+        "w_nuclear",
+        -1,
+        "cost",
+        "nuclear arms on the adversary's side (its own, its backers', their allies')",
+    ),
+    Factor(
+        "great_power_clash",
+        "w_clash",
+        -1,
+        "cost",
+        "the risk of a direct clash with the adversary's strong backers",
+    ),
+    Factor(
+        "distance",
+        "w_distance",
+        -1,
+        "cost",
+        "distance from the guarantor's capital to the theatre (1000 km), less technology",
+    ),
+    Factor(
+        "relations_with_adversary",
+        "w_relations",
+        -1,
+        "cost",
+        "good relations with the adversary that fighting would spoil",
+    ),
+    Factor(
+        "treaty_text",
+        "w_treaty",
+        +1,
+        "small",
+        "the commitment's text covers the theatre (by its kind's strength)",
+    ),
+    Factor("loyalty", "w_loyalty", +1, "small", "the partner's record of loyalty to the guarantor"),
+    Factor(
+        "perception", None, +1, "noise", "this run's draw of how the guarantor reads the crisis"
+    ),
 )
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
 
@@ -102,7 +154,7 @@ class Situation:
 
 @dataclass(frozen=True)
 class Calls:
-    """The commitments called in one period: one row per (guarantor, partner, adversary, theatre)."""
+    """The commitments called in one period, a row per (guarantor, partner, adversary, theatre)."""
 
     guarantor: IntArray
     partner: IntArray
@@ -129,9 +181,7 @@ class Scores:
 
 def signed_weights(params: Params) -> FloatArray:
     """Return each factor's signed weight, in the order of :data:`FACTORS`."""
-    return np.array(
-        [f.sign * (getattr(params, f.weight) if f.weight else 1.0) for f in FACTORS]
-    )
+    return np.array([f.sign * (getattr(params, f.weight) if f.weight else 1.0) for f in FACTORS])
 
 
 def score(calls: Calls, situation: Situation, params: Params, noise: FloatArray) -> Scores:

@@ -25,7 +25,10 @@ BoolArray = NDArray[np.bool_]
 
 
 def threat_matrix(
-    power: FloatArray, hostility: FloatArray, capital_km: FloatArray, params: Params,
+    power: FloatArray,
+    hostility: FloatArray,
+    capital_km: FloatArray,
+    params: Params,
     threat_level: float,
 ) -> FloatArray:
     """Return ``threat[i, j]``: the threat state j poses to state i.
@@ -51,8 +54,11 @@ def demand_for_allies(threat: FloatArray, nuclear: BoolArray, params: Params) ->
 
 
 def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
-    """For each alliance (row of ``members``), the threat its least-threatened member feels
-    from the outsider that threatens them all most, and that outsider's index."""
+    """Return each alliance's common threat and the outsider that poses it.
+
+    The common threat of an alliance (a row of ``members``) is the threat that its
+    least-threatened member feels from the outsider that threatens them all most.
+    """
     big = np.where(members[:, :, None], felt[None, :, :], np.inf)  # (alliances, members, X)
     weakest_link = big.min(axis=1)
     weakest_link[members] = 0.0  # a member is no common enemy
@@ -79,8 +85,11 @@ def _logistic(x: FloatArray) -> FloatArray:
 def equals_terms(
     common: FloatArray, imbalance_now: FloatArray, params: Params
 ) -> tuple[FloatArray, FloatArray]:
-    """Return the two pushes towards ending an alliance of equals, in logit units:
-    the common threat's loss, and the shift of the balance among the partners."""
+    """Return the two pushes towards ending an alliance of equals, in logit units.
+
+    The first is the common threat's loss, the second the shift of the balance among
+    the partners beyond ``equal_weight_ratio``.
+    """
     threat_gone = np.clip(1.0 - common / max(params.threat_floor, 1e-12), 0.0, 1.0)
     shift = np.clip(imbalance_now - np.log(params.equal_weight_ratio), 0.0, None)
     return params.w_threat_gone * threat_gone, params.w_balance_shift * shift
@@ -93,8 +102,13 @@ def equals_hazard(common: FloatArray, imbalance_now: FloatArray, params: Params)
 
 
 def usefulness(
-    patron: NDArray[np.int64], clients: BoolArray, site_owner_on: FloatArray, borders: BoolArray,
-    params: Params, technology: float, threat_level: float,
+    patron: NDArray[np.int64],
+    clients: BoolArray,
+    site_owner_on: FloatArray,
+    borders: BoolArray,
+    params: Params,
+    technology: float,
+    threat_level: float,
 ) -> FloatArray:
     """Return how useful an alliance's most useful client is to its patron.
 
@@ -115,7 +129,10 @@ def client_hazard(useful: FloatArray, params: Params) -> FloatArray:
 
 
 def formation_propensity(
-    felt: FloatArray, power: FloatArray, hostility: FloatArray, allied: BoolArray,
+    felt: FloatArray,
+    power: FloatArray,
+    hostility: FloatArray,
+    allied: BoolArray,
     params: Params,
 ) -> tuple[FloatArray, NDArray[np.int64]]:
     """Return the yearly probability that each pair (i, j) allies, and its common enemy.

@@ -54,7 +54,7 @@ def _equals_reason(threat_term: float, balance_term: float) -> str:
     return "threat_gone" if threat_term >= balance_term else "balance_shifted"
 
 
-class AllianceModel(mesa.Model):  # type: ignore[misc]
+class AllianceModel(mesa.Model):
     """States that honour or abandon commitments, and alliances that form and fail.
 
     Args:
@@ -79,7 +79,10 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.demand = np.zeros(world.n)
         self.decisions: list[dict[str, Any]] = []
         self.state_rows: list[dict[str, Any]] = []
-        self.states = [StateAgent(self, i, sid, nm) for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))]
+        self.states = [
+            StateAgent(self, i, sid, nm)
+            for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))
+        ]
         self.period = -1
 
     # --- figures of the current period -------------------------------------------------
@@ -101,13 +104,22 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         """Return the arrays the decision kernel reads, for the current period."""
         w = self.world
         return Situation(
-            power=self.effective_power(), nuclear=self.nuclear, relations=self.relations,
-            at_war=self.at_war(), borders=w.borders,
-            defence_partners=self.book.defence_partners(self.period), loyalty=w.loyalty,
-            theatre_km=w.theatre_km, territory_holder=w.territory_holder,
-            territory_value=w.territory_value, site_holder=w.site_holder,
-            site_territory=w.site_territory, site_value=w.site_value,
-            site_open=self.site_open, technology=self.technology, threat_level=self.threat_level,
+            power=self.effective_power(),
+            nuclear=self.nuclear,
+            relations=self.relations,
+            at_war=self.at_war(),
+            borders=w.borders,
+            defence_partners=self.book.defence_partners(self.period),
+            loyalty=w.loyalty,
+            theatre_km=w.theatre_km,
+            territory_holder=w.territory_holder,
+            territory_value=w.territory_value,
+            site_holder=w.site_holder,
+            site_territory=w.site_territory,
+            site_value=w.site_value,
+            site_open=self.site_open,
+            technology=self.technology,
+            threat_level=self.threat_level,
         )
 
     # --- the period --------------------------------------------------------------------
@@ -118,13 +130,18 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         self.power = self.world.power[self.period] * self.shock
         situation = self.situation()
         threat = formation.threat_matrix(
-            situation.power, situation.hostility(), self.world.capital_km, self.params,
+            situation.power,
+            situation.hostility(),
+            self.world.capital_km,
+            self.params,
             self.threat_level,
         )
         felt = formation.felt_threat(threat, self.nuclear, self.params)
         self.demand = felt.max(axis=1, initial=0.0)
         self._alliances(situation, felt)
-        new_wars = [self._fire(event_id, event) for event_id, event in self.world.events[self.period]]
+        new_wars = [
+            self._fire(event_id, event) for event_id, event in self.world.events[self.period]
+        ]
         self._decide([war for war in new_wars if war is not None])
         self._record_states()
 
@@ -136,14 +153,18 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
     def _alliances(self, situation: Situation, felt: FloatArray) -> None:
         book, t, p = self.book, self.period, self.params
-        book.classify(book.starts == t if t > 0 else book.starts <= 0, situation.power, p.asymmetry_ratio)
+        book.classify(
+            book.starts == t if t > 0 else book.starts <= 0, situation.power, p.asymmetry_ratio
+        )
         alive = book.alliances(t) & (book.starts < t)
         years = self.world.calendar.years_per_period
         self._dissolve_equals(alive & book.symmetric, situation, felt, years)
         self._dissolve_clients(alive & ~book.symmetric, situation, years)
         self._form(situation, felt, years)
 
-    def _dissolve_equals(self, rows: NDArray[np.bool_], s: Situation, felt: FloatArray, years: float) -> None:
+    def _dissolve_equals(
+        self, rows: NDArray[np.bool_], s: Situation, felt: FloatArray, years: float
+    ) -> None:
         idx = np.flatnonzero(rows)
         if idx.size == 0:
             return
@@ -165,12 +186,20 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         members = self.book.members[idx]
         patron = np.where(members, s.power[None, :], -1.0).argmax(axis=1)
         useful = formation.usefulness(
-            patron, members, self._site_value_on(), self.world.borders, self.params,
-            self.technology, self.threat_level,
+            patron,
+            members,
+            self._site_value_on(),
+            self.world.borders,
+            self.params,
+            self.technology,
+            self.threat_level,
         )
         hazard = formation.per_period(formation.client_hazard(useful, self.params), years)
-        for row in idx[self.rng.random(idx.size) < hazard]:
-            self.book.end(int(row), self.period, "not_useful")
+        ends = self.rng.random(idx.size) < hazard
+        for row, still_useful in zip(
+            idx[ends], useful[ends] >= self.params.usefulness_floor, strict=True
+        ):
+            self.book.end(int(row), self.period, "lapsed" if still_useful else "not_useful")
 
     def _site_value_on(self) -> FloatArray:
         """Return ``v[i, j]``: the value of i's open sites on territory held by j."""
@@ -182,7 +211,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
     def _form(self, s: Situation, felt: FloatArray, years: float) -> None:
         allied = self.book.allied_pairs(self.period)
-        propensity, enemy = formation.formation_propensity(felt, s.power, s.hostility(), allied, self.params)
+        propensity, enemy = formation.formation_propensity(
+            felt, s.power, s.hostility(), allied, self.params
+        )
         chance = formation.per_period(propensity, years)
         draws = self.rng.random(chance.shape)
         formed = np.triu(draws < chance, k=1)
@@ -199,9 +230,14 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         w, at = self.world, self.world.index
         match event.kind:
             case "war":
-                war = War(event_id, at(event.attacker), at(event.defender),
-                          w.territory_ids.index(event.theatre), event.scale,
-                          [at(b) for b in event.backers])
+                war = War(
+                    event_id,
+                    at(event.attacker),
+                    at(event.defender),
+                    w.territory_ids.index(event.theatre),
+                    event.scale,
+                    [at(b) for b in event.backers],
+                )
                 self.wars[event_id] = war
                 return war
             case "end_of_war":
@@ -266,8 +302,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
 
     def _text(self, kind: str) -> float:
         p = self.params
-        return {"defence_pact": p.text_defence_pact, "coalition": p.text_defence_pact,
-                "basing": p.text_basing, "consultation": p.text_consultation}.get(kind, 0.0)
+        return {
+            "defence_pact": p.text_defence_pact,
+            "coalition": p.text_defence_pact,
+            "basing": p.text_basing,
+            "consultation": p.text_consultation,
+        }.get(kind, 0.0)
 
     def _calls(self, called: list[tuple[War, int, bool, float]]) -> Calls:
         n = self.world.n
@@ -285,7 +325,9 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             text=np.array([t for _, _, _, t in called]),
         )
 
-    def _settle(self, k: int, war: War, g: int, covered: bool, triggered: bool, fights: bool, scores: Any) -> None:
+    def _settle(
+        self, k: int, war: War, g: int, covered: bool, triggered: bool, fights: bool, scores: Any
+    ) -> None:
         """Record one decision and apply it: a guarantor that fights joins the war."""
         outcome = "not_triggered" if not triggered else ("honoured" if fights else "violated")
         if fights:
@@ -294,10 +336,17 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             self._maybe_end_on_violation(g, war.defender)
         ids = self.world.ids
         row: dict[str, Any] = {
-            "period": self.period, "date": self.world.calendar.label(self.period), "war": war.war_id,
-            "guarantor": ids[g], "partner": ids[war.defender], "adversary": ids[war.attacker],
-            "theatre": self.world.territory_ids[war.theatre], "covered": covered,
-            "triggered": triggered, "fought": fights, "outcome": outcome,
+            "period": self.period,
+            "date": self.world.calendar.label(self.period),
+            "war": war.war_id,
+            "guarantor": ids[g],
+            "partner": ids[war.defender],
+            "adversary": ids[war.attacker],
+            "theatre": self.world.territory_ids[war.theatre],
+            "covered": covered,
+            "triggered": triggered,
+            "fought": fights,
+            "outcome": outcome,
             "p_honour": float(scores.p_honour[k]),
         }
         for f, name in enumerate(FACTOR_NAMES):
@@ -308,7 +357,12 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
     def _maybe_end_on_violation(self, g: int, partner: int) -> None:
         book = self.book
         bilateral = book.members.sum(axis=1) == 2
-        rows = book.alliances(self.period) & bilateral & book.guarantors[:, g] & book.members[:, partner]
+        rows = (
+            book.alliances(self.period)
+            & bilateral
+            & book.guarantors[:, g]
+            & book.members[:, partner]
+        )
         for row in np.flatnonzero(rows):
             if self.rng.random() < self.params.end_on_violation:
                 book.end(int(row), self.period, "violated")
@@ -319,11 +373,17 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
         eff = self.effective_power()
         label = self.world.calendar.label(self.period)
         for i, sid in enumerate(self.world.ids):
-            self.state_rows.append({
-                "period": self.period, "date": label, "state": sid, "power": float(self.power[i]),
-                "effective_power": float(eff[i]), "nuclear": bool(self.nuclear[i]),
-                "demand_for_allies": float(self.demand[i]),
-            })
+            self.state_rows.append(
+                {
+                    "period": self.period,
+                    "date": label,
+                    "state": sid,
+                    "power": float(self.power[i]),
+                    "effective_power": float(eff[i]),
+                    "nuclear": bool(self.nuclear[i]),
+                    "demand_for_allies": float(self.demand[i]),
+                }
+            )
 
     def alliance_rows(self) -> list[dict[str, Any]]:
         """Return one record per alliance: members, start, end or censoring, reason, shape."""
@@ -335,14 +395,22 @@ class AllianceModel(mesa.Model):  # type: ignore[misc]
             ended = book.ends[r] >= 0
             start = max(int(book.starts[r]), 0)
             end = int(book.ends[r]) if ended else last + 1
-            rows.append({
-                "alliance": book.ids[r], "kind": kind, "origin": book.origin[r],
-                "members": ";".join(np.array(self.world.ids)[book.members[r]]),
-                "start_period": start, "start": cal.label(start),
-                "end_period": end, "end": cal.label(end) if ended else "",
-                "ended": ended, "reason": book.reasons[r] if ended else "censored",
-                "symmetric": bool(book.symmetric[r]), "capability_ratio": float(book.ratio[r]),
-                "duration_years": (end - start) * cal.years_per_period,
-                "common_enemy": book.enemy[r],
-            })
+            rows.append(
+                {
+                    "alliance": book.ids[r],
+                    "kind": kind,
+                    "origin": book.origin[r],
+                    "members": ";".join(np.array(self.world.ids)[book.members[r]]),
+                    "start_period": start,
+                    "start": cal.label(start),
+                    "end_period": end,
+                    "end": cal.label(end) if ended else "",
+                    "ended": ended,
+                    "reason": book.reasons[r] if ended else "censored",
+                    "symmetric": bool(book.symmetric[r]),
+                    "capability_ratio": float(book.ratio[r]),
+                    "duration_years": (end - start) * cal.years_per_period,
+                    "common_enemy": book.enemy[r],
+                }
+            )
         return rows

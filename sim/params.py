@@ -44,50 +44,198 @@ class Params:
     """All weights and thresholds of the model, frozen. Build variants with :meth:`replace`."""
 
     # --- the decision to honour: intercept and stakes (push towards honouring) ---
-    baseline: float = _p(-1.0, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero")
-    w_sites: float = _p(6.0, 0.0, 15.0, "logit per unit", "weight of the guarantor's own strategic sites at risk in the war")
-    w_buffer: float = _p(3.0, 0.0, 10.0, "logit per unit", "weight of the partner as a buffer on the guarantor's border")
-    w_rival_gain: float = _p(2.0, 0.0, 10.0, "logit per unit", "weight of what a rival of the guarantor gains if the adversary wins")
-    w_survival: float = _p(5.0, 0.0, 15.0, "logit per unit", "weight of a threat to the guarantor's own survival from the adversary")
-    w_own_war: float = _p(3.0, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary")
+    baseline: float = _p(
+        -1.0, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero"
+    )
+    w_sites: float = _p(
+        6.0,
+        0.0,
+        15.0,
+        "logit per unit",
+        "weight of the guarantor's own strategic sites at risk in the war",
+    )
+    w_buffer: float = _p(
+        3.0,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the partner as a buffer on the guarantor's border",
+    )
+    w_rival_gain: float = _p(
+        2.0,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of what a rival of the guarantor gains if the adversary wins",
+    )
+    w_survival: float = _p(
+        5.0,
+        0.0,
+        15.0,
+        "logit per unit",
+        "weight of a threat to the guarantor's own survival from the adversary",
+    )
+    w_own_war: float = _p(
+        3.0, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
+    )
     # --- costs and risks (push against) ---
-    w_adversary: float = _p(2.0, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers")
-    w_nuclear: float = _p(2.5, 0.0, 10.0, "logit per unit", "weight of nuclear arms on the adversary's side")
-    w_clash: float = _p(1.5, 0.0, 10.0, "logit per unit", "weight of the risk of a direct clash with the adversary's strong backers")
-    w_distance: float = _p(0.5, 0.0, 3.0, "logit per 1000 km", "cost of distance from the guarantor's capital to the theatre")
-    w_relations: float = _p(1.5, 0.0, 5.0, "logit per unit", "weight of good relations with the adversary that fighting would spoil")
+    w_adversary: float = _p(
+        2.0, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
+    )
+    w_nuclear: float = _p(
+        2.5, 0.0, 10.0, "logit per unit", "weight of nuclear arms on the adversary's side"
+    )
+    w_clash: float = _p(
+        1.5,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the risk of a direct clash with the adversary's strong backers",
+    )
+    w_distance: float = _p(
+        0.5,
+        0.0,
+        3.0,
+        "logit per 1000 km",
+        "cost of distance from the guarantor's capital to the theatre",
+    )
+    w_relations: float = _p(
+        1.5,
+        0.0,
+        5.0,
+        "logit per unit",
+        "weight of good relations with the adversary that fighting would spoil",
+    )
     # --- small terms (P3) ---
-    w_treaty: float = _p(0.4, 0.0, 3.0, "logit per unit", "weight of the commitment's text covering the theatre")
-    w_loyalty: float = _p(0.3, 0.0, 3.0, "logit per unit", "weight of the partner's record of loyalty")
+    w_treaty: float = _p(
+        0.4, 0.0, 10.0, "logit per unit", "weight of the commitment's text covering the theatre"
+    )
+    w_loyalty: float = _p(
+        0.3, 0.0, 10.0, "logit per unit", "weight of the partner's record of loyalty"
+    )
     text_defence_pact: float = _p(1.0, 0.0, 1.0, "0-1", "strength of a defence pact's text")
     text_basing: float = _p(0.6, 0.0, 1.0, "0-1", "strength of a basing agreement's text")
     text_consultation: float = _p(0.2, 0.0, 1.0, "0-1", "strength of a consultation pact's text")
-    perception_noise: float = _p(0.3, 0.0, 2.0, "logit (sd)", "spread of the guarantor's reading of a crisis between runs")
-    invoke_probability: float = _p(0.95, 0.0, 1.0, "probability", "chance that a partner invokes a commitment that covers the theatre")
+    perception_noise: float = _p(
+        0.3, 0.0, 2.0, "logit (sd)", "spread of the guarantor's reading of a crisis between runs"
+    )
+    invoke_probability: float = _p(
+        0.95,
+        0.0,
+        1.0,
+        "probability",
+        "chance that a partner invokes a commitment that covers the theatre",
+    )
     # --- the setting (P7, P12) ---
-    technology: float = _p(0.3, 0.0, 0.95, "0-1", "projection technology: discounts sites, buffers and distance")
-    threat_level: float = _p(1.0, 0.0, 2.0, "multiplier", "general level of threat in the system; scales the value of sites and buffers")
-    site_spillover: float = _p(0.1, 0.0, 1.0, "0-1", "exposure of sites on the partner's territory outside the theatre")
-    allied_backing: float = _p(0.3, 0.0, 1.0, "0-1", "weight of the adversary's backers' own defence partners")
-    nuclear_deterrence: float = _p(0.9, 0.0, 1.0, "0-1", "share of a threat to survival that own nuclear arms remove (P4)")
-    nuclear_bonus: float = _p(2.0, 0.0, 10.0, "multiplier", "extra effective power that nuclear arms give over capabilities (CINC)")
-    reach_km: float = _p(5000.0, 500.0, 20000.0, "km", "distance at which a threat counts half as much as next door")
-    defeat_residual: float = _p(0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat")
+    technology: float = _p(
+        0.3, 0.0, 0.95, "0-1", "projection technology: discounts sites, buffers and distance"
+    )
+    threat_level: float = _p(
+        1.0,
+        0.0,
+        2.0,
+        "multiplier",
+        "general level of threat in the system; scales the value of sites and buffers",
+    )
+    site_spillover: float = _p(
+        0.1, 0.0, 1.0, "0-1", "exposure of sites on the partner's territory outside the theatre"
+    )
+    allied_backing: float = _p(
+        0.3, 0.0, 1.0, "0-1", "weight of the adversary's backers' own defence partners"
+    )
+    nuclear_deterrence: float = _p(
+        0.9, 0.0, 1.0, "0-1", "share of a threat to survival that own nuclear arms remove (P4)"
+    )
+    nuclear_bonus: float = _p(
+        2.0,
+        0.0,
+        10.0,
+        "multiplier",
+        "extra effective power that nuclear arms give over capabilities (CINC)",
+    )
+    reach_km: float = _p(
+        5000.0, 500.0, 20000.0, "km", "distance at which a threat counts half as much as next door"
+    )
+    defeat_residual: float = _p(
+        0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat"
+    )
     # --- alliances of equals (P5, P11) ---
-    equal_weight_ratio: float = _p(6.0, 1.5, 50.0, "ratio", "strongest to weakest member's effective power beyond which partners are not equals")
-    threat_floor: float = _p(0.08, 0.0, 1.0, "threat", "common threat below which an alliance of equals has lost its reason")
-    dissolution_baseline: float = _p(-4.5, -10.0, 2.0, "logit per year", "hazard that an alliance of equals ends while its reasons hold")
-    w_threat_gone: float = _p(7.0, 0.0, 20.0, "logit per unit", "weight of the common threat's loss on an alliance's hazard")
-    w_balance_shift: float = _p(4.0, 0.0, 20.0, "logit per unit", "weight of a shift of the balance among partners on the hazard")
-    formation_baseline: float = _p(-8.0, -15.0, 2.0, "logit per year", "propensity of two states to ally when nothing pushes them")
-    w_common_threat: float = _p(40.0, 0.0, 100.0, "logit per unit", "weight of a common threat on two equals' propensity to ally")
+    equal_weight_ratio: float = _p(
+        6.0,
+        1.5,
+        50.0,
+        "ratio",
+        "strongest to weakest member's effective power beyond which partners are not equals",
+    )
+    threat_floor: float = _p(
+        0.08,
+        0.0,
+        1.0,
+        "threat",
+        "common threat below which an alliance of equals has lost its reason",
+    )
+    dissolution_baseline: float = _p(
+        -4.5,
+        -10.0,
+        2.0,
+        "logit per year",
+        "hazard that an alliance of equals ends while its reasons hold",
+    )
+    w_threat_gone: float = _p(
+        7.0,
+        0.0,
+        20.0,
+        "logit per unit",
+        "weight of the common threat's loss on an alliance's hazard",
+    )
+    w_balance_shift: float = _p(
+        4.0,
+        0.0,
+        20.0,
+        "logit per unit",
+        "weight of a shift of the balance among partners on the hazard",
+    )
+    formation_baseline: float = _p(
+        -8.0,
+        -15.0,
+        2.0,
+        "logit per year",
+        "propensity of two states to ally when nothing pushes them",
+    )
+    w_common_threat: float = _p(
+        40.0,
+        0.0,
+        100.0,
+        "logit per unit",
+        "weight of a common threat on two equals' propensity to ally",
+    )
     # --- patron-client ties (P6, P8) ---
-    usefulness_floor: float = _p(0.1, 0.0, 2.0, "usefulness", "usefulness to the patron below which a patron-client tie erodes")
-    client_baseline: float = _p(-5.0, -10.0, 2.0, "logit per year", "hazard that a patron-client tie ends while the client is useful")
-    w_uselessness: float = _p(3.0, 0.0, 20.0, "logit per unit", "weight of the client's uselessness on the tie's hazard")
-    buffer_value: float = _p(0.5, 0.0, 2.0, "usefulness", "usefulness to a patron of a client on its border, as a buffer")
-    asymmetry_ratio: float = _p(4.0, 1.0, 100.0, "ratio", "patron to client power ratio from which a tie is asymmetric")
-    end_on_violation: float = _p(0.5, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance")
+    usefulness_floor: float = _p(
+        0.1,
+        0.0,
+        2.0,
+        "usefulness",
+        "usefulness to the patron below which a patron-client tie erodes",
+    )
+    client_baseline: float = _p(
+        -5.0,
+        -10.0,
+        2.0,
+        "logit per year",
+        "hazard that a patron-client tie ends while the client is useful",
+    )
+    w_uselessness: float = _p(
+        3.0, 0.0, 20.0, "logit per unit", "weight of the client's uselessness on the tie's hazard"
+    )
+    buffer_value: float = _p(
+        0.5, 0.0, 2.0, "usefulness", "usefulness to a patron of a client on its border, as a buffer"
+    )
+    asymmetry_ratio: float = _p(
+        4.0, 1.0, 100.0, "ratio", "patron to client power ratio from which a tie is asymmetric"
+    )
+    end_on_violation: float = _p(
+        0.5, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
+    )
 
     def replace(self, **changes: float) -> Params:
         """Return a copy with some parameters changed, each checked against its range.
@@ -130,13 +278,18 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
     """
     spec = SPECS.get(name)
     if spec is None:
-        raise ParameterError(source, name, "unknown parameter; `run.py params` lists them", line=line)
+        raise ParameterError(
+            source, name, "unknown parameter; `run.py params` lists them", line=line
+        )
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ParameterError(source, name, "expected a finite number", got=value, line=line)
     if not spec.low <= value <= spec.high:
         raise ParameterError(
-            source, name, f"must be between {spec.low:g} and {spec.high:g} ({spec.meaning})",
-            got=value, line=line,
+            source,
+            name,
+            f"must be between {spec.low:g} and {spec.high:g} ({spec.meaning})",
+            got=value,
+            line=line,
         )
     return float(value)
 
@@ -177,11 +330,17 @@ def load_file(path: str | Path) -> dict[str, float]:
     Raises:
         ParameterError: the file is missing, is not a mapping, or holds a bad entry.
     """
-    from sim.yamlfile import load_yaml, line_of
+    from sim.yamlfile import line_of, load_yaml
 
     document = load_yaml(path, error=ParameterError)
     if not isinstance(document, Mapping):
-        raise ParameterError(str(path), "", "expected a mapping of parameter: value", got=type(document).__name__, line=1)
+        raise ParameterError(
+            str(path),
+            "",
+            "expected a mapping of parameter: value",
+            got=type(document).__name__,
+            line=1,
+        )
     return {
         str(name): check_value(str(name), value, source=str(path), line=line_of(document, (name,)))
         for name, value in document.items()

@@ -54,7 +54,12 @@ def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100
         alliances += [{"run": r, **row} for row in model.alliance_rows()]
         states += [{"run": r, **row} for row in model.state_rows]
     return RunSet(
-        scenario=scenario, world=world, params=params, seed=seed, runs=runs,
-        decisions=pd.DataFrame(decisions), alliances=pd.DataFrame(alliances),
+        scenario=scenario,
+        world=world,
+        params=params,
+        seed=seed,
+        runs=runs,
+        decisions=pd.DataFrame(decisions),
+        alliances=pd.DataFrame(alliances),
         states=pd.DataFrame(states),
     )

@@ -12,7 +12,7 @@ looked up by name in the scenarios folder only, so an overlay cannot reach outsi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,8 +96,11 @@ def _base_of(overlay: Path, document: CommentedMap) -> Path:
         if candidate.is_file():
             return candidate
     raise ScenarioError(
-        str(overlay), "applies_to", "expected the name of a scenario in the scenarios folder",
-        got=spec.applies_to, line=line_of(document, ("applies_to",)),
+        str(overlay),
+        "applies_to",
+        "expected the name of a scenario in the scenarios folder",
+        got=spec.applies_to,
+        line=line_of(document, ("applies_to",)),
     )
 
 
@@ -132,10 +135,13 @@ def _remove(base: Any, keys: list[str], file: Path, overlay: Any, index: int) ->
     node = base
     for key in keys[:-1]:
         node = node.get(key) if isinstance(node, Mapping) else None
-    if not isinstance(node, Mapping) or keys[-1] not in node:
+    if not isinstance(node, MutableMapping) or keys[-1] not in node:
         raise ScenarioError(
-            str(file), f"remove[{index}]", "expected the path of a field in the base scenario",
-            got=".".join(keys), line=line_of(overlay, ("remove", index)),
+            str(file),
+            f"remove[{index}]",
+            "expected the path of a field in the base scenario",
+            got=".".join(keys),
+            line=line_of(overlay, ("remove", index)),
         )
     del node[keys[-1]]
 
@@ -171,10 +177,9 @@ def _document_path(document: Any, loc: tuple[Any, ...], kind: str) -> list[str |
     node, path = document, []
     for position, key in enumerate(loc):
         last = position == len(loc) - 1
-        if isinstance(node, Mapping) and key in node:
-            node = node[key]
-            path.append(key)
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        in_map = isinstance(node, Mapping) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and key < len(node)
+        if in_map or in_list:
             node = node[key]
             path.append(key)
         elif last and kind in {"missing", "extra_forbidden"}:
@@ -213,9 +218,13 @@ def _check_references(spec: ScenarioSpec, sources: list[_Source]) -> None:
 def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
     states, territories = set(spec.states), set(spec.territories)
     known_state = f"expected a state id defined under states ({', '.join(sorted(states))})"
-    known_territory = f"expected a territory id defined under territories ({', '.join(sorted(territories))})"
+    known_territory = (
+        f"expected a territory id defined under territories ({', '.join(sorted(territories))})"
+    )
 
-    def state(path: list[str | int], value: str | None) -> Iterator[tuple[list[str | int], str, Any]]:
+    def state(
+        path: list[str | int], value: str | None
+    ) -> Iterator[tuple[list[str | int], str, Any]]:
         if value is not None and value not in states:
             yield path, known_state, value
 
@@ -235,7 +244,11 @@ def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
         for j, sid in enumerate(relation.between):
             yield from state(["relations", i, "between", j], sid)
         if relation.between[0] == relation.between[1]:
-            yield ["relations", i, "between"], "expected two different states", list(relation.between)
+            yield (
+                ["relations", i, "between"],
+                "expected two different states",
+                list(relation.between),
+            )
     yield from _commitment_problems(spec, state, known_territory)
     yield from _event_problems(spec, state, known_territory)
     yield from _history_problems(spec, state, known_territory)
@@ -254,7 +267,11 @@ def _commitment_problems(spec: ScenarioSpec, state: Any, known_territory: str) -
                 if tid not in spec.territories:
                     yield [*base, "covers", i], known_territory, tid
         if commitment.institution is not None and commitment.institution not in spec.institutions:
-            yield [*base, "institution"], "expected an institution id defined under institutions", commitment.institution
+            yield (
+                [*base, "institution"],
+                "expected an institution id defined under institutions",
+                commitment.institution,
+            )
     for iid, institution in spec.institutions.items():
         for i, member in enumerate(institution.members):
             yield from state(["institutions", iid, "members", i], member)
@@ -262,14 +279,22 @@ def _commitment_problems(spec: ScenarioSpec, state: Any, known_territory: str) -
 
 def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:
     wars = {eid for eid, e in spec.events.items() if isinstance(e, WarEvent)}
-    sites = set(spec.sites) | {getattr(e, "site", None) for e in spec.events.values() if e.kind == "site_opened"}
+    sites = set(spec.sites) | {
+        getattr(e, "site", None) for e in spec.events.values() if e.kind == "site_opened"
+    }
     for eid, event in spec.events.items():
         base: list[str | int] = ["events", eid]
         if not spec.start <= event.at <= spec.end:
-            yield [*base, "at"], f"expected a date within the scenario ({spec.start} to {spec.end})", str(event.at)
+            yield (
+                [*base, "at"],
+                f"expected a date within the scenario ({spec.start} to {spec.end})",
+                str(event.at),
+            )
         for name in ("state", "attacker", "defender", "holder"):
             yield from state([*base, name], getattr(event, name, None))
-        for i, sid in enumerate(getattr(event, "backers", []) or getattr(event, "between", []) or []):
+        for i, sid in enumerate(
+            getattr(event, "backers", []) or getattr(event, "between", []) or []
+        ):
             yield from state([*base, "backers" if event.kind == "war" else "between", i], sid)
         for name in ("theatre", "territory"):
             tid = getattr(event, name, None)
@@ -280,7 +305,11 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
         if event.kind == "end_of_war" and event.war not in wars:
             yield [*base, "war"], "expected the id of a war event", event.war
         if event.kind == "site_closed" and event.site not in sites:
-            yield [*base, "site"], "expected a site id defined under sites or opened by an event", event.site
+            yield (
+                [*base, "site"],
+                "expected a site id defined under sites or opened by an event",
+                event.site,
+            )
 
 
 def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:
@@ -294,4 +323,8 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
             yield [*base, "theatre"], known_territory, decision.theatre
     for i, alliance in enumerate(spec.history.alliances):
         if alliance.commitment not in spec.commitments:
-            yield ["history", "alliances", i, "commitment"], "expected a commitment id", alliance.commitment
+            yield (
+                ["history", "alliances", i, "commitment"],
+                "expected a commitment id",
+                alliance.commitment,
+            )

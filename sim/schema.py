@@ -209,8 +209,15 @@ class SiteClosedEvent(_Event):
 
 
 Event = Annotated[
-    WarEvent | EndOfWarEvent | DefeatEvent | PowerEvent | NuclearEvent | SettingEvent
-    | RelationEvent | SiteOpenedEvent | SiteClosedEvent,
+    WarEvent
+    | EndOfWarEvent
+    | DefeatEvent
+    | PowerEvent
+    | NuclearEvent
+    | SettingEvent
+    | RelationEvent
+    | SiteOpenedEvent
+    | SiteClosedEvent,
     Field(discriminator="kind"),
 ]
 

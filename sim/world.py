@@ -92,6 +92,7 @@ class World:
     relations: FloatArray  # (states, states), symmetric, -1..1
     capital_km: FloatArray  # (states, states): distances between capitals
     territory_ids: tuple[str, ...]
+    territory_names: tuple[str, ...]
     territory_holder: IntArray  # (territories,): who holds it (or owns it if no one else)
     territory_value: FloatArray  # (territories,)
     theatre_km: FloatArray  # (states, territories): capital to territory
@@ -138,6 +139,7 @@ def build(scenario: Scenario) -> World:
         relations=_relations(spec, at),
         capital_km=haversine_km(lat, lng, lat, lng),
         territory_ids=territory_ids,
+        territory_names=tuple(t.name for t in spec.territories.values()),
         territory_holder=np.array(
             [at[t.held_by or t.owner] for t in spec.territories.values()], dtype=np.int64
         ),

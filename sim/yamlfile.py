@@ -52,10 +52,18 @@ def _reject_tags(
     """Refuse explicit tags: a scenario is data, and nothing in it may name a type."""
     tag = getattr(getattr(node, "tag", None), "value", None)
     if tag is not None or isinstance(node, TaggedScalar):
-        raise error(file, dotted(path), "explicit YAML tags are not allowed in data files",
-                    got=tag, line=line_of(root, path))
-    children: Any = node.items() if isinstance(node, CommentedMap) else (
-        enumerate(node) if isinstance(node, CommentedSeq) else ())
+        raise error(
+            file,
+            dotted(path),
+            "explicit YAML tags are not allowed in data files",
+            got=tag,
+            line=line_of(root, path),
+        )
+    children: Any = (
+        node.items()
+        if isinstance(node, CommentedMap)
+        else (enumerate(node) if isinstance(node, CommentedSeq) else ())
+    )
     for key, child in children:
         _reject_tags(root, child, [*path, key], file, error)
 

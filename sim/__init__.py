@@ -1,0 +1,30 @@
+"""alliance-sim: an agent-based simulation of how alliances form, hold and fail.
+
+After T. Bordachev, "Do Empires Have Allies?" (Valdai Club, 2020). The flow of data reads
+top to bottom: scenario file -> :func:`load` -> world -> :class:`AllianceModel` ->
+records -> summaries and explanations.
+
+Example:
+    >>> import sim
+    >>> scenario = sim.load("scenarios/karabakh_2020.yaml")  # doctest: +SKIP
+    >>> runs = sim.replicate(scenario, sim.Params(), seed=0, runs=100)  # doctest: +SKIP
+"""
+
+from sim.errors import InputError, ParameterError, ScenarioError
+from sim.model import AllianceModel
+from sim.params import Params
+from sim.runs import RunSet, replicate
+from sim.scenario import Scenario, load
+
+__all__ = [
+    "AllianceModel",
+    "InputError",
+    "ParameterError",
+    "Params",
+    "RunSet",
+    "Scenario",
+    "ScenarioError",
+    "load",
+    "replicate",
+]
+__version__ = "0.1.0"

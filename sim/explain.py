@@ -1,0 +1,126 @@
+"""Why a guarantor did or did not fight: one decision, factor by factor.
+
+An explanation averages each factor's value and signed contribution over the runs of a
+:class:`~sim.runs.RunSet`, and says which of the guarantor's commitments bind it to the
+partner and whether they cover the theatre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.alliances import DUTY_KINDS
+from sim.decide import FACTORS, signed_weights
+from sim.runs import RunSet
+from sim.summary import decision_id
+
+
+@dataclass(frozen=True)
+class FactorLine:
+    """One factor of one decision: its mean value, its weight and its mean contribution."""
+
+    name: str
+    group: str
+    meaning: str
+    value: float
+    weight: float
+    contribution: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything that lies behind one decision."""
+
+    decision: str
+    guarantor: str
+    partner: str
+    adversary: str
+    theatre: str
+    date: str
+    runs: int
+    p_honour: float
+    p_low: float
+    p_high: float
+    outcomes: dict[str, float]
+    commitments: list[tuple[str, str, bool]]  # (id, kind, covers the theatre)
+    factors: list[FactorLine]
+
+    @property
+    def logit(self) -> float:
+        """Mean log-odds: the sum of the mean contributions."""
+        return sum(f.contribution for f in self.factors)
+
+
+def find(runset: RunSet, decision: str) -> pd.DataFrame:
+    """Return the rows of one decision, named ``war:guarantor``, a guarantor id, or a number.
+
+    Raises:
+        LookupError: nothing matches, or a guarantor id matches several decisions.
+    """
+    d = runset.decisions
+    if d.empty:
+        raise LookupError("this scenario calls no commitment")
+    ids = d.apply(decision_id, axis=1)
+    unique = list(dict.fromkeys(ids))
+    if decision.isdigit() and 1 <= int(decision) <= len(unique):
+        decision = unique[int(decision) - 1]
+    matches = [i for i in unique if i == decision or i.split(":")[1] == decision]
+    if len(matches) != 1:
+        hint = ", ".join(unique)
+        raise LookupError(f"{decision!r} names {len(matches)} decisions; choose one of: {hint}")
+    return d[ids == matches[0]]
+
+
+def explain(runset: RunSet, decision: str) -> Explanation:
+    """Explain one decision of a set of runs."""
+    rows = find(runset, decision)
+    first = rows.iloc[0]
+    weights = signed_weights(runset.params)
+    factors = [
+        FactorLine(
+            f.name,
+            f.group,
+            f.meaning,
+            float(rows[f"value_{f.name}"].mean()),
+            float(weights[i]),
+            float(rows[f"contrib_{f.name}"].mean()),
+        )
+        for i, f in enumerate(FACTORS)
+    ]
+    p = rows["p_honour"].to_numpy()
+    return Explanation(
+        decision=decision_id(first),
+        guarantor=first["guarantor"],
+        partner=first["partner"],
+        adversary=first["adversary"],
+        theatre=first["theatre"],
+        date=first["date"],
+        runs=len(rows),
+        p_honour=float(p.mean()),
+        p_low=float(np.quantile(p, 0.05)),
+        p_high=float(np.quantile(p, 0.95)),
+        outcomes={
+            str(k): float(v) for k, v in rows["outcome"].value_counts(normalize=True).items()
+        },
+        commitments=_binding(runset, first),
+        factors=factors,
+    )
+
+
+def _binding(runset: RunSet, first: pd.Series) -> list[tuple[str, str, bool]]:
+    """Return the scenario's commitments that bind the guarantor to the partner then."""
+    w = runset.world
+    c = w.commitments
+    g, p = w.index(first["guarantor"]), w.index(first["partner"])
+    theatre = w.territory_ids.index(first["theatre"])
+    return [
+        (c.ids[r], c.kinds[r], bool(c.covers[r, theatre]))
+        for r in range(len(c.ids))
+        if c.kinds[r] in DUTY_KINDS
+        and c.guarantors[r, g]
+        and c.members[r, p]
+        and c.starts[r] <= int(first["period"])
+    ]

@@ -1,0 +1,118 @@
+"""Summaries of a set of replications, set beside the scenario's history.
+
+For each decision (a guarantor called by a war), across runs: P(honour) with a 90%
+interval, the share of each outcome, the most likely outcome, what history records and
+whether they agree, and the factors that weighed most. For each alliance: how often and
+when it ended, and why, beside history.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.decide import FACTOR_NAMES
+from sim.runs import RunSet
+from sim.schema import History
+
+OUTCOMES = ("honoured", "violated", "not_triggered")
+KEY = ["war", "guarantor", "partner", "adversary", "theatre"]
+
+
+def decision_id(row: Any) -> str:
+    """Return the id a user types to name a decision: ``war:guarantor``."""
+    return f"{row['war']}:{row['guarantor']}"
+
+
+def decisions(runset: RunSet, top: int = 3) -> pd.DataFrame:
+    """Summarise every decision across runs; one row per (war, guarantor)."""
+    d = runset.decisions
+    if d.empty:
+        return pd.DataFrame(columns=["id", *KEY, "p_honour"])
+    history = _history_outcomes(runset.scenario.spec.history)
+    rows = [_decision_row(key, group, history, top) for key, group in d.groupby(KEY, sort=False)]
+    return pd.DataFrame(rows)
+
+
+def _decision_row(
+    key: tuple[Any, ...], group: pd.DataFrame, history: dict[tuple[str, ...], str], top: int
+) -> dict[str, Any]:
+    row: dict[str, Any] = dict(zip(KEY, key, strict=True))
+    p = group["p_honour"].to_numpy()
+    shares = group["outcome"].value_counts(normalize=True)
+    outcome = max(OUTCOMES, key=lambda o: (shares.get(o, 0.0), -OUTCOMES.index(o)))
+    hist = history.get(tuple(key[1:]))
+    contrib = group[[f"contrib_{f}" for f in FACTOR_NAMES]].mean()
+    ranked = (
+        contrib.drop(["contrib_perception", "contrib_baseline"])
+        .abs()
+        .sort_values(ascending=False)
+        .index[:top]
+    )
+    row.update(
+        {
+            "id": decision_id(row),
+            "date": group["date"].iloc[0],
+            "runs": len(group),
+            "p_honour": float(p.mean()),
+            "p_low": float(np.quantile(p, 0.05)),
+            "p_high": float(np.quantile(p, 0.95)),
+            **{f"p_{o}": float(shares.get(o, 0.0)) for o in OUTCOMES},
+            "p_fought": float(group["fought"].mean()),
+            "outcome": outcome,
+            "history": hist or "",
+            "agrees": None if hist is None else outcome == hist,
+            "top_factors": [(c.removeprefix("contrib_"), float(contrib[c])) for c in ranked],
+        }
+    )
+    return row
+
+
+def _history_outcomes(history: History | None) -> dict[tuple[str, ...], str]:
+    if history is None:
+        return {}
+    return {(h.guarantor, h.partner, h.adversary, h.theatre): h.outcome for h in history.decisions}
+
+
+def alliances(runset: RunSet) -> pd.DataFrame:
+    """Summarise every alliance of the scenario across runs, beside history."""
+    a = runset.alliances
+    if a.empty:
+        return pd.DataFrame(columns=["alliance", "kind", "members", "p_ended"])
+    history = runset.scenario.spec.history
+    ended_in = {h.commitment: h for h in history.alliances} if history else {}
+    calendar = runset.world.calendar
+    rows = []
+    for (alliance, kind, members), group in a.groupby(["alliance", "kind", "members"], sort=False):
+        if group["origin"].iloc[0] == "formed":
+            continue
+        ended = group[group["ended"]]
+        hist = ended_in.get(str(alliance))
+        rows.append(
+            {
+                "alliance": alliance,
+                "kind": kind,
+                "members": members,
+                "symmetric": bool(group["symmetric"].iloc[0]),
+                "p_ended": len(ended) / runset.runs,
+                "median_end": calendar.label(int(ended["end_period"].median()))
+                if len(ended)
+                else "",
+                "reason": ended["reason"].mode().iloc[0] if len(ended) else "",
+                "history_end": "" if hist is None or hist.ended is None else str(hist.ended.year),
+                "history_reason": "" if hist is None else (hist.reason or "held"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def formed(runset: RunSet) -> pd.DataFrame:
+    """Return how often each pair of states formed a new alliance during the runs."""
+    a = runset.alliances
+    if a.empty:
+        return pd.DataFrame(columns=["members", "common_enemy", "p_formed"])
+    f = a[a["origin"] == "formed"]
+    counts = f.groupby(["members", "common_enemy"]).run.nunique() / runset.runs
+    return counts.rename("p_formed").reset_index()

@@ -1,0 +1,53 @@
+"""Shared fixtures: the project's folders, scenario loading and a CLI runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.params import Params
+from sim.runs import RunSet, replicate
+from sim.scenario import load
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+COUNTERFACTUALS = SCENARIOS / "counterfactuals"
+
+
+def runs_of(name: str, *overlays: str, runs: int = 100, seed: int = 7, **changes: float) -> RunSet:
+    """Replicate a scenario of the library (with overlays by name) under changed parameters."""
+    scenario = load(SCENARIOS / f"{name}.yaml", [COUNTERFACTUALS / f"{o}.yaml" for o in overlays])
+    return replicate(scenario, Params().replace(**changes), seed=seed, runs=runs)
+
+
+def decision(runset: RunSet, guarantor: str) -> object:
+    """Return the rows of one guarantor's decisions."""
+    d = runset.decisions
+    return d[d["guarantor"] == guarantor]
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``run.py`` in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def scenario_copy(tmp_path: Path):
+    """Return a function that writes a scenario's text, edited, into a temporary folder."""
+
+    def write(name: str, edit=lambda text: text, filename: str | None = None) -> Path:
+        text = (SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")
+        path = tmp_path / (filename or f"{name}.yaml")
+        path.write_text(edit(text), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,78 @@
+"""The model: reproducible runs, records that agree with the model's state, events that act."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from sim.model import AllianceModel
+from sim.params import Params
+from sim.runs import replication_rngs
+from sim.scenario import load
+from sim.world import Calendar, build
+
+from conftest import SCENARIOS, runs_of
+
+
+def test_same_seed_same_results_other_seed_other_draws():
+    a = runs_of("karabakh_2020", "karabakh_attack_on_armenia", runs=30, seed=11)
+    b = runs_of("karabakh_2020", "karabakh_attack_on_armenia", runs=30, seed=11)
+    c = runs_of("karabakh_2020", "karabakh_attack_on_armenia", runs=30, seed=12)
+    pd.testing.assert_frame_equal(a.decisions, b.decisions)
+    pd.testing.assert_frame_equal(a.alliances, b.alliances)
+    pd.testing.assert_frame_equal(a.states, b.states)
+    assert not np.allclose(a.decisions["p_honour"], c.decisions["p_honour"])
+
+
+def test_a_replication_does_not_depend_on_the_others():
+    """Run r draws the same numbers whether 5 or 50 runs are made."""
+    few = runs_of("karabakh_2020", runs=5, seed=4)
+    many = runs_of("karabakh_2020", runs=50, seed=4)
+    pd.testing.assert_frame_equal(few.decisions, many.decisions[many.decisions["run"] < 5])
+
+
+def test_agents_are_mesa_agents_with_figures_from_the_model():
+    world = build(load(SCENARIOS / "karabakh_2020.yaml"))
+    model = AllianceModel(world, Params(), rng=replication_rngs(0, 1)[0])
+    model.step()
+    rus = next(a for a in model.agents if a.state_id == "RUS")
+    assert rus.nuclear and rus.power == world.power[0, world.index("RUS")]
+    assert rus.effective_power == rus.power * (1 + Params().nuclear_bonus)
+    assert len(model.agents) == world.n
+
+
+def test_alliance_records_agree_with_the_book_at_the_end():
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    model = AllianceModel(world, Params(), rng=replication_rngs(5, 1)[0])
+    model.run()
+    rows = {r["alliance"]: r for r in model.alliance_rows()}
+    for row, alliance in enumerate(model.book.ids):
+        if alliance in rows:
+            assert rows[alliance]["ended"] == (model.book.ends[row] >= 0)
+    assert model.period == world.calendar.n_periods - 1
+
+
+def test_defeat_cuts_power_and_ends_the_defeated_states_wars():
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    model = AllianceModel(world, Params(), rng=replication_rngs(5, 1)[0])
+    gmy = world.index("GMY")
+    model.run_for(4)  # 1942..1945: the defeat fires in 1945
+    assert model.power[gmy] == world.power[3, gmy] * Params().defeat_residual
+    assert not model.at_war()[gmy].any()
+    assert model.nuclear[world.index("USA")]
+
+
+def test_calendar_periods_and_labels():
+    months = Calendar(dt.date(2020, 9, 1), "month", 12)
+    assert months.period_of(dt.date(2020, 11, 10)) == 2 and months.label(4) == "2021-01"
+    quarters = Calendar(dt.date(1941, 1, 1), "quarter", 8)
+    assert quarters.period_of(dt.date(1941, 12, 11)) == 3 and quarters.label(5) == "1942-Q2"
+    assert Calendar(dt.date(1942, 1, 1), "year", 7).label(3) == "1945"
+
+
+def test_power_series_is_carried_forward_where_the_data_stop():
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    gmy = world.index("GMY")
+    assert world.power[3, gmy] == world.power[6, gmy]  # 1945 figure carried to 1948
