@@ -27,7 +27,12 @@ def random_world(
     np.fill_diagonal(defence, False)
     g = rng.integers(0, n, k)
     p = (g + rng.integers(1, n, k)) % n
-    a = np.array([rng.choice([x for x in range(n) if x not in (gi, pi)]) for gi, pi in zip(g, p, strict=True)])
+    a = np.array(
+        [
+            rng.choice([x for x in range(n) if x not in (gi, pi)])
+            for gi, pi in zip(g, p, strict=True)
+        ]
+    )
     situation = Situation(
         power=power,
         nuclear=rng.random(n) < 0.3,
