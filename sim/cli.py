@@ -136,7 +136,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if counterfactuals:
         print("\ncounterfactual overlays (--overlay FILE, or run them by name):")
         for path in counterfactuals:
-            print(f"  {path.stem}: {load(path).spec.title}")
+            print(f"  {path.stem}: {load(path).overlay_titles[0]}")
     return 0
 
 
@@ -183,7 +183,9 @@ def _run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path
     sc, spec = runset.scenario, runset.scenario.spec
     lines = [f"{spec.title}  ({sc.name}; {runset.runs} runs, seed {runset.seed})"]
     if sc.counterfactual:
-        lines.append(f"counterfactual: {', '.join(sc.overlays)} (history does not apply)")
+        for name, title in zip(sc.overlays, sc.overlay_titles, strict=True):
+            lines.append(f"counterfactual {name}: {title}")
+        lines.append("(history does not apply to a counterfactual)")
     lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
     rows = [
         [

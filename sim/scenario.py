@@ -33,6 +33,7 @@ class Scenario:
     path: Path
     spec: ScenarioSpec
     overlays: tuple[str, ...] = field(default=())
+    overlay_titles: tuple[str, ...] = field(default=())
 
     @property
     def counterfactual(self) -> bool:
@@ -58,21 +59,22 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
     path = Path(path)
     document = _mapping(load_yaml(path, error=ScenarioError), path)
     sources = [_Source(str(path), document, ())]
-    applied: list[str] = []
+    applied: list[tuple[str, str]] = []
     if "applies_to" in document:
         overlay_path, path = path, _base_of(path, document)
         document = _mapping(load_yaml(path, error=ScenarioError), path)
         sources = [_Source(str(path), document, ())]
-        document = _apply(document, overlay_path, sources)
-        applied.append(overlay_path.stem)
+        applied.append(_apply(document, overlay_path, sources))
     for overlay in overlays:
-        document = _apply(document, Path(overlay), sources)
-        applied.append(Path(overlay).stem)
+        applied.append(_apply(document, Path(overlay), sources))
     if applied:
         document["history"] = None
     spec = _validate(document, sources)
     _check_references(spec, sources)
-    return Scenario(name=path.stem, path=path, spec=spec, overlays=tuple(applied))
+    return Scenario(
+        name=path.stem, path=path, spec=spec, overlays=tuple(name for name, _ in applied),
+        overlay_titles=tuple(title for _, title in applied),
+    )
 
 
 def scenario_files(folder: str | Path) -> list[Path]:
@@ -111,8 +113,8 @@ def _validate_overlay(path: Path, document: Any) -> OverlaySpec:
         raise _first_error(exc, [_Source(str(path), document, ())]) from None
 
 
-def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> CommentedMap:
-    """Apply one overlay file to a merged document, in place."""
+def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> tuple[str, str]:
+    """Apply one overlay file to a merged document, in place; return its name and title."""
     document = _mapping(load_yaml(overlay_path, error=ScenarioError), overlay_path)
     spec = _validate_overlay(overlay_path, document)
     if document.get("set"):
@@ -120,7 +122,7 @@ def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> Co
         sources.append(_Source(str(overlay_path), document, ("set",)))
     for index, dotted_path in enumerate(spec.remove):
         _remove(base, dotted_path.split("."), overlay_path, document, index)
-    return base
+    return overlay_path.stem, spec.title
 
 
 def _merge(target: CommentedMap, changes: Mapping[str, Any]) -> None:
