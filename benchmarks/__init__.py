@@ -1,0 +1,1 @@
+"""Benchmarks, run on demand with ``python -m benchmarks`` (never part of the tests)."""
