@@ -43,6 +43,24 @@ class StateAgent(mesa.Agent):
         return bool(self.model.nuclear[self.index])
 
     @property
+    def capital(self) -> tuple[float, float]:
+        """The capital's latitude and longitude."""
+        return self.model.world.capitals[self.index]
+
+    @property
+    def borders(self) -> tuple[str, ...]:
+        """The states this state borders by land (COW contiguity type 1)."""
+        w = self.model.world
+        return tuple(w.ids[j] for j in w.borders[self.index].nonzero()[0])
+
+    @property
+    def sites(self) -> tuple[str, ...]:
+        """The open strategic sites this state holds, on its own or others' territory."""
+        w = self.model.world
+        held = (w.site_holder == self.index) & self.model.site_open
+        return tuple(w.site_ids[k] for k in held.nonzero()[0])
+
+    @property
     def demand_for_allies(self) -> float:
         """How much the state needs allies now: the largest threat it feels (P4)."""
         return float(self.model.demand[self.index])

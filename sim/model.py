@@ -45,6 +45,7 @@ class War:
     backers: list[int]
     defenders: set[int] = field(default_factory=set)
     active: bool = True
+    crisis: bool = False
 
 
 def _equals_reason(threat_term: float, balance_term: float) -> str:
@@ -95,7 +96,7 @@ class AllianceModel(mesa.Model):
         """Return which pairs of states are at war with each other now."""
         at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
         for war in self.wars.values():
-            if war.active:
+            if war.active and not war.crisis:
                 side = [war.defender, *war.defenders]
                 at_war[war.attacker, side] = at_war[side, war.attacker] = True
         return at_war
@@ -229,7 +230,7 @@ class AllianceModel(mesa.Model):
         """Apply one event; return the war it starts, if any."""
         w, at = self.world, self.world.index
         match event.kind:
-            case "war":
+            case "war" | "crisis":
                 war = War(
                     event_id,
                     at(event.attacker),
@@ -237,6 +238,7 @@ class AllianceModel(mesa.Model):
                     w.territory_ids.index(event.theatre),
                     event.scale,
                     [at(b) for b in event.backers],
+                    crisis=event.kind == "crisis",
                 )
                 self.wars[event_id] = war
                 return war

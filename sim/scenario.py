@@ -72,7 +72,10 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
     spec = _validate(document, sources)
     _check_references(spec, sources)
     return Scenario(
-        name=path.stem, path=path, spec=spec, overlays=tuple(name for name, _ in applied),
+        name=path.stem,
+        path=path,
+        spec=spec,
+        overlays=tuple(name for name, _ in applied),
         overlay_titles=tuple(title for _, title in applied),
     )
 
@@ -280,7 +283,7 @@ def _commitment_problems(spec: ScenarioSpec, state: Any, known_territory: str) -
 
 
 def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:
-    wars = {eid for eid, e in spec.events.items() if isinstance(e, WarEvent)}
+    wars = {eid for eid, e in spec.events.items() if isinstance(e, WarEvent)}  # wars and crises
     sites = set(spec.sites) | {
         getattr(e, "site", None) for e in spec.events.values() if e.kind == "site_opened"
     }
@@ -297,12 +300,14 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
         for i, sid in enumerate(
             getattr(event, "backers", []) or getattr(event, "between", []) or []
         ):
-            yield from state([*base, "backers" if event.kind == "war" else "between", i], sid)
+            yield from state(
+                [*base, "backers" if isinstance(event, WarEvent) else "between", i], sid
+            )
         for name in ("theatre", "territory"):
             tid = getattr(event, name, None)
             if tid is not None and tid not in spec.territories:
                 yield [*base, name], known_territory, tid
-        if event.kind == "war" and event.attacker == event.defender:
+        if isinstance(event, WarEvent) and event.attacker == event.defender:
             yield [*base, "defender"], "expected a state other than the attacker", event.defender
         if event.kind == "end_of_war" and event.war not in wars:
             yield [*base, "war"], "expected the id of a war event", event.war

@@ -135,9 +135,12 @@ class _Event(Strict):
 
 
 class WarEvent(_Event):
-    """An attack by one state on another in a theatre, with the attacker's backers."""
+    """An attack (``war``) or a threat of one (``crisis``) by one state on another in a theatre.
 
-    kind: Literal["war"]
+    Both call the defender's commitments; only a war puts the sides at war with each other.
+    """
+
+    kind: Literal["war", "crisis"]
     attacker: StateId
     defender: StateId
     theatre: Id

@@ -90,6 +90,7 @@ class World:
     loyalty: FloatArray  # (states,)
     borders: BoolArray  # (states, states), symmetric
     relations: FloatArray  # (states, states), symmetric, -1..1
+    capitals: tuple[tuple[float, float], ...]  # (lat, lng) of each capital
     capital_km: FloatArray  # (states, states): distances between capitals
     territory_ids: tuple[str, ...]
     territory_names: tuple[str, ...]
@@ -137,6 +138,7 @@ def build(scenario: Scenario) -> World:
         loyalty=np.array([s.loyalty for s in spec.states.values()]),
         borders=_borders(spec, at),
         relations=_relations(spec, at),
+        capitals=tuple(zip(lat.tolist(), lng.tolist(), strict=True)),
         capital_km=haversine_km(lat, lng, lat, lng),
         territory_ids=territory_ids,
         territory_names=tuple(t.name for t in spec.territories.values()),

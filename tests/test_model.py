@@ -76,3 +76,22 @@ def test_power_series_is_carried_forward_where_the_data_stop():
     world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
     gmy = world.index("GMY")
     assert world.power[3, gmy] == world.power[6, gmy]  # 1945 figure carried to 1948
+
+
+def test_a_crisis_calls_commitments_without_putting_anyone_at_war(scenario_copy):
+    path = scenario_copy("karabakh_2020", lambda t: t.replace("    kind: war\n", "    kind: crisis\n"))
+    world = build(load(path))
+    model = AllianceModel(world, Params(), rng=replication_rngs(1, 1)[0])
+    model.step()
+    assert {d["guarantor"] for d in model.decisions} == {"RUS", "BLR", "KZK", "KYR", "TAJ"}
+    assert not model.at_war().any()
+
+
+def test_agents_know_their_capital_borders_and_sites():
+    world = build(load(SCENARIOS / "karabakh_2020.yaml"))
+    model = AllianceModel(world, Params(), rng=replication_rngs(0, 1)[0])
+    rus = next(a for a in model.agents if a.state_id == "RUS")
+    assert rus.sites == ("gyumri_102",) and set(rus.borders) == {"AZE", "BLR", "KZK"}
+    assert rus.capital == (55.625578, 37.606392)
+    model.run_for(3)  # the ceasefire of November 2020 opens the peacekeepers' site
+    assert rus.sites == ("gyumri_102", "rus_peacekeepers")

@@ -169,7 +169,7 @@ def test_a_counterfactual_runs_by_itself_and_drops_history():
     assert scenario.spec.events["offensive_2020"].theatre == "ARM"
 
 
-@pytest.mark.parametrize("case", ["unknown field", "out of range", "event before the start"])
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_cli_prints_one_line_and_exits_2(case, scenario_copy):
     file = scenario_copy("karabakh_2020", CASES[case][0])
     result = cli("run", str(file), "--runs", "2")
