@@ -79,7 +79,9 @@ def test_power_series_is_carried_forward_where_the_data_stop():
 
 
 def test_a_crisis_calls_commitments_without_putting_anyone_at_war(scenario_copy):
-    path = scenario_copy("karabakh_2020", lambda t: t.replace("    kind: war\n", "    kind: crisis\n"))
+    path = scenario_copy(
+        "karabakh_2020", lambda t: t.replace("    kind: war\n", "    kind: crisis\n")
+    )
     world = build(load(path))
     model = AllianceModel(world, Params(), rng=replication_rngs(1, 1)[0])
     model.step()
