@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim import cow, results, summary
 from sim import explain as explaining
 from sim import params as parameters
-from sim import results, summary
+from sim import scorecard as scoring
 from sim.errors import InputError
 from sim.runs import RunSet, replicate
 from sim.scenario import load, scenario_files
@@ -69,6 +70,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     why.add_argument("--json", action="store_true", help="print one JSON object")
     why.set_defaults(command=cmd_explain)
+    check = sub.add_parser("check", help="score the model against every scenario's history")
+    check.add_argument("--runs", type=_positive, default=100, help="Monte Carlo runs (100)")
+    check.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
+    check.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.set_defaults(command=cmd_check)
+    figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
+    figures.add_argument("year", type=int)
+    figures.add_argument("states", nargs="+", metavar="STATE")
+    figures.set_defaults(command=cmd_figures)
     table = sub.add_parser("params", help="list every parameter with its default and range")
     table.add_argument("--json", action="store_true", help="print one JSON object")
     table.set_defaults(command=cmd_params)
@@ -351,6 +364,70 @@ def _verdict(exp: explaining.Explanation, guarantor: str) -> str:
         f"What moved {guarantor} most: for fighting, {', '.join(pro) or 'nothing'}; "
         f"against, {', '.join(con) or 'nothing'}."
     )
+
+
+# --- check --------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run every scenario and print the history scorecard."""
+    overrides = parameters.load_file(args.params) if args.params else None
+    params = parameters.build(overrides, args.set)
+    card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
+    if args.json:
+        print(json.dumps(card.as_dict(), indent=2))
+        return 0
+    rows = [
+        [
+            c.scenario,
+            c.what,
+            f"{c.p_model:.2f}",
+            "yes" if c.history else "no",
+            "right" if c.right else "WRONG",
+            f"{c.brier:.3f}",
+            c.detail,
+        ]
+        for c in card.cases
+    ]
+    print(
+        _table(
+            ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"], rows
+        )
+    )
+    print(
+        f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
+        f"mean Brier score {card.brier:.3f} ({args.runs} runs each, seed {args.seed})\n"
+    )
+    print(
+        _table(
+            ["scenario", "demonstrates"],
+            [[name, ", ".join(props)] for name, props in card.propositions.items()],
+        )
+    )
+    return 0
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    among = tuple(args.states)
+    for state in among:
+        try:
+            f = cow.figures(state, args.year, among)
+        except KeyError as exc:
+            raise InputError("figures", state, "expected a COW state abbreviation") from exc
+        print(f"  {state}:")
+        print(f"    power: {f.cinc}")
+        if f.nuclear:
+            print("    nuclear: true")
+        if f.capital:
+            print(f"    capital: {{city: {f.capital}, lat: {f.lat}, lng: {f.lng}}}")
+        if f.borders:
+            print(f"    borders: [{', '.join(f.borders)}]")
+        print(f'    source: "{f.source()}"')
+    return 0
 
 
 # --- params -------------------------------------------------------------------------------

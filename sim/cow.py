@@ -17,7 +17,7 @@ import pandas as pd
 
 DATASETS = Path(__file__).parent / "datasets"
 NMC = "cow_nmc_v7_0_from_peacesciencer.csv"
-NMC_CITATION = "COW National Material Capabilities v7.0 (cinc)"
+NMC_CITATION = "COW NMC v7.0 (cinc)"
 CONTIGUITY_END = (
     201612  # the last month of COW Direct Contiguity v3.2: spells ending here still hold
 )

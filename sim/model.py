@@ -35,7 +35,7 @@ FloatArray = NDArray[np.float64]
 
 @dataclass
 class War:
-    """A war in progress: who attacked whom, where, with whose backing."""
+    """A war (or a crisis) in progress: who attacked whom, where, with whose backing."""
 
     war_id: str
     attacker: int
@@ -43,9 +43,42 @@ class War:
     theatre: int
     scale: float
     backers: list[int]
-    defenders: set[int] = field(default_factory=set)
+    defender_backers: list[int] = field(default_factory=list)
+    sides: tuple[set[int], set[int]] = field(default_factory=lambda: (set(), set()))
     active: bool = True
     crisis: bool = False
+
+    def fronts(self) -> tuple[Front, Front]:
+        """Return the war as seen by each belligerent's guarantors: defender's side first."""
+        return (
+            Front(self, 1, self.defender, self.attacker, self.backers, self.defender_backers),
+            Front(self, 0, self.attacker, self.defender, self.defender_backers, self.backers),
+        )
+
+    def camp(self, side: int) -> set[int]:
+        """Return everyone fighting on one side (0 attacker, 1 defender)."""
+        return {self.attacker if side == 0 else self.defender} | self.sides[side]
+
+
+@dataclass(frozen=True)
+class Front:
+    """One belligerent of a war as a partner that calls on its guarantors.
+
+    Only the defender's commitments can be triggered: no defence pact covers its member's
+    own attack. The attacker's guarantors are asked too, and decide by the same rule.
+    """
+
+    war: War
+    side: int  # 1 for the defender, 0 for the attacker
+    partner: int
+    adversary: int
+    adversary_backers: list[int]
+    partner_backers: list[int]
+
+    @property
+    def defensive(self) -> bool:
+        """Whether the partner was attacked (and so can invoke a defence commitment)."""
+        return self.side == 1
 
 
 def _equals_reason(threat_term: float, balance_term: float) -> str:
@@ -97,8 +130,9 @@ class AllianceModel(mesa.Model):
         at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
         for war in self.wars.values():
             if war.active and not war.crisis:
-                side = [war.defender, *war.defenders]
-                at_war[war.attacker, side] = at_war[side, war.attacker] = True
+                attackers, defenders = list(war.camp(0)), list(war.camp(1))
+                at_war[np.ix_(attackers, defenders)] = True
+                at_war[np.ix_(defenders, attackers)] = True
         return at_war
 
     def situation(self) -> Situation:
@@ -238,6 +272,7 @@ class AllianceModel(mesa.Model):
                     w.territory_ids.index(event.theatre),
                     event.scale,
                     [at(b) for b in event.backers],
+                    [at(b) for b in event.defender_backers],
                     crisis=event.kind == "crisis",
                 )
                 self.wars[event_id] = war
@@ -266,7 +301,7 @@ class AllianceModel(mesa.Model):
         self.shock[state] *= self.params.defeat_residual
         self.power = self.world.power[self.period] * self.shock
         for war in self.wars.values():
-            if state in (war.attacker, war.defender):
+            if state in war.camp(0) | war.camp(1):
                 war.active = False
         for row in np.flatnonzero(self.book.alliances(self.period) & self.book.members[:, state]):
             self.book.end(int(row), self.period, "defeated")
@@ -274,7 +309,12 @@ class AllianceModel(mesa.Model):
     # --- 4. decisions ------------------------------------------------------------------
 
     def _decide(self, wars: list[War]) -> None:
-        called = [(war, g, covered, text) for war in wars for g, covered, text in self._called(war)]
+        called = [
+            (front, g, covered, text)
+            for war in wars
+            for front in war.fronts()
+            for g, covered, text in self._called(front)
+        ]
         if not called:
             return
         situation = self.situation()
@@ -283,22 +323,22 @@ class AllianceModel(mesa.Model):
         scores = score(calls, situation, self.params, noise)
         invoked = self.rng.random(len(calls)) < self.params.invoke_probability
         fights = self.rng.random(len(calls)) < scores.p_honour
-        for k, (war, g, covered, _) in enumerate(called):
+        for k, (front, g, covered, _) in enumerate(called):
             triggered = bool(covered and invoked[k])
-            self._settle(k, war, g, covered, triggered, bool(fights[k]), scores)
+            self._settle(k, front, g, covered, triggered, bool(fights[k]), scores)
 
-    def _called(self, war: War) -> list[tuple[int, bool, float]]:
-        """Return (guarantor, covered, text) for every state with a duty to the defender."""
-        book = self.book
-        rows = book.duties(self.period) & book.members[:, war.defender]
-        excluded = {war.attacker, war.defender, *war.backers}
-        text = np.array([self._text(book.kinds[r]) for r in range(len(book.kinds))])
+    def _called(self, front: Front) -> list[tuple[int, bool, float]]:
+        """Return (guarantor, covered, text) for every state with a duty to the partner."""
+        book, war = self.book, front.war
+        rows = book.duties(self.period) & book.members[:, front.partner]
+        excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
+        text = np.array([self._text(kind) for kind in book.kinds])
         result = []
         for g in np.flatnonzero(book.guarantors[rows].any(axis=0)):
             if g in excluded:
                 continue
-            binds = rows & book.guarantors[:, g]
-            covering = binds & book.covers[:, war.theatre]
+            covering = rows & book.guarantors[:, g] & book.covers[:, war.theatre]
+            covering &= front.defensive
             result.append((int(g), bool(covering.any()), float(text[covering].max(initial=0.0))))
         return result
 
@@ -311,40 +351,47 @@ class AllianceModel(mesa.Model):
             "consultation": p.text_consultation,
         }.get(kind, 0.0)
 
-    def _calls(self, called: list[tuple[War, int, bool, float]]) -> Calls:
-        n = self.world.n
-        backers = np.zeros((len(called), n), dtype=bool)
-        for k, (war, _, _, _) in enumerate(called):
-            backers[k, war.backers] = True
+    def _calls(self, called: list[tuple[Front, int, bool, float]]) -> Calls:
+        backers = np.zeros((len(called), self.world.n), dtype=bool)
+        for k, (front, _, _, _) in enumerate(called):
+            backers[k, front.adversary_backers] = True
         return Calls(
             guarantor=np.array([g for _, g, _, _ in called], dtype=np.int64),
-            partner=np.array([w.defender for w, _, _, _ in called], dtype=np.int64),
-            adversary=np.array([w.attacker for w, _, _, _ in called], dtype=np.int64),
-            theatre=np.array([w.theatre for w, _, _, _ in called], dtype=np.int64),
-            scale=np.array([w.scale for w, _, _, _ in called]),
+            partner=np.array([f.partner for f, _, _, _ in called], dtype=np.int64),
+            adversary=np.array([f.adversary for f, _, _, _ in called], dtype=np.int64),
+            theatre=np.array([f.war.theatre for f, _, _, _ in called], dtype=np.int64),
+            scale=np.array([f.war.scale for f, _, _, _ in called]),
             backers=backers,
             covered=np.array([c for _, _, c, _ in called], dtype=bool),
             text=np.array([t for _, _, _, t in called]),
         )
 
     def _settle(
-        self, k: int, war: War, g: int, covered: bool, triggered: bool, fights: bool, scores: Any
+        self,
+        k: int,
+        front: Front,
+        g: int,
+        covered: bool,
+        triggered: bool,
+        fights: bool,
+        scores: Any,
     ) -> None:
-        """Record one decision and apply it: a guarantor that fights joins the war."""
+        """Record one decision and apply it: a guarantor that fights joins its partner's side."""
         outcome = "not_triggered" if not triggered else ("honoured" if fights else "violated")
         if fights:
-            war.defenders.add(g)
+            front.war.sides[front.side].add(g)
         if outcome == "violated":
-            self._maybe_end_on_violation(g, war.defender)
+            self._maybe_end_on_violation(g, front.partner)
         ids = self.world.ids
         row: dict[str, Any] = {
             "period": self.period,
             "date": self.world.calendar.label(self.period),
-            "war": war.war_id,
+            "war": front.war.war_id,
+            "side": "defender" if front.defensive else "attacker",
             "guarantor": ids[g],
-            "partner": ids[war.defender],
-            "adversary": ids[war.attacker],
-            "theatre": self.world.territory_ids[war.theatre],
+            "partner": ids[front.partner],
+            "adversary": ids[front.adversary],
+            "theatre": self.world.territory_ids[front.war.theatre],
             "covered": covered,
             "triggered": triggered,
             "fought": fights,

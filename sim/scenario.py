@@ -297,12 +297,9 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
             )
         for name in ("state", "attacker", "defender", "holder"):
             yield from state([*base, name], getattr(event, name, None))
-        for i, sid in enumerate(
-            getattr(event, "backers", []) or getattr(event, "between", []) or []
-        ):
-            yield from state(
-                [*base, "backers" if isinstance(event, WarEvent) else "between", i], sid
-            )
+        for name in ("backers", "defender_backers", "between"):
+            for i, sid in enumerate(getattr(event, name, None) or []):
+                yield from state([*base, name, i], sid)
         for name in ("theatre", "territory"):
             tid = getattr(event, name, None)
             if tid is not None and tid not in spec.territories:

@@ -146,6 +146,7 @@ class WarEvent(_Event):
     theatre: Id
     scale: Share = 1.0
     backers: list[StateId] = []
+    defender_backers: list[StateId] = []
 
 
 class EndOfWarEvent(_Event):

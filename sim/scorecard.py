@@ -1,0 +1,127 @@
+"""The history scorecard: every outcome in every scenario's ``history`` block, against the model.
+
+Each historical outcome becomes a binary case with the model's probability:
+
+* a decision: did the guarantor fight for its partner? (P(honour) against ``fought``);
+* an alliance: had it ended by the year history gives (or, if it held, by the scenario's
+  end)? (the share of runs in which it had, against 1 or 0).
+
+A case is *right* when the model is on the same side of 0.5 as history; the Brier score is
+the mean squared distance between the model's probability and what happened (0 is perfect,
+0.25 is what always saying 0.5 earns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sim.params import Params
+from sim.runs import RunSet, replicate
+from sim.scenario import load
+
+
+@dataclass(frozen=True)
+class Case:
+    """One historical outcome, set beside the model's probability of it."""
+
+    scenario: str
+    what: str
+    p_model: float
+    history: int
+    right: bool
+    brier: float
+    detail: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """All cases of all scenarios, with the totals and what each scenario demonstrates."""
+
+    cases: list[Case]
+    propositions: dict[str, list[str]]
+
+    @property
+    def n(self) -> int:
+        """Number of cases."""
+        return len(self.cases)
+
+    @property
+    def right(self) -> int:
+        """Number of cases on the right side of 0.5."""
+        return sum(c.right for c in self.cases)
+
+    @property
+    def brier(self) -> float:
+        """Mean Brier score over all cases."""
+        return sum(c.brier for c in self.cases) / self.n if self.cases else float("nan")
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the scorecard as plain data (the ``--json`` output)."""
+        return {
+            "cases": [asdict(c) for c in self.cases],
+            "summary": {"n": self.n, "right": self.right, "brier": self.brier},
+            "propositions": self.propositions,
+        }
+
+
+def _case(scenario: str, what: str, p: float, happened: bool, detail: str) -> Case:
+    truth = int(happened)
+    return Case(scenario, what, p, truth, (p >= 0.5) == happened, (p - truth) ** 2, detail)
+
+
+def cases_of(runset: RunSet) -> list[Case]:
+    """Return the cases of one scenario's history, scored against its runs."""
+    history = runset.scenario.spec.history
+    if history is None:
+        return []
+    return _decision_cases(runset) + _alliance_cases(runset)
+
+
+def _decision_cases(runset: RunSet) -> list[Case]:
+    d, name, cases = runset.decisions, runset.scenario.name, []
+    assert runset.scenario.spec.history is not None
+    for h in runset.scenario.spec.history.decisions:
+        rows = (
+            d[
+                (d["guarantor"] == h.guarantor)
+                & (d["partner"] == h.partner)
+                & (d["adversary"] == h.adversary)
+                & (d["theatre"] == h.theatre)
+            ]
+            if len(d)
+            else d
+        )
+        p = float(rows["p_honour"].mean()) if len(rows) else 0.0
+        likely = rows["outcome"].mode().iloc[0] if len(rows) else "not called"
+        what = f"{h.guarantor} fights for {h.partner} against {h.adversary} in {h.theatre}"
+        detail = f"model: {likely}; history: {h.outcome}"
+        cases.append(_case(name, what, p, h.fought, detail))
+    return cases
+
+
+def _alliance_cases(runset: RunSet) -> list[Case]:
+    a, name, cases = runset.alliances, runset.scenario.name, []
+    calendar = runset.world.calendar
+    assert runset.scenario.spec.history is not None
+    for h in runset.scenario.spec.history.alliances:
+        rows = a[a["alliance"] == h.commitment] if len(a) else a
+        by = calendar.n_periods if h.ended is None else calendar.period_of(h.ended) + 1
+        horizon = calendar.label(min(by, calendar.n_periods) - 1)
+        ended = (rows["ended"] & (rows["end_period"] < by)).sum() / runset.runs
+        what = f"{h.commitment} has ended by {horizon}"
+        detail = f"history: {'ended ' + str(h.ended.year) if h.ended else 'held'}"
+        cases.append(_case(name, what, float(ended), h.ended is not None, detail))
+    return cases
+
+
+def scorecard(paths: Iterable[Path], params: Params, runs: int, seed: int) -> Scorecard:
+    """Run every scenario and score every outcome of its history."""
+    cases: list[Case] = []
+    propositions: dict[str, list[str]] = {}
+    for path in paths:
+        scenario = load(path)
+        propositions[scenario.name] = list(scenario.spec.propositions)
+        cases += cases_of(replicate(scenario, params, seed=seed, runs=runs))
+    return Scorecard(cases, propositions)
