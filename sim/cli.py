@@ -66,7 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     why = sub.add_parser("explain", help="explain one decision factor by factor")
     _scenario_options(why)
     why.add_argument(
-        "decision", help="war:guarantor (as `run` shows it), a guarantor id, or a number"
+        "decision",
+        help="war:guarantor:partner as `run` shows it (or a unique prefix), a guarantor, a number",
     )
     why.add_argument("--json", action="store_true", help="print one JSON object")
     why.set_defaults(command=cmd_explain)
@@ -257,7 +258,7 @@ def _run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path
     for _, f in formed.iterrows():
         lines.append(
             f"  formed during the run: {f['members'].replace(';', '+')} against "
-            f"{f['common_enemy']} in {f['p_formed']:.0%} of runs"
+            f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
         )
     lines += ["", f"Explain a decision: run.py explain {sc.path} DECISION"]
     lines += [f"wrote {p}" for p in written]

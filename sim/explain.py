@@ -55,7 +55,9 @@ class Explanation:
 
 
 def find(runset: RunSet, decision: str) -> pd.DataFrame:
-    """Return the rows of one decision, named ``war:guarantor``, a guarantor id, or a number.
+    """Return the rows of one decision, named by id, unique prefix, guarantor or number.
+
+    A decision's id is ``war:guarantor:partner``, as ``run`` prints it.
 
     Raises:
         LookupError: nothing matches, or a guarantor id matches several decisions.
@@ -68,6 +70,8 @@ def find(runset: RunSet, decision: str) -> pd.DataFrame:
     if decision.isdigit() and 1 <= int(decision) <= len(unique):
         decision = unique[int(decision) - 1]
     matches = [i for i in unique if i == decision or i.split(":")[1] == decision]
+    if len(matches) != 1:
+        matches = [i for i in unique if i.startswith(decision)]
     if len(matches) != 1:
         hint = ", ".join(unique)
         raise LookupError(f"{decision!r} names {len(matches)} decisions; choose one of: {hint}")

@@ -12,6 +12,7 @@ looked up by name in the scenarios folder only, so an overlay cannot reach outsi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,12 +288,13 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
     sites = set(spec.sites) | {
         getattr(e, "site", None) for e in spec.events.values() if e.kind == "site_opened"
     }
+    last_day = _end_of_period(spec)
     for eid, event in spec.events.items():
         base: list[str | int] = ["events", eid]
-        if not spec.start <= event.at <= spec.end:
+        if not spec.start <= event.at < last_day:
             yield (
                 [*base, "at"],
-                f"expected a date within the scenario ({spec.start} to {spec.end})",
+                f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
                 str(event.at),
             )
         for name in ("state", "attacker", "defender", "holder"):
@@ -314,6 +316,15 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
                 "expected a site id defined under sites or opened by an event",
                 event.site,
             )
+
+
+def _end_of_period(spec: ScenarioSpec) -> dt.date:
+    """Return the day after the last period: a scenario ends with its end date's period."""
+    months = {"month": 1, "quarter": 3, "year": 12}[spec.period]
+    start_month = spec.start.year * 12 + spec.start.month - 1
+    end_month = spec.end.year * 12 + spec.end.month - 1
+    last = start_month + ((end_month - start_month) // months + 1) * months
+    return dt.date(last // 12, last % 12 + 1, 1)
 
 
 def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:

@@ -22,8 +22,8 @@ KEY = ["war", "guarantor", "partner", "adversary", "theatre"]
 
 
 def decision_id(row: Any) -> str:
-    """Return the id a user types to name a decision: ``war:guarantor``."""
-    return f"{row['war']}:{row['guarantor']}"
+    """Return the id a user types to name a decision: ``war:guarantor:partner``."""
+    return f"{row['war']}:{row['guarantor']}:{row['partner']}"
 
 
 def decisions(runset: RunSet, top: int = 3) -> pd.DataFrame:

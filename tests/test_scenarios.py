@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -80,6 +81,8 @@ def test_power_figures_match_the_cow_data_they_cite(path):
     for sid, state in spec.states.items():
         match = NMC_SOURCE.search(state.source)
         if not match:
+            # a figure not from COW must say it is an estimate (the header gives its sources)
+            assert "estimate" in state.source, sid
             continue
         series = (
             state.power if isinstance(state.power, dict) else {int(match.group(1)): state.power}
@@ -90,18 +93,24 @@ def test_power_figures_match_the_cow_data_they_cite(path):
                 continue
             assert value == pytest.approx(expected, rel=1e-6), (sid, year)
             checked += 1
-    assert checked > 0
+    assert checked > 0 or all("estimate" in s.source for s in spec.states.values())
 
 
 @pytest.mark.parametrize("path", scenario_files(SCENARIOS), ids=lambda p: p.stem)
 def test_capitals_and_nuclear_status_match_the_data(path):
     spec = load(path).spec
     year = spec.start.year
+    checked = 0
     for sid, state in spec.states.items():
-        capital = cow.capital(sid, spec.start)
-        assert capital is not None, sid
-        assert (state.capital.lat, state.capital.lng) == pytest.approx(capital[1:], abs=1e-4)
-        assert state.nuclear == cow.nuclear(sid, year), sid
+        if "peacesciencer cow_capitals" in state.source:
+            # the capitals data start in 1816: an earlier case cites the 1816 entry
+            capital = cow.capital(sid, max(spec.start, dt.date(1816, 1, 1)))
+            assert capital is not None, sid
+            assert (state.capital.lat, state.capital.lng) == pytest.approx(capital[1:], abs=1e-4)
+            checked += 1
+        if "Bleek 2017" in state.source:
+            assert state.nuclear == cow.nuclear(sid, year), sid
+    assert checked > 0
 
 
 def test_borders_match_cow_contiguity():
