@@ -61,6 +61,11 @@ class StateAgent(mesa.Agent):
         return tuple(w.site_ids[k] for k in held.nonzero()[0])
 
     @property
+    def ally_value(self) -> float:
+        """How useful its clients are to this state as a patron now (sites, buffers; P7)."""
+        return float(self.model.ally_value[self.index])
+
+    @property
     def demand_for_allies(self) -> float:
         """How much the state needs allies now: the largest threat it feels (P4)."""
         return float(self.model.demand[self.index])

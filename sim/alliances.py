@@ -83,11 +83,14 @@ class AllianceBook:
         kinds = np.array([k in DUTY_KINDS for k in self.kinds], dtype=bool)
         return kinds & self.in_force(period)
 
-    def classify(self, rows: BoolArray, power: NDArray[np.float64], threshold: float) -> None:
-        """Record the capability ratio of rows coming into force, and whether it is symmetric."""
+    def classify(self, rows: BoolArray, ratio: NDArray[np.float64], threshold: float) -> None:
+        """Record the capability ratio of rows coming into force, and whether it is symmetric.
+
+        ``ratio`` is the pairwise power ratio of states (:func:`sim.formation.pair_ratio`).
+        """
         for row in np.flatnonzero(rows):
-            member_power = power[self.members[row]]
-            self.ratio[row] = float(member_power.max() / member_power.min())
+            inside = self.members[row]
+            self.ratio[row] = float(ratio[np.ix_(inside, inside)].max())
             self.symmetric[row] = self.ratio[row] <= threshold
 
     def end(self, row: int, period: int, reason: str) -> None:

@@ -66,11 +66,44 @@ def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDA
     return weakest_link.max(axis=1, initial=0.0), weakest_link.argmax(axis=1)
 
 
-def imbalance(members: BoolArray, power: FloatArray) -> FloatArray:
-    """Return log(strongest / weakest member's effective power) for each alliance."""
-    strongest = np.where(members, power[None, :], 0.0).max(axis=1)
-    weakest = np.where(members, power[None, :], np.inf).min(axis=1)
-    return np.log(strongest / weakest)
+def pair_ratio(power: FloatArray, nuclear: BoolArray, parity: float = 0.0) -> FloatArray:
+    """Return the power ratio (stronger / weaker) of every pair of states.
+
+    With ``parity`` > 0 (``nuclear_parity`` when states weigh whether to ally), mutual
+    deterrence narrows the gap between two nuclear powers: their ratio is raised to the power
+    ``1 - parity`` (P4, P11: even the weakest nuclear power can secure its own survival, so
+    nuclear powers can meet as near-equals).
+    """
+    ratio = np.maximum(power[:, None], power[None, :]) / np.minimum(power[:, None], power[None, :])
+    both = nuclear[:, None] & nuclear[None, :]
+    return np.where(both, ratio ** (1.0 - parity), ratio)
+
+
+def imbalance(members: BoolArray, ratio: FloatArray) -> FloatArray:
+    """Return the log of the largest power ratio between two members of each alliance."""
+    inside = members[:, :, None] & members[:, None, :]
+    return np.log(np.where(inside, ratio[None, :, :], 1.0).max(axis=(1, 2)))
+
+
+def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]]:
+    """Return the system's poles, strongest first, each as sorted state indices.
+
+    A pole is a bloc (states joined by alliances of equals) whose share of all effective
+    power is at least ``share``.
+    """
+    n = len(power)
+    linked = (members.T.astype(np.int64) @ members.astype(np.int64)) > 0
+    np.fill_diagonal(linked, True)
+    label = np.arange(n)
+    while True:  # propagate the smallest index through each connected bloc
+        spread = np.where(linked, label[None, :], n).min(axis=1)
+        if np.array_equal(spread, label):
+            break
+        label = spread
+    total = power.sum()
+    blocs = [np.flatnonzero(label == root) for root in np.unique(label)]
+    strong = [b for b in blocs if power[b].sum() >= share * total]
+    return [b.tolist() for b in sorted(strong, key=lambda b: -power[b].sum())]
 
 
 def per_period(yearly: FloatArray, years: float) -> FloatArray:
@@ -130,25 +163,37 @@ def client_hazard(useful: FloatArray, params: Params) -> FloatArray:
 
 def formation_propensity(
     felt: FloatArray,
-    power: FloatArray,
+    ratio: FloatArray,
     hostility: FloatArray,
     allied: BoolArray,
+    goals: NDArray[np.int64],
     params: Params,
 ) -> tuple[FloatArray, NDArray[np.int64]]:
     """Return the yearly probability that each pair (i, j) allies, and its common enemy.
 
-    Only comparable states (within ``equal_weight_ratio``), not hostile to each other and
-    not already allied, are candidates. Their propensity grows with the threat that both
-    feel from one outsider.
+    Only comparable states (``ratio`` within ``equal_weight_ratio``), not hostile to each
+    other and not already allied, are candidates. Their propensity grows with the threat that
+    both feel from one outsider, and with a specific goal they share against an adversary
+    (``goals[i, j]`` holds that adversary's index, or -1).
     """
+    common, enemy = _common_threats(felt)
+    goal = goals >= 0
+    enemy = np.where(goal, goals, enemy)
+    reason = (common > 0.0) | goal
+    candidate = reason & (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
+    np.fill_diagonal(candidate, False)
+    logit = (
+        params.formation_baseline + params.w_common_threat * common + params.w_common_goal * goal
+    )
+    return np.where(candidate, _logistic(logit), 0.0), enemy
+
+
+def _common_threats(felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
+    """For every pair, the threat both feel from the outsider that threatens them both most."""
+    n = felt.shape[0]
     threatening = np.flatnonzero(felt.max(axis=0, initial=0.0) > 0.0)
     if threatening.size == 0:
-        return np.zeros_like(hostility), np.zeros(hostility.shape, dtype=np.int64)
+        return np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
     # felt[i, i] is 0, so a pair never counts one of its own members as the common enemy
     pair_min = np.minimum(felt[:, None, threatening], felt[None, :, threatening])
-    common, enemy = pair_min.max(axis=2), threatening[pair_min.argmax(axis=2)]
-    ratio = np.maximum(power[:, None], power[None, :]) / np.minimum(power[:, None], power[None, :])
-    candidate = (common > 0.0) & (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
-    np.fill_diagonal(candidate, False)
-    logit = params.formation_baseline + params.w_common_threat * common
-    return np.where(candidate, _logistic(logit), 0.0), enemy
+    return pair_min.max(axis=2), threatening[pair_min.argmax(axis=2)]

@@ -113,6 +113,9 @@ class AllianceModel(mesa.Model):
         self.demand = np.zeros(world.n)
         self.decisions: list[dict[str, Any]] = []
         self.state_rows: list[dict[str, Any]] = []
+        self.ally_value = np.zeros(world.n)
+        self.goals = np.full((world.n, world.n), -1, dtype=np.int64)
+        self.system_rows: list[dict[str, Any]] = []
         self.states = [
             StateAgent(self, i, sid, nm)
             for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))
@@ -188,24 +191,25 @@ class AllianceModel(mesa.Model):
 
     def _alliances(self, situation: Situation, felt: FloatArray) -> None:
         book, t, p = self.book, self.period, self.params
-        book.classify(
-            book.starts == t if t > 0 else book.starts <= 0, situation.power, p.asymmetry_ratio
-        )
+        ratio = formation.pair_ratio(situation.power, self.nuclear)
+        book.classify(book.starts == t if t > 0 else book.starts <= 0, ratio, p.asymmetry_ratio)
         alive = book.alliances(t) & (book.starts < t)
         years = self.world.calendar.years_per_period
-        self._dissolve_equals(alive & book.symmetric, situation, felt, years)
+        self._dissolve_equals(alive & book.symmetric, ratio, felt, years)
         self._dissolve_clients(alive & ~book.symmetric, situation, years)
-        self._form(situation, felt, years)
+        parity = formation.pair_ratio(situation.power, self.nuclear, p.nuclear_parity)
+        self._form(situation, parity, felt, years)
+        self._record_polarity(situation.power)
 
     def _dissolve_equals(
-        self, rows: NDArray[np.bool_], s: Situation, felt: FloatArray, years: float
+        self, rows: NDArray[np.bool_], ratio: FloatArray, felt: FloatArray, years: float
     ) -> None:
         idx = np.flatnonzero(rows)
         if idx.size == 0:
             return
         members = self.book.members[idx]
         common, _ = formation.common_threat(members, felt)
-        shift = formation.imbalance(members, s.power)
+        shift = formation.imbalance(members, ratio)
         hazard = formation.per_period(formation.equals_hazard(common, shift, self.params), years)
         ends = self.rng.random(idx.size) < hazard
         threat_term, balance_term = formation.equals_terms(common, shift, self.params)
@@ -215,6 +219,7 @@ class AllianceModel(mesa.Model):
             self.book.end(int(row), self.period, reason)
 
     def _dissolve_clients(self, rows: NDArray[np.bool_], s: Situation, years: float) -> None:
+        self.ally_value = np.zeros(self.world.n)
         idx = np.flatnonzero(rows)
         if idx.size == 0:
             return
@@ -229,6 +234,7 @@ class AllianceModel(mesa.Model):
             self.technology,
             self.threat_level,
         )
+        np.maximum.at(self.ally_value, patron, useful)
         hazard = formation.per_period(formation.client_hazard(useful, self.params), years)
         ends = self.rng.random(idx.size) < hazard
         for row, still_useful in zip(
@@ -244,10 +250,10 @@ class AllianceModel(mesa.Model):
         np.add.at(value, (w.site_holder, holders), w.site_value * self.site_open)
         return value
 
-    def _form(self, s: Situation, felt: FloatArray, years: float) -> None:
+    def _form(self, s: Situation, ratio: FloatArray, felt: FloatArray, years: float) -> None:
         allied = self.book.allied_pairs(self.period)
         propensity, enemy = formation.formation_propensity(
-            felt, s.power, s.hostility(), allied, self.params
+            felt, ratio, s.hostility(), allied, self.goals, self.params
         )
         chance = formation.per_period(propensity, years)
         draws = self.rng.random(chance.shape)
@@ -257,6 +263,22 @@ class AllianceModel(mesa.Model):
             members = np.zeros(self.world.n, dtype=bool)
             members[[i, j]] = True
             self.book.add(members, members[owners], self.period, self.world.ids[enemy[i, j]])
+
+    def _record_polarity(self, power: FloatArray) -> None:
+        """Record the system's poles; flag a change from the period before (P11)."""
+        rows = self.book.alliances(self.period) & self.book.symmetric
+        poles = formation.poles(self.book.members[rows], power, self.params.pole_share)
+        label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
+        before = self.system_rows[-1]["poles"] if self.system_rows else label
+        self.system_rows.append(
+            {
+                "period": self.period,
+                "date": self.world.calendar.label(self.period),
+                "poles": label,
+                "n_poles": len(poles),
+                "polarity_changed": label != before,
+            }
+        )
 
     # --- 3. events ----------------------------------------------------------------------
 
@@ -290,6 +312,9 @@ class AllianceModel(mesa.Model):
                 self.technology = min(event.value, 0.95)
             case "threat_level":
                 self.threat_level = event.value
+            case "goal":
+                a, b = at(event.between[0]), at(event.between[1])
+                self.goals[a, b] = self.goals[b, a] = at(event.adversary)
             case "relation":
                 a, b = at(event.between[0]), at(event.between[1])
                 self.relations[a, b] = self.relations[b, a] = event.value
@@ -431,6 +456,7 @@ class AllianceModel(mesa.Model):
                     "effective_power": float(eff[i]),
                     "nuclear": bool(self.nuclear[i]),
                     "demand_for_allies": float(self.demand[i]),
+                    "ally_value": float(self.ally_value[i]),
                 }
             )
 

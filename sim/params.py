@@ -209,6 +209,27 @@ class Params:
         "logit per unit",
         "weight of a common threat on two equals' propensity to ally",
     )
+    nuclear_parity: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        "0-1",
+        "how far mutual deterrence makes two nuclear powers equals (ratio ** (1 - parity))",
+    )
+    w_common_goal: float = _p(
+        8.0,
+        0.0,
+        20.0,
+        "logit",
+        "weight of a specific goal two states share against an adversary (P11)",
+    )
+    pole_share: float = _p(
+        0.2,
+        0.05,
+        0.5,
+        "share",
+        "share of the system's effective power that makes a state or bloc a pole",
+    )
     # --- patron-client ties (P6, P8) ---
     usefulness_floor: float = _p(
         0.1,

@@ -73,7 +73,12 @@ def run_metadata(runset: RunSet) -> dict[str, Any]:
 def save(runset: RunSet, folder: str | Path) -> list[Path]:
     """Write decisions, alliances, per-period states and metadata into ``folder``."""
     folder = Path(folder)
-    tables = {"decisions": runset.decisions, "alliances": runset.alliances, "states": runset.states}
+    tables = {
+        "decisions": runset.decisions,
+        "alliances": runset.alliances,
+        "states": runset.states,
+        "system": runset.system,
+    }
     written = []
     for name, table in tables.items():
         path = folder / f"{name}.parquet"

@@ -30,6 +30,7 @@ class RunSet:
     decisions: pd.DataFrame
     alliances: pd.DataFrame
     states: pd.DataFrame
+    system: pd.DataFrame
 
 
 def replication_rngs(seed: int, runs: int) -> list[np.random.Generator]:
@@ -47,12 +48,13 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100) -> RunSet:
     """Run ``runs`` replications of a scenario and gather their records."""
     world = build(scenario)
-    decisions, alliances, states = [], [], []
+    decisions, alliances, states, system = [], [], [], []
     for r, rng in enumerate(replication_rngs(seed, runs)):
         model = run_one(world, params, rng)
         decisions += [{"run": r, **row} for row in model.decisions]
         alliances += [{"run": r, **row} for row in model.alliance_rows()]
         states += [{"run": r, **row} for row in model.state_rows]
+        system += [{"run": r, **row} for row in model.system_rows]
     return RunSet(
         scenario=scenario,
         world=world,
@@ -62,4 +64,5 @@ def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100
         decisions=pd.DataFrame(decisions),
         alliances=pd.DataFrame(alliances),
         states=pd.DataFrame(states),
+        system=pd.DataFrame(system),
     )

@@ -297,7 +297,7 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
                 f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
                 str(event.at),
             )
-        for name in ("state", "attacker", "defender", "holder"):
+        for name in ("state", "attacker", "defender", "holder", "adversary"):
             yield from state([*base, name], getattr(event, name, None))
         for name in ("backers", "defender_backers", "between"):
             for i, sid in enumerate(getattr(event, name, None) or []):

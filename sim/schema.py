@@ -193,6 +193,14 @@ class RelationEvent(_Event):
     value: Annotated[float, Field(ge=-1.0, le=1.0)]
 
 
+class GoalEvent(_Event):
+    """Two states come to share a specific goal against an adversary (P11)."""
+
+    kind: Literal["goal"]
+    between: tuple[StateId, StateId]
+    adversary: StateId
+
+
 class SiteOpenedEvent(_Event):
     """A new site is opened (a base, a peacekeeping contingent)."""
 
@@ -220,6 +228,7 @@ Event = Annotated[
     | NuclearEvent
     | SettingEvent
     | RelationEvent
+    | GoalEvent
     | SiteOpenedEvent
     | SiteClosedEvent,
     Field(discriminator="kind"),
@@ -264,6 +273,7 @@ class ScenarioSpec(Strict):
 
     title: Text
     summary: Text
+    synthetic: bool = False
     propositions: list[Annotated[str, StringConstraints(pattern=r"^P([1-9]|1[0-2])$")]] = []
     period: Literal["month", "quarter", "year"]
     start: Date
