@@ -20,6 +20,9 @@ BoolArray = NDArray[np.bool_]
 DUTY_KINDS = ("defence_pact", "coalition", "basing", "consultation")
 """Kinds whose text gives a partner something to invoke when attacked."""
 
+FORMAL_KINDS = ("defence_pact", "coalition")
+"""Kinds that make a formal alliance: a duty to fight for each other."""
+
 REASONS = {
     "threat_gone": "the common threat is gone",
     "balance_shifted": "the balance among the partners shifted",
@@ -122,8 +125,9 @@ class AllianceBook:
         return d
 
     def allied_pairs(self, period: int) -> BoolArray:
-        """Return which pairs of states share an alliance in force."""
-        rows = self.alliances(period)
+        """Return which pairs of states share a formal alliance (a duty to defend) in force."""
+        kinds = np.array([k in FORMAL_KINDS for k in self.kinds], dtype=bool)
+        rows = kinds & self.in_force(period)
         m = self.members[rows].astype(np.int64)
         pairs = (m.T @ m) > 0
         np.fill_diagonal(pairs, False)

@@ -184,6 +184,7 @@ def _run_json(
         "decisions": _records(decisions),
         "alliances": _records(alliances),
         "formed": _records(summary.formed(runset)),
+        "polarity": summary.polarity(runset),
         "files": [str(p) for p in written],
     }
 
@@ -259,6 +260,13 @@ def _run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path
         lines.append(
             f"  formed during the run: {f['members'].replace(';', '+')} against "
             f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
+        )
+    poles = summary.polarity(runset)
+    lines.append(f"\nSystem poles at the start: {poles['start'] or '-'}")
+    if poles["p_changed"]:
+        lines.append(
+            f"  polarity changed in {_share(poles['p_changed'])} of runs, most often "
+            f"into {poles['after']}: a change of the system's structure (P11)"
         )
     lines += ["", f"Explain a decision: run.py explain {sc.path} DECISION"]
     lines += [f"wrote {p}" for p in written]

@@ -336,6 +336,9 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
             yield from state([*base, name], getattr(decision, name))
         if decision.theatre not in spec.territories:
             yield [*base, "theatre"], known_territory, decision.theatre
+    for i, formed in enumerate(spec.history.formations):
+        for j, sid in enumerate(formed.members):
+            yield from state(["history", "formations", i, "members", j], sid)
     for i, alliance in enumerate(spec.history.alliances):
         if alliance.commitment not in spec.commitments:
             yield (

@@ -260,12 +260,22 @@ class HistoricalAlliance(Strict):
     source: Text
 
 
+class HistoricalFormation(Strict):
+    """Whether a formal alliance formed between states during the case (checked, never read)."""
+
+    members: Annotated[list[StateId], Field(min_length=2)]
+    formed: bool
+    note: Text
+    source: Text
+
+
 class History(Strict):
     """What happened in the case: the standard the model is checked against."""
 
     summary: Text
     decisions: list[HistoricalDecision] = []
     alliances: list[HistoricalAlliance] = []
+    formations: list[HistoricalFormation] = []
 
 
 class ScenarioSpec(Strict):

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from sim.params import Params
 from sim.runs import RunSet, replicate
 from sim.scenario import load
@@ -76,7 +78,7 @@ def cases_of(runset: RunSet) -> list[Case]:
     history = runset.scenario.spec.history
     if history is None:
         return []
-    return _decision_cases(runset) + _alliance_cases(runset)
+    return _decision_cases(runset) + _alliance_cases(runset) + _formation_cases(runset)
 
 
 def _decision_cases(runset: RunSet) -> list[Case]:
@@ -114,6 +116,26 @@ def _alliance_cases(runset: RunSet) -> list[Case]:
         detail = f"history: {'ended ' + str(h.ended.year) if h.ended else 'held'}"
         cases.append(_case(name, what, float(ended), h.ended is not None, detail))
     return cases
+
+
+def _formation_cases(runset: RunSet) -> list[Case]:
+    a, name, cases = runset.alliances, runset.scenario.name, []
+    assert runset.scenario.spec.history is not None
+    formed = a[a["origin"] == "formed"] if len(a) else a
+    for h in runset.scenario.spec.history.formations:
+        p = _share_formed(formed, set(h.members), runset.runs)
+        what = f"{'+'.join(h.members)} form a formal alliance"
+        detail = f"history: {'formed' if h.formed else 'none formed'}"
+        cases.append(_case(name, what, p, h.formed, detail))
+    return cases
+
+
+def _share_formed(formed: pd.DataFrame, members: set[str], runs: int) -> float:
+    """Return the share of runs in which an alliance formed that joins all ``members``."""
+    if formed.empty:
+        return 0.0
+    joins = formed["members"].map(lambda m: members <= set(m.split(";")))
+    return float(formed.loc[joins, "run"].nunique() / runs)
 
 
 def scorecard(paths: Iterable[Path], params: Params, runs: int, seed: int) -> Scorecard:

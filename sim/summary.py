@@ -108,6 +108,20 @@ def alliances(runset: RunSet) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def polarity(runset: RunSet) -> dict[str, Any]:
+    """Return how often the system's poles changed during the runs, and into what (P11)."""
+    s = runset.system
+    if s.empty:
+        return {"p_changed": 0.0, "start": "", "after": ""}
+    changed = s[s["polarity_changed"]]
+    after = changed.groupby("run")["poles"].last().mode()
+    return {
+        "p_changed": changed["run"].nunique() / runset.runs,
+        "start": s.loc[s["period"] == 0, "poles"].mode().iloc[0],
+        "after": after.iloc[0] if len(after) else "",
+    }
+
+
 def formed(runset: RunSet) -> pd.DataFrame:
     """Return how often each pair of states formed a new alliance during the runs."""
     a = runset.alliances
