@@ -30,6 +30,7 @@ REASONS = {
     "violated": "violated in war",
     "defeated": "a member was defeated",
     "lapsed": "ended while its reasons still held (the baseline hazard)",
+    "not_worth_costs": "its members no longer gained from settling issues jointly",
 }
 
 

@@ -22,7 +22,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import formation
+from sim import formation, institutions
 from sim.agents import StateAgent
 from sim.alliances import AllianceBook
 from sim.decide import FACTOR_NAMES, Calls, Situation, score
@@ -106,6 +106,9 @@ class AllianceModel(mesa.Model):
         self.nuclear = world.nuclear.copy()
         self.relations = world.relations.copy()
         self.site_open = world.site_open.copy()
+        self.site_value = world.site_value.copy()
+        self.territory_holder = world.territory_holder.copy()
+        self.outcome_rows: list[dict[str, Any]] = []
         self.technology = self.params.technology
         self.threat_level = self.params.threat_level
         self.wars: dict[str, War] = {}
@@ -150,11 +153,11 @@ class AllianceModel(mesa.Model):
             defence_partners=self.book.defence_partners(self.period),
             loyalty=w.loyalty,
             theatre_km=w.theatre_km,
-            territory_holder=w.territory_holder,
+            territory_holder=self.territory_holder,
             territory_value=w.territory_value,
             site_holder=w.site_holder,
             site_territory=w.site_territory,
-            site_value=w.site_value,
+            site_value=self.site_value,
             site_open=self.site_open,
             technology=self.technology,
             threat_level=self.threat_level,
@@ -166,6 +169,10 @@ class AllianceModel(mesa.Model):
         """Advance one period: power, alliances, events, decisions, records."""
         self.period += 1
         self.power = self.world.power[self.period] * self.shock
+        years = self.world.calendar.years_per_period
+        self.relations = institutions.hedge(
+            self.relations, self.effective_power(), self.params, years
+        )
         situation = self.situation()
         threat = formation.threat_matrix(
             situation.power,
@@ -199,6 +206,7 @@ class AllianceModel(mesa.Model):
         self._dissolve_clients(alive & ~book.symmetric, situation, years)
         parity = formation.pair_ratio(situation.power, self.nuclear, p.nuclear_parity)
         self._form(situation, parity, felt, years)
+        self._weigh_institutions(situation.power)
         self._record_polarity(situation.power)
 
     def _dissolve_equals(
@@ -264,6 +272,35 @@ class AllianceModel(mesa.Model):
             members[[i, j]] = True
             self.book.add(members, members[owners], self.period, self.world.ids[enemy[i, j]])
 
+    def _weigh_institutions(self, power: FloatArray) -> None:
+        """Members for whom an institution costs more than it saves leave it (P9)."""
+        book = self.book
+        kinds = np.array([k == "institution" for k in book.kinds], dtype=bool)
+        rows = kinds & book.in_force(self.period)
+        for row in np.flatnonzero(rows):
+            value = institutions.membership_value(book.members[row], power, self.params)
+            for i in np.flatnonzero(book.members[row]):
+                stays = bool(value[i] >= 0.0)
+                self._outcome("membership", book.ids[row], int(i), float(value[i]), stays)
+                if not stays:
+                    book.members[row, i] = book.guarantors[row, i] = False
+            if book.members[row].sum() < 2:
+                book.end(int(row), self.period, "not_worth_costs")
+
+    def _outcome(self, kind: str, subject: str, state: int, value: float, result: bool) -> None:
+        """Record the outcome of a mechanism other than a decision to fight."""
+        self.outcome_rows.append(
+            {
+                "period": self.period,
+                "date": self.world.calendar.label(self.period),
+                "kind": kind,
+                "subject": subject,
+                "state": self.world.ids[state],
+                "value": value,
+                "result": result,
+            }
+        )
+
     def _record_polarity(self, power: FloatArray) -> None:
         """Record the system's poles; flag a change from the period before (P11)."""
         rows = self.book.alliances(self.period) & self.book.symmetric
@@ -320,7 +357,49 @@ class AllianceModel(mesa.Model):
                 self.relations[a, b] = self.relations[b, a] = event.value
             case "site_opened" | "site_closed":
                 self.site_open[w.site_ids.index(event.site)] = event.kind == "site_opened"
+            case "site_value":
+                self.site_value[w.site_ids.index(event.site)] = event.value
+            case "control":
+                self.territory_holder[w.territory_ids.index(event.territory)] = at(event.held_by)
+            case "term_end":
+                self._term_end(event_id, w.site_ids.index(event.site))
+            case "sanction":
+                self._sanction(event_id, event)
         return None
+
+    def _term_end(self, event_id: str, site: int) -> None:
+        """At the end of a term, the host renews a foreign presence or not (P8).
+
+        The holder keeps wanting it while the site is useful to it; the host renews with a
+        probability that rises with its relations with the holder.
+        """
+        p = self.params
+        holder = int(self.world.site_holder[site])
+        host = int(self.territory_holder[self.world.site_territory[site]])
+        worth = self.site_value[site] * self.threat_level * (1.0 - self.technology)
+        wanted = bool(self.site_open[site] and worth >= p.usefulness_floor)
+        renew = 1.0 / (
+            1.0 + np.exp(-(p.renewal_baseline + p.w_host_relations * self.relations[host, holder]))
+        )
+        continued = wanted and (host == holder or bool(self.rng.random() < renew))
+        self._outcome("presence", event_id, host, float(renew if wanted else 0.0), continued)
+        self.site_open[site] = continued
+
+    def _sanction(self, event_id: str, event: Any) -> None:
+        """A coalition's sanctions cut the target's power; record whether the loss is critical."""
+        w, book = self.world, self.book
+        imposers = np.zeros(w.n, dtype=bool)
+        imposers[[w.index(s) for s in event.imposers]] = True
+        if event.institution is not None:
+            imposers |= book.members[book.ids.index(event.institution)]
+        target = w.index(event.target)
+        imposers[target] = False
+        loss = institutions.sanction_loss(
+            imposers, target, self.effective_power(), self.power, self.params
+        )
+        self.shock[target] *= 1.0 - loss
+        self.power = self.world.power[self.period] * self.shock
+        self._outcome("sanction", event_id, target, loss, loss >= self.params.critical_loss)
 
     def _defeat(self, state: int) -> None:
         self.shock[state] *= self.params.defeat_residual
@@ -445,6 +524,7 @@ class AllianceModel(mesa.Model):
 
     def _record_states(self) -> None:
         eff = self.effective_power()
+        gap = institutions.alignment_gap(self.relations, eff, self.params)
         label = self.world.calendar.label(self.period)
         for i, sid in enumerate(self.world.ids):
             self.state_rows.append(
@@ -457,6 +537,7 @@ class AllianceModel(mesa.Model):
                     "nuclear": bool(self.nuclear[i]),
                     "demand_for_allies": float(self.demand[i]),
                     "ally_value": float(self.ally_value[i]),
+                    "alignment_gap": float(gap[i]),
                 }
             )
 

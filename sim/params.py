@@ -230,6 +230,60 @@ class Params:
         "share",
         "share of the system's effective power that makes a state or bloc a pole",
     )
+    # --- institutions, sanctions and hedging (P9, P10, P12) ---
+    transaction_saving: float = _p(
+        0.15,
+        0.0,
+        1.0,
+        "value per partner",
+        "what settling issues jointly saves a member, per fellow member",
+    )
+    voice_cost: float = _p(
+        0.5,
+        0.0,
+        2.0,
+        "value per share",
+        "what a member gives up by voting as an equal, per share of power above an equal one",
+    )
+    sanction_bite: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "share of its power a fully exposed target loses to a coalition's sanctions",
+    )
+    sanction_resilience: float = _p(
+        0.01, 0.0001, 1.0, "CINC", "size at which a target's vulnerability to sanctions halves"
+    )
+    critical_loss: float = _p(
+        0.2,
+        0.01,
+        1.0,
+        "share",
+        "loss of power from which sanctions count as critical, not inconvenient",
+    )
+    hedging_rate: float = _p(
+        0.3,
+        0.0,
+        1.0,
+        "per year",
+        "how fast a courted small state evens out its relations with the great powers",
+    )
+    # --- presence abroad (P8) ---
+    renewal_baseline: float = _p(
+        0.0,
+        -5.0,
+        5.0,
+        "logit",
+        "a host's propensity to renew a foreign presence when relations are neutral",
+    )
+    w_host_relations: float = _p(
+        4.0,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the host's relations with the holder on renewing its presence",
+    )
     # --- patron-client ties (P6, P8) ---
     usefulness_floor: float = _p(
         0.1,

@@ -78,6 +78,7 @@ def save(runset: RunSet, folder: str | Path) -> list[Path]:
         "alliances": runset.alliances,
         "states": runset.states,
         "system": runset.system,
+        "outcomes": runset.outcomes,
     }
     written = []
     for name, table in tables.items():

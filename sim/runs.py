@@ -31,6 +31,7 @@ class RunSet:
     alliances: pd.DataFrame
     states: pd.DataFrame
     system: pd.DataFrame
+    outcomes: pd.DataFrame
 
 
 def replication_rngs(seed: int, runs: int) -> list[np.random.Generator]:
@@ -48,13 +49,14 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100) -> RunSet:
     """Run ``runs`` replications of a scenario and gather their records."""
     world = build(scenario)
-    decisions, alliances, states, system = [], [], [], []
+    decisions, alliances, states, system, outcomes = [], [], [], [], []
     for r, rng in enumerate(replication_rngs(seed, runs)):
         model = run_one(world, params, rng)
         decisions += [{"run": r, **row} for row in model.decisions]
         alliances += [{"run": r, **row} for row in model.alliance_rows()]
         states += [{"run": r, **row} for row in model.state_rows]
         system += [{"run": r, **row} for row in model.system_rows]
+        outcomes += [{"run": r, **row} for row in model.outcome_rows]
     return RunSet(
         scenario=scenario,
         world=world,
@@ -65,4 +67,5 @@ def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100
         alliances=pd.DataFrame(alliances),
         states=pd.DataFrame(states),
         system=pd.DataFrame(system),
+        outcomes=pd.DataFrame(outcomes),
     )

@@ -297,9 +297,9 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
                 f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
                 str(event.at),
             )
-        for name in ("state", "attacker", "defender", "holder", "adversary"):
+        for name in ("state", "attacker", "defender", "holder", "adversary", "target", "held_by"):
             yield from state([*base, name], getattr(event, name, None))
-        for name in ("backers", "defender_backers", "between"):
+        for name in ("backers", "defender_backers", "between", "imposers"):
             for i, sid in enumerate(getattr(event, name, None) or []):
                 yield from state([*base, name, i], sid)
         for name in ("theatre", "territory"):
@@ -310,7 +310,14 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
             yield [*base, "defender"], "expected a state other than the attacker", event.defender
         if event.kind == "end_of_war" and event.war not in wars:
             yield [*base, "war"], "expected the id of a war event", event.war
-        if event.kind == "site_closed" and event.site not in sites:
+        institution = getattr(event, "institution", None)
+        if (
+            event.kind == "sanction"
+            and institution is not None
+            and institution not in spec.commitments
+        ):
+            yield [*base, "institution"], "expected a commitment id", event.institution
+        if event.kind in ("site_closed", "site_value", "term_end") and event.site not in sites:
             yield (
                 [*base, "site"],
                 "expected a site id defined under sites or opened by an event",
@@ -339,6 +346,17 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
     for i, formed in enumerate(spec.history.formations):
         for j, sid in enumerate(formed.members):
             yield from state(["history", "formations", i, "members", j], sid)
+    for i, outcome in enumerate(spec.history.events):
+        if outcome.event not in spec.events:
+            yield ["history", "events", i, "event"], "expected an event id", outcome.event
+    for i, member in enumerate(spec.history.memberships):
+        yield from state(["history", "memberships", i, "state"], member.state)
+        if member.commitment not in spec.commitments:
+            yield (
+                ["history", "memberships", i, "commitment"],
+                "expected a commitment id",
+                member.commitment,
+            )
     for i, alliance in enumerate(spec.history.alliances):
         if alliance.commitment not in spec.commitments:
             yield (

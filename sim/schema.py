@@ -201,6 +201,38 @@ class GoalEvent(_Event):
     adversary: StateId
 
 
+class SanctionEvent(_Event):
+    """A coalition (named states, or an institution's members) sanctions a target (P10)."""
+
+    kind: Literal["sanction"]
+    target: StateId
+    imposers: list[StateId] = []
+    institution: Id | None = None
+
+
+class ControlEvent(_Event):
+    """A territory changes hands: who holds it in fact."""
+
+    kind: Literal["control"]
+    territory: Id
+    held_by: StateId
+
+
+class SiteValueEvent(_Event):
+    """A site's value to its holder changes (its mission gone, its role grown)."""
+
+    kind: Literal["site_value"]
+    site: Id
+    value: Share
+
+
+class TermEndEvent(_Event):
+    """The term of a foreign presence ends: the host decides whether to renew it (P8)."""
+
+    kind: Literal["term_end"]
+    site: Id
+
+
 class SiteOpenedEvent(_Event):
     """A new site is opened (a base, a peacekeeping contingent)."""
 
@@ -229,6 +261,10 @@ Event = Annotated[
     | SettingEvent
     | RelationEvent
     | GoalEvent
+    | SanctionEvent
+    | ControlEvent
+    | SiteValueEvent
+    | TermEndEvent
     | SiteOpenedEvent
     | SiteClosedEvent,
     Field(discriminator="kind"),
@@ -269,6 +305,25 @@ class HistoricalFormation(Strict):
     source: Text
 
 
+class HistoricalEventOutcome(Strict):
+    """How an event turned out: sanctions critical or not, a presence renewed or not."""
+
+    event: Id
+    happened: bool
+    note: Text
+    source: Text
+
+
+class HistoricalMembership(Strict):
+    """Whether a state stayed in an institution through the case."""
+
+    commitment: Id
+    state: StateId
+    stayed: bool
+    note: Text
+    source: Text
+
+
 class History(Strict):
     """What happened in the case: the standard the model is checked against."""
 
@@ -276,6 +331,8 @@ class History(Strict):
     decisions: list[HistoricalDecision] = []
     alliances: list[HistoricalAlliance] = []
     formations: list[HistoricalFormation] = []
+    events: list[HistoricalEventOutcome] = []
+    memberships: list[HistoricalMembership] = []
 
 
 class ScenarioSpec(Strict):
