@@ -184,6 +184,8 @@ def _run_json(
         "decisions": _records(decisions),
         "alliances": _records(alliances),
         "formed": _records(summary.formed(runset)),
+        "outcomes": _records(summary.outcomes(runset)),
+        "hedging": _records(summary.hedging(runset)),
         "polarity": summary.polarity(runset),
         "files": [str(p) for p in written],
     }
@@ -261,16 +263,49 @@ def _run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path
             f"  formed during the run: {f['members'].replace(';', '+')} against "
             f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
         )
+    lines += _outcome_lines(summary.outcomes(runset))
+    hedging = summary.hedging(runset)
+    if not hedging.empty:
+        lines += ["", "Hedging: how much closer each courted state stands to its closest patron"]
+        lines += [
+            f"  {h['state']}: {h['start']:.2f} at the start, {h['end']:.2f} at the end"
+            for _, h in hedging.iterrows()
+        ]
     poles = summary.polarity(runset)
     lines.append(f"\nSystem poles at the start: {poles['start'] or '-'}")
     if poles["p_changed"]:
         lines.append(
             f"  polarity changed in {_share(poles['p_changed'])} of runs, most often "
-            f"into {poles['after']}: a change of the system's structure (P11)"
+            f"into {poles['after']}: a change of the system's structure"
         )
     lines += ["", f"Explain a decision: run.py explain {sc.path} DECISION"]
     lines += [f"wrote {p}" for p in written]
     return "\n".join(lines)
+
+
+OUTCOME_WORDS = {
+    "membership": (
+        "Institutions: value of membership at the end (saving less voice given up)",
+        "stays in",
+    ),
+    "sanction": ("Sanctions: the target's loss of power", "critical in"),
+    "presence": ("Foreign presence at the end of its term (host's P(renew))", "continues in"),
+}
+
+
+def _outcome_lines(table: Any) -> list[str]:
+    lines: list[str] = []
+    for kind, (title, verb) in OUTCOME_WORDS.items():
+        rows = table[table["kind"] == kind]
+        if rows.empty:
+            continue
+        lines += ["", title]
+        lines += [
+            f"  {r['subject']} / {r['state']}: {r['value']:+.3f}; {verb} "
+            f"{_share(r['p_result'])} of runs"
+            for _, r in rows.iterrows()
+        ]
+    return lines
 
 
 def _share(x: float) -> str:

@@ -370,12 +370,12 @@ class AllianceModel(mesa.Model):
     def _term_end(self, event_id: str, site: int) -> None:
         """At the end of a term, the host renews a foreign presence or not (P8).
 
-        The holder keeps wanting it while the site is useful to it; the host renews with a
-        probability that rises with its relations with the holder.
+        The holder keeps wanting it while the site is useful to it; the host (the territory's
+        sovereign) renews with a probability that rises with its relations with the holder.
         """
         p = self.params
         holder = int(self.world.site_holder[site])
-        host = int(self.territory_holder[self.world.site_territory[site]])
+        host = int(self.world.territory_owner[self.world.site_territory[site]])
         worth = self.site_value[site] * self.threat_level * (1.0 - self.technology)
         wanted = bool(self.site_open[site] and worth >= p.usefulness_floor)
         renew = 1.0 / (

@@ -78,7 +78,13 @@ def cases_of(runset: RunSet) -> list[Case]:
     history = runset.scenario.spec.history
     if history is None:
         return []
-    return _decision_cases(runset) + _alliance_cases(runset) + _formation_cases(runset)
+    return (
+        _decision_cases(runset)
+        + _alliance_cases(runset)
+        + _formation_cases(runset)
+        + _event_cases(runset)
+        + _membership_cases(runset)
+    )
 
 
 def _decision_cases(runset: RunSet) -> list[Case]:
@@ -127,6 +133,44 @@ def _formation_cases(runset: RunSet) -> list[Case]:
         what = f"{'+'.join(h.members)} form a formal alliance"
         detail = f"history: {'formed' if h.formed else 'none formed'}"
         cases.append(_case(name, what, p, h.formed, detail))
+    return cases
+
+
+def _event_cases(runset: RunSet) -> list[Case]:
+    """Sanctions critical or not, a presence renewed or not: the share of runs it happened in."""
+    o, name, cases = runset.outcomes, runset.scenario.name, []
+    assert runset.scenario.spec.history is not None
+    for h in runset.scenario.spec.history.events:
+        rows = o[o["subject"] == h.event] if len(o) else o
+        p = float(rows["result"].mean()) if len(rows) else 0.0
+        kind = rows["kind"].iloc[0] if len(rows) else "event"
+        what = {
+            "sanction": f"sanctions {h.event} are critical",
+            "presence": f"the presence continues after {h.event}",
+        }.get(kind, h.event)
+        cases.append(_case(name, what, p, h.happened, f"history: {h.note}"))
+    return cases
+
+
+def _membership_cases(runset: RunSet) -> list[Case]:
+    """Whether a member stays in an institution to the end: the share of runs it did."""
+    o, name, cases = runset.outcomes, runset.scenario.name, []
+    assert runset.scenario.spec.history is not None
+    last = runset.world.calendar.n_periods - 1
+    for h in runset.scenario.spec.history.memberships:
+        rows = (
+            o[
+                (o["kind"] == "membership")
+                & (o["subject"] == h.commitment)
+                & (o["state"] == h.state)
+                & (o["period"] == last)
+            ]
+            if len(o)
+            else o
+        )
+        p = float(rows["result"].sum() / runset.runs) if len(rows) else 0.0
+        what = f"{h.state} stays in {h.commitment}"
+        cases.append(_case(name, what, p, h.stayed, f"history: {h.note}"))
     return cases
 
 

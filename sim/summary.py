@@ -122,6 +122,35 @@ def polarity(runset: RunSet) -> dict[str, Any]:
     }
 
 
+def outcomes(runset: RunSet) -> pd.DataFrame:
+    """Summarise the outcomes of the mechanisms other than decisions to fight.
+
+    Memberships at the end of the run (their value to each member), sanctions (the
+    target's loss) and presences at the end of their term, across runs.
+    """
+    o = runset.outcomes
+    if o.empty:
+        return pd.DataFrame(columns=["kind", "subject", "state", "value", "p_result"])
+    last = o[(o["kind"] != "membership") | (o["period"] == o["period"].max())]
+    grouped = last.groupby(["kind", "subject", "state"], sort=False)
+    table = grouped.agg(value=("value", "mean"), p_result=("result", "mean")).reset_index()
+    return table
+
+
+def hedging(runset: RunSet) -> pd.DataFrame:
+    """Return each courted state's alignment gap at the start and the end, averaged over runs.
+
+    The gap is how much closer a state stands to its closest patron than to the next one
+    (0: evenly hedged). Only states with a gap at the start are listed (P12).
+    """
+    s = runset.states
+    first, last = s["period"].min(), s["period"].max()
+    start = s[s["period"] == first].groupby("state", sort=False)["alignment_gap"].mean()
+    end = s[s["period"] == last].groupby("state", sort=False)["alignment_gap"].mean()
+    table = pd.DataFrame({"start": start, "end": end}).reset_index()
+    return table[table["start"] > 0]
+
+
 def formed(runset: RunSet) -> pd.DataFrame:
     """Return how often each pair of states formed a new alliance during the runs."""
     a = runset.alliances

@@ -94,6 +94,7 @@ class World:
     capital_km: FloatArray  # (states, states): distances between capitals
     territory_ids: tuple[str, ...]
     territory_names: tuple[str, ...]
+    territory_owner: IntArray  # (territories,): who owns it by law
     territory_holder: IntArray  # (territories,): who holds it (or owns it if no one else)
     territory_value: FloatArray  # (territories,)
     theatre_km: FloatArray  # (states, territories): capital to territory
@@ -142,6 +143,7 @@ def build(scenario: Scenario) -> World:
         capital_km=haversine_km(lat, lng, lat, lng),
         territory_ids=territory_ids,
         territory_names=tuple(t.name for t in spec.territories.values()),
+        territory_owner=np.array([at[t.owner] for t in spec.territories.values()], dtype=np.int64),
         territory_holder=np.array(
             [at[t.held_by or t.owner] for t in spec.territories.values()], dtype=np.int64
         ),
