@@ -69,7 +69,9 @@ def test_every_scenario_loads_and_names_what_it_shows():
         spec = load(path).spec
         assert spec.propositions, path
         if not spec.synthetic:
-            assert spec.history is not None and (spec.history.decisions or spec.history.alliances)
+            h = spec.history
+            assert h is not None
+            assert h.decisions or h.alliances or h.formations or h.events or h.memberships
 
 
 NMC_SOURCE = re.compile(r"COW NMC v7\.0 \(cinc\), (\d{4})(?:-(\d{4}))?")
