@@ -203,9 +203,9 @@ def factor_values(
     columns = {
         "baseline": np.ones(len(calls)),
         "sites_at_risk": _sites_at_risk(calls, s, params) * discount,
-        "buffer": _buffer(calls, s, strength) * discount,
+        "buffer": _buffer(calls, s) * discount,
         "rival_gain": _rival_gain(calls, s, side),
-        "survival": _survival(calls, s, strength, params),
+        "survival": _survival(calls, s, params),
         "own_war": s.at_war[g, a].astype(float),
         "adversary_strength": strength / (strength + s.power[g] + s.power[calls.partner]),
         "nuclear_risk": (side * s.nuclear).max(axis=1, initial=0.0),
@@ -246,28 +246,33 @@ def _sites_at_risk(calls: Calls, s: Situation, params: Params) -> FloatArray:
     return (own * exposure * s.site_value[None, :]).sum(axis=1) * calls.scale
 
 
-def _buffer(calls: Calls, s: Situation, strength: FloatArray) -> FloatArray:
-    """The partner as a buffer: it borders G, holds the theatre, and A is strong against G."""
+def _buffer(calls: Calls, s: Situation) -> FloatArray:
+    """The partner as a buffer: it borders G and holds the theatre that A attacks."""
     borders = s.borders[calls.guarantor, calls.partner]
     holds = s.territory_holder[calls.theatre] == calls.partner
-    return borders * holds * strength / (strength + s.power[calls.guarantor])
+    return (borders & holds).astype(float)
 
 
 def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:
-    """The largest gain a hostile state on A's side makes against G, by the theatre's value."""
+    """The largest gain a rival of G behind A (a backer, or their allies) makes if A wins.
+
+    The adversary itself is left out: its strength counts only as a cost, so that a
+    stronger adversary never makes G readier to fight.
+    """
     g = calls.guarantor
-    hostile = s.hostility()[g] * side
+    behind = side.copy()
+    behind[np.arange(len(calls)), calls.adversary] = 0.0
+    hostile = s.hostility()[g] * behind
     share = s.power[None, :] / (s.power[None, :] + s.power[g][:, None])
     return (hostile * share).max(axis=1, initial=0.0) * s.territory_value[calls.theatre]
 
 
-def _survival(calls: Calls, s: Situation, strength: FloatArray, params: Params) -> FloatArray:
-    """A hostile, strong adversary fighting near G threatens G itself, unless G has the bomb."""
+def _survival(calls: Calls, s: Situation, params: Params) -> FloatArray:
+    """A hostile adversary fighting near G threatens G itself, unless G has the bomb (P4)."""
     g = calls.guarantor
     hostile = s.hostility()[g, calls.adversary]
-    share = strength / (strength + s.power[g])
     near = 1.0 / (1.0 + s.theatre_km[g, calls.theatre] / params.reach_km)
-    return hostile * share * near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
+    return hostile * near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
 
 
 def _clash(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:

@@ -97,25 +97,20 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
                 sites += params.site_spillover * s.site_value[j]
         sites *= calls.scale[k] * discount
         holds = s.territory_holder[t] == p
-        buffer = float(s.borders[g, p] and holds) * strength / (strength + s.power[g]) * discount
+        buffer = float(s.borders[g, p] and holds) * discount
         rival = (
             max(
                 [
                     hostility(g, x) * w * s.power[x] / (s.power[x] + s.power[g])
                     for x, w in side.items()
+                    if x != a
                 ],
                 default=0.0,
             )
             * s.territory_value[t]
         )
         near = 1 / (1 + s.theatre_km[g, t] / params.reach_km)
-        survival = (
-            hostility(g, a)
-            * strength
-            / (strength + s.power[g])
-            * near
-            * (1 - params.nuclear_deterrence * s.nuclear[g])
-        )
+        survival = hostility(g, a) * near * (1 - params.nuclear_deterrence * s.nuclear[g])
         nuclear = max([w * s.nuclear[x] for x, w in side.items()], default=0.0)
         clash = min(
             1.0, sum(w * s.power[x] / (s.power[x] + s.power[g]) for x, w in side.items() if x != a)
