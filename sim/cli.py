@@ -92,6 +92,12 @@ def _parser() -> argparse.ArgumentParser:
 def _scenario_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="a scenario file, or a scenario's name")
     parser.add_argument("--runs", type=_positive, default=200, help="Monte Carlo runs (200)")
+    parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes (1); results do not depend on it",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
     parser.add_argument(
         "--set",
@@ -132,7 +138,21 @@ def _replicate(args: argparse.Namespace) -> RunSet:
     scenario = load(_scenario_path(args.scenario), args.overlay)
     overrides = parameters.load_file(args.params) if args.params else None
     params = parameters.build(overrides, args.set)
-    return replicate(scenario, params, seed=args.seed, runs=args.runs)
+    store = None
+    if getattr(args, "out", None):
+        key = results.run_key(
+            {
+                "scenario": scenario.spec.model_dump(mode="json"),
+                "overlays": scenario.overlays,
+                "parameters": params.as_dict(),
+                "seed": args.seed,
+                "runs": args.runs,
+            }
+        )
+        store = results.ChunkStore(args.out, key)
+    return replicate(
+        scenario, params, seed=args.seed, runs=args.runs, workers=args.workers, checkpoint=store
+    )
 
 
 # --- list ---------------------------------------------------------------------------------

@@ -6,9 +6,11 @@ final name, so that an interrupted write never leaves a half-written result behi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
+import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import suppress
@@ -18,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from sim.runs import RunSet
+from sim.errors import InputError
+from sim.runs import TABLES, Checkpoint, RunSet, Tables
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -28,10 +31,17 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are ordinary files
         os.replace(tmp, path)
     finally:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text(path: Path, text: str) -> None:
@@ -71,20 +81,59 @@ def run_metadata(runset: RunSet) -> dict[str, Any]:
 
 
 def save(runset: RunSet, folder: str | Path) -> list[Path]:
-    """Write decisions, alliances, per-period states and metadata into ``folder``."""
+    """Write every table of a run and its metadata into ``folder``; drop its checkpoint."""
     folder = Path(folder)
-    tables = {
-        "decisions": runset.decisions,
-        "alliances": runset.alliances,
-        "states": runset.states,
-        "system": runset.system,
-        "outcomes": runset.outcomes,
-    }
     written = []
-    for name, table in tables.items():
+    for name in TABLES:
+        table = getattr(runset, name)
         path = folder / f"{name}.parquet"
         write_table(path, table)
         written.append(path)
     meta = folder / "metadata.json"
     write_text(meta, json.dumps(run_metadata(runset), indent=2, sort_keys=True) + "\n")
+    shutil.rmtree(folder / PARTS, ignore_errors=True)
     return [*written, meta]
+
+
+PARTS = ".parts"
+
+
+def run_key(runset_inputs: dict[str, Any]) -> str:
+    """Return a digest of what determines a run: scenario, parameters, seed and runs."""
+    text = json.dumps(runset_inputs, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ChunkStore(Checkpoint):
+    """Keeps finished chunks of replications in ``folder/.parts`` so that a rerun resumes.
+
+    A folder belongs to one run: a rerun with other inputs is refused rather than mixed.
+    """
+
+    def __init__(self, folder: str | Path, key: str) -> None:
+        self.parts = Path(folder) / PARTS
+        found = self.parts / "key.txt"
+        if found.exists() and found.read_text().strip() != key:
+            raise InputError(
+                str(folder),
+                "",
+                "this folder holds part of a different run (scenario, "
+                "parameters, seed or number of runs differ); choose another --out or delete it",
+            )
+        if not found.exists():
+            write_text(found, key + "\n")
+
+    def _path(self, name: str, start: int, stop: int) -> Path:
+        return self.parts / f"{name}_{start:06d}_{stop:06d}.parquet"
+
+    def load(self, start: int, stop: int) -> Tables | None:
+        """Return a finished chunk's tables, or None if the chunk is not complete."""
+        if not self._path("done", start, stop).exists():
+            return None
+        return {name: pd.read_parquet(self._path(name, start, stop)) for name in TABLES}
+
+    def save(self, start: int, stop: int, tables: Tables) -> None:
+        """Write a chunk's tables, then a marker that says the chunk is complete."""
+        for name in TABLES:
+            write_table(self._path(name, start, stop), tables[name])
+        write_text(self._path("done", start, stop), "")

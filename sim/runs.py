@@ -1,12 +1,15 @@
 """Monte Carlo replications of a scenario, and the tables they produce.
 
 Each replication gets its own random stream, spawned from the run's seed with numpy's
-``SeedSequence``, so that replication ``r`` draws the same numbers whatever else runs
-beside it or in which process.
+``SeedSequence``, so that replication ``r`` draws the same numbers whatever else runs beside
+it, in which process, or in which chunk. Replications run in chunks; chunks can run in
+parallel processes and can be saved as they finish, so that an interrupted job resumes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +19,12 @@ from sim.model import AllianceModel
 from sim.params import Params
 from sim.scenario import Scenario
 from sim.world import World, build
+
+TABLES = ("decisions", "alliances", "states", "system", "outcomes")
+CHUNK = 25
+"""Replications per chunk: the unit of parallel work and of checkpointing."""
+
+Tables = dict[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -46,26 +55,91 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
     return model
 
 
-def replicate(scenario: Scenario, params: Params, seed: int = 0, runs: int = 100) -> RunSet:
-    """Run ``runs`` replications of a scenario and gather their records."""
+def run_chunk(world: World, params: Params, seed: int, start: int, stop: int) -> Tables:
+    """Run replications ``start`` to ``stop - 1`` and return their tables."""
+    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    children = np.random.SeedSequence(seed).spawn(stop)[start:]
+    for r, child in zip(range(start, stop), children, strict=True):
+        model = run_one(world, params, np.random.default_rng(child))
+        records = {
+            "decisions": model.decisions,
+            "alliances": model.alliance_rows(),
+            "states": model.state_rows,
+            "system": model.system_rows,
+            "outcomes": model.outcome_rows,
+        }
+        for name, items in records.items():
+            rows[name] += [{"run": r, **row} for row in items]
+    return {name: pd.DataFrame(rows[name]) for name in TABLES}
+
+
+def chunks(runs: int, size: int = CHUNK) -> list[tuple[int, int]]:
+    """Split ``runs`` replications into (start, stop) chunks."""
+    return [(start, min(start + size, runs)) for start in range(0, runs, size)]
+
+
+class Checkpoint:
+    """Where finished chunks are kept, so that an interrupted job resumes.
+
+    This base keeps nothing; :class:`sim.results.ChunkStore` keeps chunks on disk.
+    """
+
+    def load(self, start: int, stop: int) -> Tables | None:
+        """Return a finished chunk's tables, or None."""
+        return None
+
+    def save(self, start: int, stop: int, tables: Tables) -> None:
+        """Keep a finished chunk."""
+
+
+def replicate(
+    scenario: Scenario,
+    params: Params,
+    seed: int = 0,
+    runs: int = 100,
+    workers: int = 1,
+    checkpoint: Checkpoint | None = None,
+) -> RunSet:
+    """Run ``runs`` replications of a scenario and gather their records.
+
+    Results are the same whatever ``workers`` is: chunks are combined in order.
+    """
     world = build(scenario)
-    decisions, alliances, states, system, outcomes = [], [], [], [], []
-    for r, rng in enumerate(replication_rngs(seed, runs)):
-        model = run_one(world, params, rng)
-        decisions += [{"run": r, **row} for row in model.decisions]
-        alliances += [{"run": r, **row} for row in model.alliance_rows()]
-        states += [{"run": r, **row} for row in model.state_rows]
-        system += [{"run": r, **row} for row in model.system_rows]
-        outcomes += [{"run": r, **row} for row in model.outcome_rows]
-    return RunSet(
-        scenario=scenario,
-        world=world,
-        params=params,
-        seed=seed,
-        runs=runs,
-        decisions=pd.DataFrame(decisions),
-        alliances=pd.DataFrame(alliances),
-        states=pd.DataFrame(states),
-        system=pd.DataFrame(system),
-        outcomes=pd.DataFrame(outcomes),
-    )
+    store = checkpoint or Checkpoint()
+    parts = list(_chunk_tables(world, params, seed, runs, workers, store))
+    tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
+    return RunSet(scenario=scenario, world=world, params=params, seed=seed, runs=runs, **tables)
+
+
+def _chunk_tables(
+    world: World, params: Params, seed: int, runs: int, workers: int, store: Checkpoint
+) -> Iterator[Tables]:
+    """Yield each chunk's tables in order: kept ones, then new ones (saved as they finish)."""
+    todo = [(a, b) for a, b in chunks(runs) if store.load(a, b) is None]
+    if workers <= 1 or len(todo) <= 1:
+        yield from _collect(chunks(runs), store, lambda a, b: run_chunk(world, params, seed, a, b))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {(a, b): pool.submit(run_chunk, world, params, seed, a, b) for a, b in todo}
+        try:
+            yield from _collect(chunks(runs), store, lambda a, b: futures[(a, b)].result())
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+def _collect(
+    spans: list[tuple[int, int]], store: Checkpoint, compute: Callable[[int, int], Tables]
+) -> Iterator[Tables]:
+    """Yield each chunk in order: the kept one if there is one, else computed and saved."""
+    for a, b in spans:
+        tables = store.load(a, b)
+        if tables is None:
+            tables = compute(a, b)
+            store.save(a, b, tables)
+        yield tables
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
