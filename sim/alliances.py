@@ -73,6 +73,10 @@ class AllianceBook:
             starts=commitments.starts.copy(),
         )
 
+    def origin_array(self) -> NDArray[np.str_]:
+        """Return each row's origin (``scenario`` or ``formed``) as an array."""
+        return np.array(self.origin)
+
     def in_force(self, period: int) -> BoolArray:
         """Return which rows are in force in a period."""
         return (self.starts <= period) & (self.ends < 0)

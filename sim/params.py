@@ -354,7 +354,7 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
     spec = SPECS.get(name)
     if spec is None:
         raise ParameterError(
-            source, name, "unknown parameter; `run.py params` lists them", line=line
+            source, name, "unknown parameter (run.py params lists them)", line=line
         )
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ParameterError(source, name, "expected a finite number", got=value, line=line)

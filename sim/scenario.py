@@ -169,7 +169,7 @@ def _first_error(exc: ValidationError, sources: list[_Source]) -> ScenarioError:
     elif kind == "missing":
         expected, got = "required field is missing", None
     else:
-        message = error["msg"]
+        message = error["msg"].removeprefix("Value error, ")
         expected = message[0].lower() + message[1:] if message else "a valid value"
         got = error.get("input")
         if isinstance(got, Mapping | list):
@@ -310,6 +310,8 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
             yield [*base, "defender"], "expected a state other than the attacker", event.defender
         if event.kind == "end_of_war" and event.war not in wars:
             yield [*base, "war"], "expected the id of a war event", event.war
+        elif event.kind == "end_of_war" and spec.events[event.war].at > event.at:
+            yield [*base, "at"], f"expected a date after the war {event.war} begins", str(event.at)
         institution = getattr(event, "institution", None)
         if (
             event.kind == "sanction"

@@ -7,15 +7,26 @@ that would build Python objects are rejected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from sim.errors import InputError
+
+
+class _DataConstructor(RoundTripConstructor):
+    """Keep dates as text: the schema parses them, so a bad date gets its field and line."""
+
+
+_DataConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda self, node: self.construct_scalar(node)
+)
 
 
 def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
@@ -32,6 +43,7 @@ def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise error(str(path), "", f"cannot read the file ({exc.__class__.__name__})") from None
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _DataConstructor
     yaml.allow_duplicate_keys = False
     try:
         document = yaml.load(text)
@@ -39,6 +51,10 @@ def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
+        if duplicate:
+            problem = f'duplicate key "{duplicate.group(1)}"'
+        problem = problem if len(problem) <= 120 else problem[:117] + "..."
         raise error(str(path), "", f"YAML syntax error: {problem}", line=line) from None
     except (YAMLError, ValueError, TypeError, RecursionError) as exc:
         raise error(str(path), "", f"YAML error: {str(exc).splitlines()[0][:120]}") from None

@@ -51,3 +51,7 @@ def scenario_copy(tmp_path: Path):
         return path
 
     return write
+
+
+if str(ROOT) not in sys.path:  # the synthetic worlds of the benchmarks serve the property tests
+    sys.path.insert(0, str(ROOT))

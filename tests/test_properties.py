@@ -1,0 +1,107 @@
+"""Invariants over random worlds (hypothesis): probabilities, monotonicity, records."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic import synthetic
+from oracle import random_world
+from sim.decide import score
+from sim.model import AllianceModel
+from sim.params import Params
+from sim.runs import replication_rngs
+from sim.world import build
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+worlds = st.builds(
+    lambda seed, n, k: random_world(np.random.default_rng(seed), n=n, k=k),
+    st.integers(0, 2**32 - 1),
+    st.integers(4, 30),
+    st.integers(1, 25),
+)
+noises = st.integers(0, 2**32 - 1).map(lambda s: np.random.default_rng(s).normal(0, 0.3, 25))
+
+
+def p_of(calls, situation, noise, params=None):
+    return score(calls, situation, params or Params(), noise[: len(calls)]).p_honour
+
+
+@SETTINGS
+@given(worlds, noises)
+def test_every_probability_lies_in_0_1(world, noise):
+    calls, situation = world
+    p = p_of(calls, situation, noise)
+    assert np.all((p >= 0) & (p <= 1)) and np.all(np.isfinite(p))
+
+
+@SETTINGS
+@given(worlds, noises, st.floats(1.01, 3.0))
+def test_a_larger_stake_never_lowers_p_honour(world, noise, factor):
+    calls, situation = world
+    richer = dataclasses.replace(situation, site_value=np.clip(situation.site_value * factor, 0, 1))
+    assert np.all(p_of(calls, richer, noise) >= p_of(calls, situation, noise) - 1e-12)
+
+
+@SETTINGS
+@given(worlds, noises, st.floats(1.01, 10.0))
+def test_a_stronger_adversary_never_raises_p_honour(world, noise, factor):
+    calls, situation = world
+    a = int(calls.adversary[0])
+    power = situation.power.copy()
+    power[a] *= factor
+    stronger = dataclasses.replace(situation, power=power)
+    # only the calls against that adversary, where it is neither guarantor nor partner
+    mask = (calls.adversary == a) & (calls.guarantor != a) & (calls.partner != a)
+    before, after = p_of(calls, situation, noise), p_of(calls, stronger, noise)
+    assert np.all(after[mask] <= before[mask] + 1e-12)
+
+
+@SETTINGS
+@given(worlds, noises)
+def test_a_nuclear_backer_never_raises_p_honour(world, noise):
+    calls, situation = world
+    k = 0
+    backers = np.flatnonzero(calls.backers[k])
+    if backers.size == 0:
+        return
+    nuclear = situation.nuclear.copy()
+    nuclear[backers] = True
+    armed = dataclasses.replace(situation, nuclear=nuclear)
+    involved = np.isin(calls.guarantor, backers) | np.isin(calls.partner, backers)
+    before, after = p_of(calls, situation, noise), p_of(calls, armed, noise)
+    assert np.all(after[~involved] <= before[~involved] + 1e-12)
+
+
+@SETTINGS
+@given(worlds, noises, st.floats(1.01, 5.0))
+def test_greater_distance_never_raises_p_honour(world, noise, factor):
+    calls, situation = world
+    farther = dataclasses.replace(situation, theatre_km=situation.theatre_km * factor)
+    assert np.all(p_of(calls, farther, noise) <= p_of(calls, situation, noise) + 1e-12)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(5, 40), st.integers(0, 10_000), st.integers(0, 10_000))
+def test_records_agree_with_membership_at_every_period(n, world_seed, run_seed):
+    world = build(synthetic(n, periods=6, seed=world_seed))
+    model = AllianceModel(world, Params(), rng=replication_rngs(run_seed, 1)[0])
+    in_force = []
+    for _ in range(world.calendar.n_periods):
+        model.step()
+        in_force.append(set(np.array(model.book.ids)[model.book.alliances(model.period)]))
+    records = model.alliance_rows()
+    for t, alive in enumerate(in_force):
+        recorded = {r["alliance"] for r in records if r["start_period"] <= t < r["end_period"]}
+        assert recorded == alive, t
+    for r in records:
+        members = r["members"].split(";")
+        assert len(members) == len(set(members)) >= 2  # no state allies with itself
+    book = model.book
+    for row in np.flatnonzero(book.symmetric & (book.origin_array() == "formed")):
+        # an alliance of equals binds every member to every other, from start to end
+        assert np.array_equal(book.members[row], book.guarantors[row])
+    assert len(model.state_rows) == n * world.calendar.n_periods
