@@ -10,12 +10,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import COUNTERFACTUALS, SCENARIOS
 from sim import cli
 from sim.errors import InputError, ParameterError, ScenarioError
 from sim.params import load_file, parse_assignment
 from sim.runs import replicate
 from sim.scenario import load, scenario_files
+
+from conftest import COUNTERFACTUALS, SCENARIOS
 
 FILES = [*scenario_files(SCENARIOS), *sorted(COUNTERFACTUALS.glob("*.yaml"))]
 TOKENS = [

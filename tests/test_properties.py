@@ -9,12 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic
-from oracle import random_world
 from sim.decide import score
 from sim.model import AllianceModel
 from sim.params import Params
 from sim.runs import replication_rngs
 from sim.world import build
+
+from oracle import random_world
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 worlds = st.builds(
