@@ -50,6 +50,9 @@ class AllianceBook:
     ratio: NDArray[np.float64] = field(init=False)
     origin: list[str] = field(init=False)
     enemy: list[str] = field(init=False)
+    threat_start: NDArray[np.float64] = field(init=False)
+    threat_end: NDArray[np.float64] = field(init=False)
+    nuclear_patron: BoolArray = field(init=False)
 
     def __post_init__(self) -> None:
         """Start every row open, of unknown shape until it comes into force."""
@@ -60,6 +63,9 @@ class AllianceBook:
         self.ratio = np.ones(m)
         self.origin = ["scenario"] * m
         self.enemy = [""] * m
+        self.threat_start = np.zeros(m)
+        self.threat_end = np.full(m, np.nan)
+        self.nuclear_patron = np.zeros(m, dtype=bool)
 
     @classmethod
     def from_world(cls, commitments: Commitments) -> AllianceBook:
@@ -91,8 +97,19 @@ class AllianceBook:
         kinds = np.array([k in DUTY_KINDS for k in self.kinds], dtype=bool)
         return kinds & self.in_force(period)
 
-    def classify(self, rows: BoolArray, ratio: NDArray[np.float64], threshold: float) -> None:
-        """Record the capability ratio of rows coming into force, and whether it is symmetric.
+    def classify(
+        self,
+        rows: BoolArray,
+        ratio: NDArray[np.float64],
+        threshold: float,
+        power: NDArray[np.float64],
+        nuclear: BoolArray,
+        demand: NDArray[np.float64],
+    ) -> None:
+        """Record the shape of rows coming into force.
+
+        That is their capability ratio, whether they are symmetric, whether the strongest
+        member is nuclear, and the members' mean demand for allies then.
 
         ``ratio`` is the pairwise power ratio of states (:func:`sim.formation.pair_ratio`).
         """
@@ -100,11 +117,15 @@ class AllianceBook:
             inside = self.members[row]
             self.ratio[row] = float(ratio[np.ix_(inside, inside)].max())
             self.symmetric[row] = self.ratio[row] <= threshold
+            patron = int(np.flatnonzero(inside)[power[inside].argmax()])
+            self.nuclear_patron[row] = bool(nuclear[patron])
+            self.threat_start[row] = float(demand[inside].mean())
 
-    def end(self, row: int, period: int, reason: str) -> None:
-        """Close a row in a period, for a reason from :data:`REASONS`."""
+    def end(self, row: int, period: int, reason: str, demand: NDArray[np.float64]) -> None:
+        """Close a row in a period, for a reason from :data:`REASONS`; note the threat then."""
         self.ends[row] = period
         self.reasons[row] = reason
+        self.threat_end[row] = float(demand[self.members[row]].mean())
 
     def add(self, members: BoolArray, covers: BoolArray, period: int, enemy: str) -> int:
         """Add an alliance formed during the run (a coalition against ``enemy``)."""
@@ -120,6 +141,9 @@ class AllianceBook:
         self.ratio = np.append(self.ratio, 1.0)
         self.origin.append("formed")
         self.enemy.append(enemy)
+        self.threat_start = np.append(self.threat_start, 0.0)
+        self.threat_end = np.append(self.threat_end, np.nan)
+        self.nuclear_patron = np.append(self.nuclear_patron, False)
         return len(self.ids) - 1
 
     def defence_partners(self, period: int) -> BoolArray:

@@ -199,7 +199,10 @@ class AllianceModel(mesa.Model):
     def _alliances(self, situation: Situation, felt: FloatArray) -> None:
         book, t, p = self.book, self.period, self.params
         ratio = formation.pair_ratio(situation.power, self.nuclear)
-        book.classify(book.starts == t if t > 0 else book.starts <= 0, ratio, p.asymmetry_ratio)
+        starting = book.starts == t if t > 0 else book.starts <= 0
+        book.classify(
+            starting, ratio, p.asymmetry_ratio, situation.power, self.nuclear, self.demand
+        )
         alive = book.alliances(t) & (book.starts < t)
         years = self.world.calendar.years_per_period
         self._dissolve_equals(alive & book.symmetric, ratio, felt, years)
@@ -224,7 +227,7 @@ class AllianceModel(mesa.Model):
         for row in idx[ends]:
             k = int(np.flatnonzero(idx == row)[0])
             reason = _equals_reason(float(threat_term[k]), float(balance_term[k]))
-            self.book.end(int(row), self.period, reason)
+            self.book.end(int(row), self.period, reason, self.demand)
 
     def _dissolve_clients(self, rows: NDArray[np.bool_], s: Situation, years: float) -> None:
         self.ally_value = np.zeros(self.world.n)
@@ -248,7 +251,9 @@ class AllianceModel(mesa.Model):
         for row, still_useful in zip(
             idx[ends], useful[ends] >= self.params.usefulness_floor, strict=True
         ):
-            self.book.end(int(row), self.period, "lapsed" if still_useful else "not_useful")
+            self.book.end(
+                int(row), self.period, "lapsed" if still_useful else "not_useful", self.demand
+            )
 
     def _site_value_on(self) -> FloatArray:
         """Return ``v[i, j]``: the value of i's open sites on territory held by j."""
@@ -285,7 +290,7 @@ class AllianceModel(mesa.Model):
                 if not stays:
                     book.members[row, i] = book.guarantors[row, i] = False
             if book.members[row].sum() < 2:
-                book.end(int(row), self.period, "not_worth_costs")
+                book.end(int(row), self.period, "not_worth_costs", self.demand)
 
     def _outcome(self, kind: str, subject: str, state: int, value: float, result: bool) -> None:
         """Record the outcome of a mechanism other than a decision to fight."""
@@ -408,7 +413,7 @@ class AllianceModel(mesa.Model):
             if state in war.camp(0) | war.camp(1):
                 war.active = False
         for row in np.flatnonzero(self.book.alliances(self.period) & self.book.members[:, state]):
-            self.book.end(int(row), self.period, "defeated")
+            self.book.end(int(row), self.period, "defeated", self.demand)
 
     # --- 4. decisions ------------------------------------------------------------------
 
@@ -518,7 +523,7 @@ class AllianceModel(mesa.Model):
         )
         for row in np.flatnonzero(rows):
             if self.rng.random() < self.params.end_on_violation:
-                book.end(int(row), self.period, "violated")
+                book.end(int(row), self.period, "violated", self.demand)
 
     # --- 5. records ---------------------------------------------------------------------
 
@@ -567,6 +572,12 @@ class AllianceModel(mesa.Model):
                     "capability_ratio": float(book.ratio[r]),
                     "duration_years": (end - start) * cal.years_per_period,
                     "common_enemy": book.enemy[r],
+                    "start_year": cal.first_day(start).year,
+                    "nuclear_patron": bool(book.nuclear_patron[r]),
+                    "threat_change": float(
+                        (book.threat_end[r] if ended else self.demand[book.members[r]].mean())
+                        - book.threat_start[r]
+                    ),
                 }
             )
         return rows

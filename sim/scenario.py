@@ -194,22 +194,42 @@ def _document_path(document: Any, loc: tuple[Any, ...], kind: str) -> list[str |
 
 
 def _locate(sources: list[_Source], path: list[str | int]) -> tuple[str, int | None]:
-    """Find which file set the value at ``path`` (the last overlay that did), and its line."""
+    """Find which file set the value at ``path`` (the last overlay that did), and its line.
+
+    An overlay is to blame when it sets the value itself, or when it added the entry that
+    holds it (an entry the base file does not have).
+    """
+    base = sources[0].document
     for source in reversed(sources[1:]):
         node = source.document
         for key in source.prefix:
             node = node[key]
-        if _contains(node, path):
+        depth = _depth(node, path)
+        if depth and (depth == len(path) or _depth_with_lines(base, path) < depth):
             return source.file, line_of(source.document, (*source.prefix, *path))
-    return sources[0].file, line_of(sources[0].document, path)
+    return sources[0].file, line_of(base, path)
 
 
-def _contains(node: Any, path: list[str | int]) -> bool:
-    for key in path[:-1] if path else []:
+def _depth(node: Any, path: list[str | int]) -> int:
+    """Return how many leading keys of ``path`` a mapping holds."""
+    depth = 0
+    for key in path:
         if not isinstance(node, Mapping) or key not in node:
-            return False
-        node = node[key]
-    return bool(path) and isinstance(node, Mapping) and path[-1] in node
+            break
+        node, depth = node[key], depth + 1
+    return depth
+
+
+def _depth_with_lines(document: Any, path: list[str | int]) -> int:
+    """Return how many leading keys of ``path`` the base file itself wrote (they have lines)."""
+    node, depth = document, 0
+    for key in path:
+        try:
+            node.lc.key(key)
+        except (AttributeError, KeyError, TypeError):
+            break
+        node, depth = node[key], depth + 1
+    return depth
 
 
 # --- consistency checks: every id a scenario names must exist ----------------------------

@@ -88,14 +88,16 @@ def line_of(document: Any, path: Sequence[str | int]) -> int | None:
     """Return the 1-based line of the deepest element of ``path`` found in ``document``."""
     node, line = document, None
     for key in path:
-        if isinstance(node, CommentedMap) and key in node:
-            line = node.lc.key(key)[0] + 1
-            node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            line = node.lc.item(key)[0] + 1
-            node = node[key]
-        else:
+        try:
+            if isinstance(node, CommentedMap) and key in node:
+                line = node.lc.key(key)[0] + 1
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+                line = node.lc.item(key)[0] + 1
+            else:
+                break
+        except (KeyError, IndexError, TypeError):  # added by an overlay: it has no line here
             break
+        node = node[key]
     if line is None and isinstance(document, CommentedMap | CommentedSeq):
         return int(document.lc.line) + 1
     return line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,12 @@ def scenario_copy(tmp_path: Path):
 
 if str(ROOT) not in sys.path:  # the synthetic worlds of the benchmarks serve the property tests
     sys.path.insert(0, str(ROOT))
+
+
+# CI replays the same examples every time (a failure there must be reproducible); a developer's
+# runs explore new ones.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
