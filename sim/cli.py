@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim import cow, results, summary
+from sim import cow, results, summary, survival
 from sim import explain as explaining
 from sim import params as parameters
 from sim import scorecard as scoring
@@ -62,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     _scenario_options(run)
     run.add_argument("--out", type=Path, help="write the run's tables and metadata here")
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.add_argument(
+        "--plots",
+        action="store_true",
+        help="with --out: also draw the usual figures into OUT/plots",
+    )
     run.set_defaults(command=cmd_run)
     why = sub.add_parser("explain", help="explain one decision factor by factor")
     _scenario_options(why)
@@ -79,6 +84,38 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(command=cmd_check)
+    surv = sub.add_parser("survival", help="alliance survival: Kaplan-Meier, Cox, competing risks")
+    surv.add_argument(
+        "runs_dirs",
+        nargs="*",
+        type=Path,
+        metavar="RUN_DIR",
+        help="run folders written by `run --out`",
+    )
+    surv.add_argument("--data", choices=["atop"], help="analyse the real alliances (ATOP v4.01)")
+    surv.add_argument("--by", choices=list(survival.GROUPINGS), help="group the curves")
+    surv.add_argument(
+        "--compare",
+        action="store_true",
+        help="overlay simulated (RUN_DIR) and historical (ATOP) curves",
+    )
+    surv.add_argument("--out", type=Path, default=Path("survival"), help="figures folder")
+    surv.add_argument("--json", action="store_true", help="print one JSON object")
+    surv.set_defaults(command=cmd_survival)
+    plot = sub.add_parser("plot", help="draw one figure: timeline, network, waterfall, honour")
+    plot.add_argument("kind", choices=["timeline", "network", "waterfall", "honour"])
+    plot.add_argument("target", help="a run folder (timeline, network) or a scenario")
+    plot.add_argument("decision", nargs="?", help="for waterfall: the decision")
+    plot.add_argument("--run", type=int, default=0, help="which replication (timeline, network)")
+    plot.add_argument("--period", help="for network: the period label (default: the first)")
+    plot.add_argument("--runs", type=_positive, default=200)
+    plot.add_argument("--seed", type=int, default=0)
+    plot.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    plot.add_argument("--params", type=Path)
+    plot.add_argument("--overlay", action="append", default=[], type=Path)
+    plot.add_argument("--workers", type=_positive, default=1)
+    plot.add_argument("--out", type=Path, default=Path("plots"), help="figures folder")
+    plot.set_defaults(command=cmd_plot)
     figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
     figures.add_argument("year", type=int)
     figures.add_argument("states", nargs="+", metavar="STATE")
@@ -134,12 +171,13 @@ def _scenario_path(name: str) -> Path:
     return path
 
 
-def _replicate(args: argparse.Namespace) -> RunSet:
+def _replicate(args: argparse.Namespace, *, keep_in: Path | None = None) -> RunSet:
+    """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``."""
     scenario = load(_scenario_path(args.scenario), args.overlay)
     overrides = parameters.load_file(args.params) if args.params else None
     params = parameters.build(overrides, args.set)
     store = None
-    if getattr(args, "out", None):
+    if keep_in is not None:
         key = results.run_key(
             {
                 "scenario": scenario.spec.model_dump(mode="json"),
@@ -149,7 +187,7 @@ def _replicate(args: argparse.Namespace) -> RunSet:
                 "runs": args.runs,
             }
         )
-        store = results.ChunkStore(args.out, key)
+        store = results.ChunkStore(keep_in, key)
     return replicate(
         scenario, params, seed=args.seed, runs=args.runs, workers=args.workers, checkpoint=store
     )
@@ -179,9 +217,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario and print its decisions and alliances."""
-    runset = _replicate(args)
+    runset = _replicate(args, keep_in=args.out)
     decisions, alliances = summary.decisions(runset), summary.alliances(runset)
     written = results.save(runset, args.out) if args.out else []
+    if args.plots and args.out:
+        written += _usual_plots(runset, Path(args.out))
     if args.json:
         print(json.dumps(_run_json(runset, decisions, alliances, written), indent=2))
     else:
@@ -428,6 +468,215 @@ def _verdict(exp: explaining.Explanation, guarantor: str) -> str:
         f"What moved {guarantor} most: for fighting, {', '.join(pro) or 'nothing'}; "
         f"against, {', '.join(con) or 'nothing'}."
     )
+
+
+# --- survival and plots -------------------------------------------------------------------
+
+
+def cmd_survival(args: argparse.Namespace) -> int:
+    """Analyse alliance survival in run folders, in ATOP, or both side by side."""
+    sets = _spell_sets(args)
+    from sim import plots
+
+    out, written, report = args.out, [], {}
+    groups = [
+        g
+        for label, spells in sets.items()
+        for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
+    ]
+    title = "Alliance survival" + (f" by {args.by}" if args.by else "") + ": " + " vs ".join(sets)
+    written += plots.save(plots.survival(groups, title), out / "survival")
+    for label, spells in sets.items():
+        report[label] = _survival_report(spells, args.by)
+        curves = survival.cumulative_incidence(spells)
+        if len(curves) > 1:
+            written += plots.save(
+                plots.incidence(curves, f"Why alliances ended: {label}"),
+                out / f"incidence_{_slug(label)}",
+            )
+    groups_json = [
+        {
+            "name": g.name,
+            "n": g.n,
+            "events": g.events,
+            "median": _num(g.median),
+            "median_lower": _num(g.lower),
+            "median_upper": _num(g.upper),
+        }
+        for g in groups
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                {"groups": groups_json, "analyses": report, "figures": [str(p) for p in written]},
+                indent=2,
+            )
+        )
+        return 0
+    print(
+        _table(
+            ["group", "n", "ended", "median (years)", "95% CI"],
+            [
+                [
+                    g["name"],
+                    g["n"],
+                    g["events"],
+                    _fmt(g["median"]),
+                    f"{_fmt(g['median_lower'])}-{_fmt(g['median_upper'])}",
+                ]
+                for g in groups_json
+            ],
+        )
+    )
+    for label, found in report.items():
+        print(f"\n{label}: log-rank {found['logrank']}")
+        if found["cox"]:
+            print(
+                _table(
+                    ["covariate", "hazard ratio", "95% CI", "p"],
+                    [
+                        [
+                            c,
+                            f"{r['hazard_ratio']:.2f}",
+                            f"{r['lower']:.2f}-{r['upper']:.2f}",
+                            f"{r['p']:.3g}",
+                        ]
+                        for c, r in found["cox"].items()
+                    ],
+                )
+            )
+    print("\n" + "\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
+    sets: dict[str, Any] = {}
+    if args.runs_dirs:
+        sets["simulated"] = survival.from_runs(args.runs_dirs)
+    if args.data == "atop" or args.compare:
+        sets["ATOP v4.01"] = survival.from_atop()
+    if not sets:
+        raise InputError("survival", "RUN_DIR", "expected run folders, --data atop, or both")
+    if args.compare and "simulated" not in sets:
+        raise InputError("survival", "--compare", "expected run folders to compare with ATOP")
+    return sets
+
+
+def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:
+    test = survival.logrank(spells, by) if by else None
+    cox = survival.cox(spells)
+    return {
+        "logrank": "-"
+        if test is None
+        else f"chi2 {test['statistic']:.1f} on {test['groups'] - 1} df, p = {test['p_value']:.3g}",
+        "cox": {str(k): {c: float(v) for c, v in row.items()} for k, row in cox.iterrows()},
+    }
+
+
+def _num(x: float) -> float | None:
+    return None if x != x or x == float("inf") else x
+
+
+def _fmt(x: Any) -> str:
+    return "not reached" if x is None else f"{x:.1f}"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text.lower()).strip("_")
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw one figure."""
+    from sim import plots
+
+    if args.kind in ("timeline", "network"):
+        folder = Path(args.target)
+        meta, alliances, states = _run_folder(folder)
+        if args.kind == "timeline":
+            rows = alliances[alliances["run"] == args.run]
+            figure = plots.timeline(
+                rows, meta["periods"], f"Alliances of {meta['scenario']} (run {args.run})"
+            )
+        else:
+            figure = _network_figure(meta, alliances, states, args.run, args.period)
+        stem = args.out / f"{args.kind}_{meta['scenario']}"
+    else:
+        runset = _replicate(argparse.Namespace(**{**vars(args), "scenario": args.target}))
+        figure, stem = _decision_figure(runset, args.kind, args.decision, args.out)
+    for path in plots.save(figure, stem):
+        print(f"wrote {path}")
+    return 0
+
+
+def _run_folder(folder: Path) -> tuple[dict[str, Any], Any, Any]:
+    import pandas as pd
+
+    meta_path = folder / "metadata.json"
+    if not meta_path.exists():
+        raise InputError(str(folder), "", "expected a run folder written by `run --out`")
+    meta = json.loads(meta_path.read_text())
+    return (
+        meta,
+        pd.read_parquet(folder / "alliances.parquet"),
+        pd.read_parquet(folder / "states.parquet"),
+    )
+
+
+def _network_figure(
+    meta: dict[str, Any], alliances: Any, states: Any, run: int, period: str | None
+) -> Any:
+    from sim import plots
+
+    label = period or meta["periods"][0]
+    if label not in meta["periods"]:
+        raise InputError("--period", label, f"expected one of {', '.join(meta['periods'])}")
+    t = meta["periods"].index(label)
+    at = states[(states["run"] == run) & (states["period"] == t)].copy()
+    at["lat"] = [meta["capitals"][s][0] for s in at["state"]]
+    at["lng"] = [meta["capitals"][s][1] for s in at["state"]]
+    alive = alliances[
+        (alliances["run"] == run) & (alliances["start_period"] <= t) & (alliances["end_period"] > t)
+    ]
+    return plots.network(at, alive, f"Alliances in force, {meta['scenario']}, {label}")
+
+
+def _decision_figure(runset: RunSet, kind: str, decision: str | None, out: Path) -> Any:
+    from sim import plots
+
+    if kind == "honour":
+        d = runset.decisions.assign(decision=runset.decisions.apply(summary.decision_id, axis=1))
+        title = f"P(honour) across {runset.runs} runs: {runset.scenario.spec.title}"
+        return plots.honour_distribution(d, title), out / f"honour_{runset.scenario.name}"
+    if decision is None:
+        raise InputError("plot waterfall", "DECISION", "expected a decision, as `run` shows it")
+    exp = explaining.explain(runset, decision)
+    names = dict(zip(runset.world.ids, runset.world.names, strict=True))
+    stem = out / f"waterfall_{_slug(exp.decision)}"
+    return plots.waterfall(exp, names), stem
+
+
+def _usual_plots(runset: RunSet, out: Path) -> list[Path]:
+    """The usual set beside a run's tables: timeline, networks, P(honour), waterfalls."""
+    from sim import plots
+
+    folder, written = out / "plots", []
+    meta, alliances, states = _run_folder(out)
+    if len(alliances):
+        first = alliances[alliances["run"] == 0]
+        written += plots.save(
+            plots.timeline(first, meta["periods"], f"Alliances of {meta['scenario']} (run 0)"),
+            folder / "timeline",
+        )
+        for label in (meta["periods"][0], meta["periods"][-1]):
+            figure = _network_figure(meta, alliances, states, 0, label)
+            written += plots.save(figure, folder / f"network_{_slug(label)}")
+    if len(runset.decisions):
+        figure, _ = _decision_figure(runset, "honour", None, folder)
+        written += plots.save(figure, folder / "honour")
+        for key in list(dict.fromkeys(runset.decisions.apply(summary.decision_id, axis=1)))[:6]:
+            figure, stem = _decision_figure(runset, "waterfall", key, folder)
+            written += plots.save(figure, stem)
+    return written
 
 
 # --- check --------------------------------------------------------------------------------

@@ -76,6 +76,10 @@ def run_metadata(runset: RunSet) -> dict[str, Any]:
         "seed": runset.seed,
         "runs": runset.runs,
         "parameters": runset.params.as_dict(),
+        "capitals": {
+            sid: list(cap) for sid, cap in zip(runset.world.ids, runset.world.capitals, strict=True)
+        },
+        "periods": [runset.world.calendar.label(t) for t in range(runset.world.calendar.n_periods)],
         "versions": versions(),
     }
 
