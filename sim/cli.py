@@ -108,12 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     plot.add_argument("decision", nargs="?", help="for waterfall: the decision")
     plot.add_argument("--run", type=int, default=0, help="which replication (timeline, network)")
     plot.add_argument("--period", help="for network: the period label (default: the first)")
-    plot.add_argument("--runs", type=_positive, default=200)
-    plot.add_argument("--seed", type=int, default=0)
-    plot.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    plot.add_argument("--params", type=Path)
-    plot.add_argument("--overlay", action="append", default=[], type=Path)
-    plot.add_argument("--workers", type=_positive, default=1)
+    _replication_options(plot)
     plot.add_argument("--out", type=Path, default=Path("plots"), help="figures folder")
     plot.set_defaults(command=cmd_plot)
     figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
@@ -128,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _scenario_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", help="a scenario file, or a scenario's name")
+    _replication_options(parser)
+
+
+def _replication_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=_positive, default=200, help="Monte Carlo runs (200)")
     parser.add_argument(
         "--workers",

@@ -19,6 +19,7 @@ The factors follow the essay (see ``docs/ODD.md``):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -147,8 +148,9 @@ class Situation:
     technology: float
     threat_level: float
 
+    @cached_property
     def hostility(self) -> FloatArray:
-        """Return hostility between states: 1 at war, else the negative part of relations."""
+        """Hostility between states: 1 at war, else the negative part of relations."""
         return np.where(self.at_war, 1.0, np.clip(-self.relations, 0.0, 1.0))
 
 
@@ -262,7 +264,7 @@ def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:
     g = calls.guarantor
     behind = side.copy()
     behind[np.arange(len(calls)), calls.adversary] = 0.0
-    hostile = s.hostility()[g] * behind
+    hostile = s.hostility[g] * behind
     share = s.power[None, :] / (s.power[None, :] + s.power[g][:, None])
     return (hostile * share).max(axis=1, initial=0.0) * s.territory_value[calls.theatre]
 
@@ -270,7 +272,7 @@ def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:
 def _survival(calls: Calls, s: Situation, params: Params) -> FloatArray:
     """A hostile adversary fighting near G threatens G itself, unless G has the bomb (P4)."""
     g = calls.guarantor
-    hostile = s.hostility()[g, calls.adversary]
+    hostile = s.hostility[g, calls.adversary]
     near = 1.0 / (1.0 + s.theatre_km[g, calls.theatre] / params.reach_km)
     return hostile * near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
 

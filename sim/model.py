@@ -176,7 +176,7 @@ class AllianceModel(mesa.Model):
         situation = self.situation()
         threat = formation.threat_matrix(
             situation.power,
-            situation.hostility(),
+            situation.hostility,
             self.world.capital_km,
             self.params,
             self.threat_level,
@@ -224,10 +224,9 @@ class AllianceModel(mesa.Model):
         hazard = formation.per_period(formation.equals_hazard(common, shift, self.params), years)
         ends = self.rng.random(idx.size) < hazard
         threat_term, balance_term = formation.equals_terms(common, shift, self.params)
-        for row in idx[ends]:
-            k = int(np.flatnonzero(idx == row)[0])
+        for k in np.flatnonzero(ends):
             reason = _equals_reason(float(threat_term[k]), float(balance_term[k]))
-            self.book.end(int(row), self.period, reason, self.demand)
+            self.book.end(int(idx[k]), self.period, reason, self.demand)
 
     def _dissolve_clients(self, rows: NDArray[np.bool_], s: Situation, years: float) -> None:
         self.ally_value = np.zeros(self.world.n)
@@ -266,7 +265,7 @@ class AllianceModel(mesa.Model):
     def _form(self, s: Situation, ratio: FloatArray, felt: FloatArray, years: float) -> None:
         allied = self.book.allied_pairs(self.period)
         propensity, enemy = formation.formation_propensity(
-            felt, ratio, s.hostility(), allied, self.goals, self.params
+            felt, ratio, s.hostility, allied, self.goals, self.params
         )
         chance = formation.per_period(propensity, years)
         draws = self.rng.random(chance.shape)
