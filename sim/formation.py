@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from sim.params import Params
 
@@ -91,15 +93,8 @@ def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]
     A pole is a bloc (states joined by alliances of equals) whose share of all effective
     power is at least ``share``.
     """
-    n = len(power)
     linked = (members.T.astype(np.int64) @ members.astype(np.int64)) > 0
-    np.fill_diagonal(linked, True)
-    label = np.arange(n)
-    while True:  # propagate the smallest index through each connected bloc
-        spread = np.where(linked, label[None, :], n).min(axis=1)
-        if np.array_equal(spread, label):
-            break
-        label = spread
+    _, label = connected_components(csr_matrix(linked), directed=False)
     total = power.sum()
     blocs = [np.flatnonzero(label == root) for root in np.unique(label)]
     strong = [b for b in blocs if power[b].sum() >= share * total]
