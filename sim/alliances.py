@@ -149,7 +149,7 @@ class AllianceBook:
     def defence_partners(self, period: int) -> BoolArray:
         """Return ``D[x, y]``: y is bound to defend x by a duty in force."""
         rows = self.duties(period)
-        d = (self.members[rows].T.astype(np.int64) @ self.guarantors[rows].astype(np.int64)) > 0
+        d = (self.members[rows].T.astype(float) @ self.guarantors[rows].astype(float)) > 0
         np.fill_diagonal(d, False)
         return d
 
@@ -157,7 +157,7 @@ class AllianceBook:
         """Return which pairs of states share a formal alliance (a duty to defend) in force."""
         kinds = np.array([k in FORMAL_KINDS for k in self.kinds], dtype=bool)
         rows = kinds & self.in_force(period)
-        m = self.members[rows].astype(np.int64)
+        m = self.members[rows].astype(float)  # float matmul runs on BLAS
         pairs = (m.T @ m) > 0
         np.fill_diagonal(pairs, False)
         return pairs

@@ -61,10 +61,11 @@ def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDA
     The common threat of an alliance (a row of ``members``) is the threat that its
     least-threatened member feels from the outsider that threatens them all most.
     """
-    big = np.where(members[:, :, None], felt[None, :, :], np.inf)  # (alliances, members, X)
-    weakest_link = big.min(axis=1)
+    weakest_link = np.zeros((len(members), felt.shape[1]))
+    for k, inside in enumerate(members):  # one alliance at a time: O(members x states)
+        if inside.any():
+            weakest_link[k] = felt[inside].min(axis=0)
     weakest_link[members] = 0.0  # a member is no common enemy
-    weakest_link[~np.isfinite(weakest_link)] = 0.0
     return weakest_link.max(axis=1, initial=0.0), weakest_link.argmax(axis=1)
 
 
@@ -83,8 +84,7 @@ def pair_ratio(power: FloatArray, nuclear: BoolArray, parity: float = 0.0) -> Fl
 
 def imbalance(members: BoolArray, ratio: FloatArray) -> FloatArray:
     """Return the log of the largest power ratio between two members of each alliance."""
-    inside = members[:, :, None] & members[:, None, :]
-    return np.log(np.where(inside, ratio[None, :, :], 1.0).max(axis=(1, 2)))
+    return np.log([ratio[np.ix_(inside, inside)].max(initial=1.0) for inside in members])
 
 
 def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]]:
@@ -93,7 +93,7 @@ def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]
     A pole is a bloc (states joined by alliances of equals) whose share of all effective
     power is at least ``share``.
     """
-    linked = (members.T.astype(np.int64) @ members.astype(np.int64)) > 0
+    linked = (members.T.astype(float) @ members.astype(float)) > 0
     _, label = connected_components(csr_matrix(linked), directed=False)
     total = power.sum()
     blocs = [np.flatnonzero(label == root) for root in np.unique(label)]
@@ -186,9 +186,15 @@ def formation_propensity(
 def _common_threats(felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
     """For every pair, the threat both feel from the outsider that threatens them both most."""
     n = felt.shape[0]
-    threatening = np.flatnonzero(felt.max(axis=0, initial=0.0) > 0.0)
-    if threatening.size == 0:
-        return np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
-    # felt[i, i] is 0, so a pair never counts one of its own members as the common enemy
-    pair_min = np.minimum(felt[:, None, threatening], felt[None, :, threatening])
-    return pair_min.max(axis=2), threatening[pair_min.argmax(axis=2)]
+    common, enemy = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
+    # Hostility is sparse: each outsider X threatens few states, so only the pairs among the
+    # states X threatens can share it as an enemy. Work is the sum over X of those pairs,
+    # not states cubed. felt[i, i] is 0, so a pair never counts one of its own as the enemy.
+    for x in np.flatnonzero((felt > 0.0).sum(axis=0) >= 2):
+        threatened = np.flatnonzero(felt[:, x] > 0.0)
+        block = np.ix_(threatened, threatened)
+        both = np.minimum.outer(felt[threatened, x], felt[threatened, x])
+        better = both > common[block]
+        common[block] = np.where(better, both, common[block])
+        enemy[block] = np.where(better, x, enemy[block])
+    return common, enemy

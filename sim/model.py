@@ -440,7 +440,7 @@ class AllianceModel(mesa.Model):
         book, war = self.book, front.war
         rows = book.duties(self.period) & book.members[:, front.partner]
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        text = np.array([self._text(kind) for kind in book.kinds])
+        text = self._texts()
         result = []
         for g in np.flatnonzero(book.guarantors[rows].any(axis=0)):
             if g in excluded:
@@ -449,6 +449,10 @@ class AllianceModel(mesa.Model):
             covering &= front.defensive
             result.append((int(g), bool(covering.any()), float(text[covering].max(initial=0.0))))
         return result
+
+    def _texts(self) -> NDArray[np.float64]:
+        """Return the text strength of every commitment in the book."""
+        return np.array([self._text(kind) for kind in self.book.kinds])
 
     def _text(self, kind: str) -> float:
         p = self.params
