@@ -93,8 +93,11 @@ def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]
     A pole is a bloc (states joined by alliances of equals) whose share of all effective
     power is at least ``share``.
     """
-    linked = (members.T.astype(float) @ members.astype(float)) > 0
-    _, label = connected_components(csr_matrix(linked), directed=False)
+    if len(members) == 0:  # no alliance of equals: every state is a bloc of its own
+        label = np.arange(len(power))
+    else:
+        linked = (members.T.astype(float) @ members.astype(float)) > 0
+        _, label = connected_components(csr_matrix(linked), directed=False)
     total = power.sum()
     blocs = [np.flatnonzero(label == root) for root in np.unique(label)]
     strong = [b for b in blocs if power[b].sum() >= share * total]
