@@ -111,6 +111,51 @@ def _parser() -> argparse.ArgumentParser:
     _replication_options(plot)
     plot.add_argument("--out", type=Path, default=Path("plots"), help="figures folder")
     plot.set_defaults(command=cmd_plot)
+    sweep = sub.add_parser("sweep", help="a grid or Latin hypercube over declared parameters")
+    sweep.add_argument("scenario", help="a scenario file, or a scenario's name")
+    sweep.add_argument(
+        "--param",
+        action="append",
+        required=True,
+        metavar="NAME=LOW:HIGH:STEPS",
+        help="a parameter and its values; repeatable",
+    )
+    sweep.add_argument("--lhs", type=_positive, help="a Latin hypercube of N points instead")
+    sweep.add_argument("--runs", type=_positive, default=50, help="runs per point (50)")
+    sweep.add_argument("--seed", type=int, default=0)
+    sweep.add_argument("--workers", type=_positive, default=1)
+    sweep.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    sweep.add_argument("--overlay", action="append", default=[], type=Path)
+    sweep.add_argument("--metric", help="what the heatmap shows (default: the first P(honour))")
+    sweep.add_argument("--out", type=Path, default=Path("sweep"), help="results folder")
+    sweep.set_defaults(command=cmd_sweep)
+    sens = sub.add_parser("sensitivity", help="Sobol or Morris indices with SALib")
+    sens.add_argument("scenario")
+    sens.add_argument("--method", choices=["sobol", "morris"], default="sobol")
+    sens.add_argument("--params", dest="names", help="comma-separated parameter names")
+    sens.add_argument("--samples", type=_positive, default=64, help="base sample size N (64)")
+    sens.add_argument("--runs", type=_positive, default=20, help="runs per point (20)")
+    sens.add_argument("--seed", type=int, default=0)
+    sens.add_argument("--workers", type=_positive, default=1)
+    sens.add_argument("--scheduler", help="a Dask scheduler address")
+    sens.add_argument("--overlay", action="append", default=[], type=Path)
+    sens.add_argument("--metric", help="the output analysed (default: the first P(honour))")
+    sens.add_argument("--out", type=Path, default=Path("sensitivity"))
+    sens.add_argument("--json", action="store_true")
+    sens.set_defaults(command=cmd_sensitivity)
+    tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
+    tune.add_argument("--target", choices=["scenarios", "backtest", "both"], default="scenarios")
+    tune.add_argument("--trials", type=_positive, default=30)
+    tune.add_argument("--runs", type=_positive, default=20, help="runs per scenario per trial")
+    tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
+    tune.add_argument("--dir", type=Path, default=SCENARIOS)
+    tune.add_argument("--storage", help="an optuna journal file or database URL, to share a study")
+    tune.add_argument("--study", default="alliance-sim", help="the study's name in the storage")
+    tune.add_argument("--cv", action="store_true", help="also leave-one-scenario-out fits")
+    tune.add_argument("--out", type=Path, default=Path("tuned.yaml"))
+    tune.add_argument("--json", action="store_true")
+    tune.set_defaults(command=cmd_tune)
     figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
     figures.add_argument("year", type=int)
     figures.add_argument("states", nargs="+", metavar="STATE")
@@ -676,6 +721,148 @@ def _usual_plots(runset: RunSet, out: Path) -> list[Path]:
             figure, stem = _decision_figure(runset, "waterfall", key, folder)
             written += plots.save(figure, stem)
     return written
+
+
+# --- sweeps, sensitivity, calibration -----------------------------------------------------
+
+
+def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
+    from tqdm import tqdm
+
+    from sim import tuning
+
+    scenario = _scenario_path(args.scenario)
+    load(scenario, args.overlay)  # bad input fails here, with its message, before any work
+    target = tuning.Target(
+        str(scenario), tuple(str(o) for o in args.overlay), {}, args.runs, args.seed
+    )
+    store = tuning.PointStore(folder, tuning.sweep_key(target, jobs))
+    results.write_text(folder / "design.json", tuning.design_json(jobs))
+    with (
+        tqdm(total=len(jobs), unit="point", file=sys.stderr) as bar,
+        tuning.executor_for(args.workers, args.scheduler) as executor,
+    ):
+        table = tuning.sweep(executor, target, jobs, store, progress=bar.update)
+    results.write_table(folder / "points.parquet", table)
+    return table
+
+
+def _metric(table: Any, wanted: str | None) -> str:
+    columns = [c for c in table.columns if ":" in c]
+    if wanted:
+        if wanted not in columns:
+            raise InputError("--metric", wanted, f"expected one of {', '.join(columns)}")
+        return wanted
+    honour = [c for c in columns if c.startswith("p_honour:")]
+    return (honour or columns)[0]
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Run a grid or Latin hypercube of points, in parallel, resumably."""
+    from sim import plots, tuning
+
+    ranges = [tuning.parse_range(text) for text in args.param]
+    jobs = tuning.latin_hypercube(ranges, args.lhs, args.seed) if args.lhs else tuning.grid(ranges)
+    table = _run_points(args, jobs, args.out)
+    metric = _metric(table, args.metric)
+    print(
+        f"{len(table)} points in {args.out / 'points.parquet'}; {metric}: "
+        f"{table[metric].min():.3f} to {table[metric].max():.3f}"
+    )
+    if len(ranges) == 2:
+        x, y = ranges[0][0], ranges[1][0]
+        figure = plots.heatmap(table, x, y, metric, f"{metric} over {x} and {y}")
+        for path in plots.save(figure, args.out / "heatmap"):
+            print(f"wrote {path}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """Sobol or Morris indices of the chosen parameters on one measured quantity."""
+    from sim import plots, sensitivity
+
+    names = args.names.split(",") if args.names else ["w_sites", "w_distance", "technology"]
+    for name in names:
+        if name not in parameters.SPECS:
+            raise InputError("--params", name, "unknown parameter (run.py params lists them)")
+    design = sensitivity.design(args.method, names, args.samples, args.seed)
+    table = _run_points(args, design.jobs, args.out)
+    metric = _metric(table, args.metric)
+    indices = sensitivity.analyse(design, table.sort_values("point")[metric].to_numpy(), args.seed)
+    notes = sensitivity.warnings(design, args.samples, indices)
+    value, error = ("ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf")
+    figure = plots.bars(
+        indices[value], indices[error], value, f"{args.method.title()} sensitivity of {metric}"
+    )
+    written = plots.save(figure, args.out / f"{args.method}_indices")
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "metric": metric,
+                    "indices": json.loads(indices.to_json(orient="index")),
+                    "warnings": notes,
+                    "figures": [str(p) for p in written],
+                },
+                indent=2,
+            )
+        )
+        return 0
+    print(f"{args.method} indices of {metric} ({len(table)} points):")
+    print(indices.round(3).to_string())
+    for note in notes:
+        print(f"warning: {note}")
+    return 0
+
+
+def cmd_tune(args: argparse.Namespace) -> int:
+    """Calibrate parameters against the scenarios' history; write tuned.yaml."""
+    from sim import calibration, plots
+
+    if args.target != "scenarios":
+        raise InputError(
+            "--target",
+            args.target,
+            "the back-test needs the open world (not built yet); use scenarios",
+        )
+    names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
+    for name in names:
+        if name not in parameters.SPECS:
+            raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
+    paths = scenario_files(args.dir)
+    default = calibration.loss(paths, parameters.Params(), args.runs, args.seed)
+    fit = calibration.tune(
+        paths, names, args.trials, args.runs, args.seed, args.storage, args.study
+    )
+    cv = (
+        calibration.leave_one_out(paths, names, args.trials, args.runs, args.seed)
+        if args.cv
+        else []
+    )
+    text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
+    results.write_text(
+        args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
+    )
+    report = {
+        "default_brier": default,
+        "tuned_brier": fit.loss,
+        "trials": fit.trials,
+        "values": fit.values,
+        "cross_validation": cv,
+        "file": str(args.out),
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"in-sample Brier: defaults {default:.4f}, tuned {fit.loss:.4f} ({fit.trials} trials)")
+    for row in cv:
+        print(
+            f"  left out {row['held_out']}: tuned on the rest {row['in_sample']:.4f}; "
+            f"on it: tuned {row['out_of_sample']:.4f}, defaults {row['default']:.4f}"
+        )
+    print(f"wrote {args.out} (use: run.py run SCENARIO --params {args.out})")
+    del plots
+    return 0
 
 
 # --- check --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ parallel processes and can be saved as they finish, so that an interrupted job r
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from sim.model import AllianceModel
 from sim.params import Params
 from sim.scenario import Scenario
 from sim.world import World, build
+
+WORKER_CONTEXT = multiprocessing.get_context("forkserver")
+"""Workers start from a clean server process: forking a process with threads is unsafe."""
 
 TABLES = ("decisions", "alliances", "states", "system", "outcomes")
 CHUNK = 25
@@ -119,7 +123,7 @@ def _chunk_tables(
     if workers <= 1 or len(todo) <= 1:
         yield from _collect(chunks(runs), store, lambda a, b: run_chunk(world, params, seed, a, b))
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT) as pool:
         futures = {(a, b): pool.submit(run_chunk, world, params, seed, a, b) for a, b in todo}
         try:
             yield from _collect(chunks(runs), store, lambda a, b: futures[(a, b)].result())

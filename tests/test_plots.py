@@ -93,9 +93,12 @@ def test_plot_commands_and_run_plots(tmp_path):
     assert {"timeline.png", "honour.png", "network_2020_09.png"} <= drawn
     assert any(name.startswith("waterfall_offensive_2020_rus_arm") for name in drawn)
     figs = tmp_path / "figs"
-    for args in (("timeline", str(out)), ("network", str(out), "--period", "2021-08"),
-                 ("waterfall", "karabakh_2020", "RUS", "--runs", "10"),
-                 ("honour", "wwii_coalition_1942_1948", "--runs", "10")):
+    for args in (
+        ("timeline", str(out)),
+        ("network", str(out), "--period", "2021-08"),
+        ("waterfall", "karabakh_2020", "RUS", "--runs", "10"),
+        ("honour", "wwii_coalition_1942_1948", "--runs", "10"),
+    ):
         result = cli("plot", *args, "--out", str(figs))
         assert result.returncode == 0, result.stderr
         assert result.stdout.count("wrote") == 2

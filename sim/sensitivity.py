@@ -1,0 +1,68 @@
+"""Global sensitivity analysis of the declared parameters with SALib (Sobol, Morris)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from sim import params as parameters
+from sim.tuning import Job
+
+STABLE_SOBOL_N = 512
+"""Base sample size below which Sobol indices are commonly unstable (Saltelli et al. 2010)."""
+
+
+@dataclass(frozen=True)
+class Design:
+    """A SALib problem and its sample, as sweep jobs."""
+
+    method: str
+    problem: dict[str, Any]
+    samples: np.ndarray
+    jobs: list[Job]
+
+
+def design(method: str, names: list[str], n: int, seed: int) -> Design:
+    """Sample the declared ranges of ``names`` for ``method`` (``sobol`` or ``morris``)."""
+    bounds = [[parameters.SPECS[name].low, parameters.SPECS[name].high] for name in names]
+    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
+    if method == "sobol":
+        samples = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    else:
+        samples = morris_sample.sample(problem, n, seed=seed)
+    jobs = [Job(i, dict(zip(names, map(float, row), strict=True))) for i, row in enumerate(samples)]
+    return Design(method, problem, samples, jobs)
+
+
+def analyse(design_: Design, outputs: np.ndarray, seed: int) -> pd.DataFrame:
+    """Return first-order and total indices (Sobol) or mu* and sigma (Morris), with 95% CIs."""
+    if design_.method == "sobol":
+        found = sobol_analyze.analyze(design_.problem, outputs, calc_second_order=False, seed=seed)
+        columns = ["S1", "S1_conf", "ST", "ST_conf"]
+    else:
+        found = morris_analyze.analyze(design_.problem, design_.samples, outputs, seed=seed)
+        columns = ["mu_star", "mu_star_conf", "sigma"]
+    return pd.DataFrame(
+        {c: np.asarray(found[c], dtype=float) for c in columns},
+        index=pd.Index(design_.problem["names"], name="parameter"),
+    )
+
+
+def warnings(design_: Design, n: int, table: pd.DataFrame) -> list[str]:
+    """Return warnings about the reliability of the indices."""
+    found = []
+    if design_.method == "sobol" and n < STABLE_SOBOL_N:
+        found.append(
+            f"the base sample N={n} is small for stable Sobol indices "
+            f"(use at least {STABLE_SOBOL_N}); read the confidence intervals"
+        )
+    if design_.method == "sobol" and (table["ST_conf"] > 0.1).any():
+        found.append("some total-order indices have 95% intervals wider than +-0.1")
+    return found

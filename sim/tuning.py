@@ -1,0 +1,212 @@
+"""Sweeps, sensitivity analysis and calibration of the declared parameters.
+
+Every job is one *point*: a set of parameter values, replicated ``runs`` times with a seed
+derived from the sweep's seed and the point's index alone, so that the results do not depend
+on how many workers run the points or where. :func:`sweep` takes any
+``concurrent.futures.Executor``: a local process pool by default, or a Dask cluster's
+(``distributed.Client(address).get_executor()``). Each finished point is written at once, so
+an interrupted sweep loses nothing and a rerun skips what is done.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from sim import params as parameters
+from sim.errors import InputError, ParameterError
+from sim.results import run_key, write_table, write_text
+from sim.runs import WORKER_CONTEXT, replicate
+from sim.scenario import Scenario, load
+from sim.summary import decision_id
+
+
+@dataclass(frozen=True)
+class Job:
+    """One point of a sweep: where it stands in the design and the values it sets."""
+
+    index: int
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a point runs: a scenario (with overlays), base parameters, runs and a seed."""
+
+    scenario: str
+    overlays: tuple[str, ...]
+    base: dict[str, float]
+    runs: int
+    seed: int
+
+
+def parse_range(text: str) -> tuple[str, list[float]]:
+    """Parse ``name=low:high:steps`` (or ``name=v1,v2,...``) into a name and its values.
+
+    Raises:
+        ParameterError: the text is malformed or a value lies outside the declared range.
+    """
+    name, sep, spec = text.partition("=")
+    name = name.strip()
+    if not sep or name not in parameters.SPECS:
+        raise ParameterError(
+            "--param", text, "expected name=low:high:steps of a declared parameter"
+        )
+    try:
+        if ":" in spec:
+            low, high, steps = spec.split(":")
+            values = np.linspace(float(low), float(high), int(steps)).tolist()
+        else:
+            values = [float(v) for v in spec.split(",")]
+    except ValueError:
+        raise ParameterError(
+            "--param", name, "expected low:high:steps, e.g. 0:0.9:10", got=spec
+        ) from None
+    return name, [parameters.check_value(name, v, source="--param") for v in values]
+
+
+def grid(ranges: Sequence[tuple[str, list[float]]]) -> list[Job]:
+    """Return the points of a full grid over the given values."""
+    names = [name for name, _ in ranges]
+    combos = itertools.product(*[values for _, values in ranges])
+    return [
+        Job(i, dict(zip(names, map(float, combo), strict=True))) for i, combo in enumerate(combos)
+    ]
+
+
+def latin_hypercube(ranges: Sequence[tuple[str, list[float]]], n: int, seed: int) -> list[Job]:
+    """Return ``n`` Latin-hypercube points within each parameter's given bounds."""
+    lows = [min(values) for _, values in ranges]
+    highs = [max(values) for _, values in ranges]
+    unit = qmc.LatinHypercube(d=len(ranges), seed=np.random.default_rng(seed)).random(n)
+    points = qmc.scale(unit, lows, highs) if lows != highs else unit * 0 + np.array(lows)
+    names = [name for name, _ in ranges]
+    return [Job(i, dict(zip(names, map(float, row), strict=True))) for i, row in enumerate(points)]
+
+
+def point_seed(seed: int, index: int) -> int:
+    """Return the seed of one point, from the sweep's seed and the point's index alone."""
+    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+
+
+@cache
+def _scenario(path: str, overlays: tuple[str, ...]) -> Scenario:
+    return load(path, overlays)
+
+
+def evaluate(target: Target, job: Job) -> dict[str, Any]:
+    """Run one point and return its record: the values, then what the runs measured."""
+    params = parameters.build(target.base).replace(**job.values)
+    runset = replicate(
+        _scenario(target.scenario, target.overlays),
+        params,
+        seed=point_seed(target.seed, job.index),
+        runs=target.runs,
+    )
+    record: dict[str, Any] = {"point": job.index, **job.values}
+    d = runset.decisions
+    if len(d):
+        d = d.assign(decision=d.apply(decision_id, axis=1))
+        for key, group in d.groupby("decision", sort=False):
+            record[f"p_honour:{key}"] = float(group["p_honour"].mean())
+            record[f"fought:{key}"] = float(group["fought"].mean())
+    a = runset.alliances
+    if len(a):
+        for key, group in a[a["origin"] == "scenario"].groupby("alliance", sort=False):
+            record[f"ended:{key}"] = float(group["ended"].mean())
+    for name in ("ally_value", "alignment_gap", "demand_for_allies"):
+        record[f"mean:{name}"] = float(runset.states[name].mean())
+    return record
+
+
+class PointStore:
+    """Finished points of one sweep, one Parquet file each, under ``folder/points``."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = Path(folder)
+        self.points = self.folder / "points"
+        found = self.folder / "design.key"
+        if found.exists() and found.read_text().strip() != key:
+            raise InputError(
+                str(folder),
+                "",
+                "this folder holds a different sweep (design, "
+                "scenario, seed or runs differ); choose another --out",
+            )
+        if not found.exists():
+            write_text(found, key + "\n")
+
+    def _path(self, index: int) -> Path:
+        return self.points / f"point_{index:06d}.parquet"
+
+    def done(self, index: int) -> bool:
+        """Whether a point has been written."""
+        return self._path(index).exists()
+
+    def save(self, record: dict[str, Any]) -> None:
+        """Write one finished point atomically."""
+        write_table(self._path(int(record["point"])), pd.DataFrame([record]))
+
+    def table(self) -> pd.DataFrame:
+        """Return every finished point, in design order."""
+        files = sorted(self.points.glob("point_*.parquet"))
+        if not files:
+            return pd.DataFrame()
+        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+
+
+def sweep(
+    executor: Executor,
+    target: Target,
+    jobs: Sequence[Job],
+    store: PointStore,
+    progress: Callable[[int], None] = lambda n: None,
+) -> pd.DataFrame:
+    """Run every job not yet done on ``executor``, saving each as it finishes."""
+    todo = [job for job in jobs if not store.done(job.index)]
+    progress(len(jobs) - len(todo))
+    futures: list[Future[dict[str, Any]]] = [executor.submit(evaluate, target, job) for job in todo]
+    try:
+        for future in _as_completed(futures):
+            store.save(future.result())
+            progress(1)
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    return store.table()
+
+
+def _as_completed(futures: Iterable[Future[dict[str, Any]]]) -> Iterator[Future[dict[str, Any]]]:
+    from concurrent.futures import as_completed
+
+    yield from as_completed(list(futures))
+
+
+def executor_for(workers: int, scheduler: str | None) -> Executor:
+    """Return a local process pool, or a Dask cluster's executor when a scheduler is named."""
+    if scheduler:
+        from distributed import Client
+
+        return Client(scheduler).get_executor()  # type: ignore[no-untyped-call]
+    return ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT)
+
+
+def sweep_key(target: Target, jobs: Sequence[Job]) -> str:
+    """Return the digest that ties a folder to one sweep."""
+    return run_key({"target": target.__dict__, "jobs": [j.values for j in jobs]})
+
+
+def design_json(jobs: Sequence[Job]) -> str:
+    """Return the design as JSON, for the record."""
+    return json.dumps([{"point": j.index, **j.values} for j in jobs], indent=1)

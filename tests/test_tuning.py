@@ -1,0 +1,191 @@
+"""Sweeps, sensitivity and calibration: same results on any executor, resumable, honest."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from sim import tuning
+from sim.errors import ParameterError
+
+from conftest import ROOT, SCENARIOS, cli
+
+STATIC = str(SCENARIOS / "counterfactuals" / "technology_and_threat_static.yaml")
+
+
+def _target(runs: int = 4) -> tuning.Target:
+    return tuning.Target(STATIC, (), {}, runs, 3)
+
+
+def _jobs() -> list[tuning.Job]:
+    return tuning.grid(
+        [tuning.parse_range("technology=0:0.9:3"), tuning.parse_range("threat_level=0.5:1.5:2")]
+    )
+
+
+def test_a_grid_has_every_combination_and_ranges_are_checked():
+    jobs = _jobs()
+    assert len(jobs) == 6 and jobs[0].values == {"technology": 0.0, "threat_level": 0.5}
+    with pytest.raises(ParameterError, match=r"between 0 and 0\.95"):
+        tuning.parse_range("technology=0:1:11")
+    lhs = tuning.latin_hypercube([("w_sites", [0.0, 10.0]), ("w_distance", [0.0, 3.0])], 5, 1)
+    assert len(lhs) == 5 and all(0 <= j.values["w_sites"] <= 10 for j in lhs)
+
+
+def test_the_same_points_on_one_worker_two_workers_and_a_dask_cluster(tmp_path):
+    from distributed import Client, LocalCluster
+
+    tables = []
+    for name, make in (
+        ("one", lambda: tuning.executor_for(1, None)),
+        ("two", lambda: tuning.executor_for(2, None)),
+    ):
+        store = tuning.PointStore(tmp_path / name, "key")
+        with make() as executor:
+            tables.append(tuning.sweep(executor, _target(), _jobs(), store))
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False) as cluster,
+        Client(cluster) as client,
+    ):
+        store = tuning.PointStore(tmp_path / "dask", "key")
+        tables.append(tuning.sweep(client.get_executor(), _target(), _jobs(), store))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    pd.testing.assert_frame_equal(tables[0], tables[2])
+    # the P7 pattern shows in the sweep: more technology, less readiness to fight
+    t = tables[0].groupby("technology")["p_honour:early_crisis:GPA:CLI"].mean()
+    assert t.iloc[0] > t.iloc[-1]
+
+
+def test_an_interrupted_sweep_keeps_its_points_and_resumes(tmp_path):
+    out = tmp_path / "sweep"
+    args = [
+        sys.executable,
+        str(ROOT / "run.py"),
+        "sweep",
+        STATIC,
+        "--param",
+        "technology=0:0.9:10",
+        "--param",
+        "w_sites=0:10:4",
+        "--runs",
+        "10",
+        "--out",
+        str(out),
+    ]
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while len(list((out / "points").glob("*.parquet"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    kept = len(list((out / "points").glob("*.parquet")))
+    assert 3 <= kept < 40 and not list(out.rglob("*.tmp"))
+    resumed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    whole = subprocess.run(
+        [*args[:-1], str(tmp_path / "whole")], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert whole.returncode == 0
+    assert (out / "points.parquet").read_bytes() == (
+        tmp_path / "whole" / "points.parquet"
+    ).read_bytes()
+    assert (out / "heatmap.png").exists()
+
+
+def test_sensitivity_reports_indices_and_warns_on_small_samples(tmp_path):
+    result = cli(
+        "sensitivity",
+        STATIC,
+        "--method",
+        "sobol",
+        "--samples",
+        "8",
+        "--runs",
+        "3",
+        "--params",
+        "w_sites,technology",
+        "--out",
+        str(tmp_path),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out["indices"]) == {"w_sites", "technology"}
+    assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(out["indices"]["w_sites"])
+    assert any("small for stable Sobol" in w for w in out["warnings"])
+    morris = cli(
+        "sensitivity",
+        STATIC,
+        "--method",
+        "morris",
+        "--samples",
+        "4",
+        "--runs",
+        "3",
+        "--params",
+        "w_sites,technology",
+        "--out",
+        str(tmp_path / "m"),
+        "--json",
+    )
+    assert morris.returncode == 0 and "mu_star" in json.loads(morris.stdout)["indices"]["w_sites"]
+
+
+def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("karabakh_2020", "suez_1956"):
+        (folder / f"{name}.yaml").write_text((SCENARIOS / f"{name}.yaml").read_text())
+    tuned, journal = tmp_path / "tuned.yaml", tmp_path / "study.journal"
+    common = [
+        "tune",
+        "--dir",
+        str(folder),
+        "--runs",
+        "3",
+        "--tune",
+        "baseline,w_sites",
+        "--storage",
+        str(journal),
+        "--out",
+        str(tuned),
+        "--json",
+    ]
+    first = cli(*common, "--trials", "3")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["trials"] == 3
+    second = json.loads(cli(*common, "--trials", "5").stdout)
+    assert second["trials"] == 5  # the study in the journal resumed from three
+    assert cli("run", "karabakh_2020", "--runs", "3", "--params", str(tuned)).returncode == 0
+    cv = json.loads(
+        cli(
+            "tune",
+            "--dir",
+            str(folder),
+            "--runs",
+            "3",
+            "--trials",
+            "2",
+            "--tune",
+            "baseline",
+            "--cv",
+            "--out",
+            str(tmp_path / "t2.yaml"),
+            "--json",
+        ).stdout
+    )
+    assert {row["held_out"] for row in cv["cross_validation"]} == {"karabakh_2020", "suez_1956"}
+
+
+def test_tune_refuses_the_back_test_until_the_open_world_exists():
+    result = cli("tune", "--target", "backtest", "--trials", "1")
+    assert result.returncode == 2 and "open world" in result.stderr
