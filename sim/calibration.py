@@ -33,11 +33,17 @@ DEFAULT_TUNED = (
 
 @dataclass(frozen=True)
 class Fit:
-    """The outcome of a calibration: the best values and the loss they reach."""
+    """The outcome of a calibration.
+
+    The best values, the loss they reach, every trial's loss and each parameter's importance
+    (PED-ANOVA, which needs no extra library).
+    """
 
     values: dict[str, float]
     loss: float
     trials: int
+    history: list[float]
+    importances: dict[str, float]
 
 
 def loss(paths: Sequence[Path], params: Params, runs: int, seed: int) -> float:
@@ -86,7 +92,22 @@ def tune(
 
     done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
     study.optimize(objective, n_trials=max(trials - done, 0))
-    return Fit(dict(study.best_params), float(study.best_value), len(study.trials))
+    complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    importances = {}
+    if len(complete) > 1 and len(names) > 1:
+        importances = {
+            k: float(v)
+            for k, v in optuna.importance.get_param_importances(
+                study, evaluator=optuna.importance.PedAnovaImportanceEvaluator()
+            ).items()
+        }
+    return Fit(
+        dict(study.best_params),
+        float(study.best_value),
+        len(study.trials),
+        [float(t.value) for t in complete if t.value is not None],
+        importances,
+    )
 
 
 def leave_one_out(

@@ -839,6 +839,20 @@ def cmd_tune(args: argparse.Namespace) -> int:
         if args.cv
         else []
     )
+    import pandas as pd
+
+    written = plots.save(
+        plots.optimisation_history(fit.history, "Calibration against history"),
+        args.out.with_name(args.out.stem + "_history"),
+    )
+    if fit.importances:
+        series = pd.Series(fit.importances).sort_values(ascending=False)
+        written += plots.save(
+            plots.bars(
+                series, None, "importance (PED-ANOVA)", "Which parameters the fit depends on"
+            ),
+            args.out.with_name(args.out.stem + "_importances"),
+        )
     text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
     results.write_text(
         args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
@@ -848,8 +862,10 @@ def cmd_tune(args: argparse.Namespace) -> int:
         "tuned_brier": fit.loss,
         "trials": fit.trials,
         "values": fit.values,
+        "importances": fit.importances,
         "cross_validation": cv,
         "file": str(args.out),
+        "figures": [str(p) for p in written],
     }
     if args.json:
         print(json.dumps(report, indent=2))
@@ -861,7 +877,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
             f"on it: tuned {row['out_of_sample']:.4f}, defaults {row['default']:.4f}"
         )
     print(f"wrote {args.out} (use: run.py run SCENARIO --params {args.out})")
-    del plots
+    print("\n".join(f"wrote {p}" for p in written))
     return 0
 
 

@@ -279,7 +279,9 @@ def optimisation_history(losses: list[float], title: str) -> Figure:
     figure, ax = plt.subplots(figsize=(8, 4.5))
     trials = np.arange(1, len(losses) + 1)
     ax.plot(trials, losses, "o", color=PALETTE[0], label="trial")
-    ax.plot(trials, np.minimum.accumulate(losses), "-", color=PALETTE[3], label="best so far")
+    ax.step(
+        trials, np.minimum.accumulate(losses), where="post", color=PALETTE[3], label="best so far"
+    )
     ax.set(xlabel="trial", ylabel="mean Brier score over history (lower is better)", title=title)
     ax.legend()
     ax.grid(alpha=0.3)

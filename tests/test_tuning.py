@@ -162,7 +162,9 @@ def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tm
     ]
     first = cli(*common, "--trials", "3")
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["trials"] == 3
+    report = json.loads(first.stdout)
+    assert report["trials"] == 3 and report["tuned_brier"] <= report["default_brier"] + 0.05
+    assert any(p.endswith("tuned_history.png") for p in report["figures"])
     second = json.loads(cli(*common, "--trials", "5").stdout)
     assert second["trials"] == 5  # the study in the journal resumed from three
     assert cli("run", "karabakh_2020", "--runs", "3", "--params", str(tuned)).returncode == 0
