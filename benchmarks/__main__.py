@@ -84,7 +84,7 @@ def sweep_speedup(points: int = 100) -> tuple[float, float]:
     from sim import tuning
 
     static = str(ROOT / "scenarios" / "counterfactuals" / "technology_and_threat_static.yaml")
-    target = tuning.Target(static, (), {}, 5, 0)
+    target = tuning.Target(static, (), {}, 20, 0)
     jobs = tuning.latin_hypercube(
         [tuning.parse_range("technology=0:0.9:2"), tuning.parse_range("w_sites=0:10:2")], points, 0
     )
@@ -128,7 +128,7 @@ def report() -> str:
         "",
         f"Karabakh 2020: **{rate:.0f} replications per second** on one core (target: 500).",
         "",
-        "## Parallel sweep (100 Latin-hypercube points, 5 runs each)",
+        "## Parallel sweep (100 Latin-hypercube points, 20 runs each)",
         "",
         f"1 worker: {one:.1f} s; 2 workers: {two:.1f} s; speed-up **{one / two:.2f}x** "
         "(target: at least 1.7x).",
