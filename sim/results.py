@@ -108,6 +108,22 @@ def run_key(runset_inputs: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def claim(folder: str | Path, key_file: Path, key: str, what: str) -> None:
+    """Tie a results folder to one job: record its key, or refuse a folder holding another.
+
+    Raises:
+        InputError: the folder already holds part of a job with another key.
+    """
+    if key_file.exists() and key_file.read_text().strip() != key:
+        raise InputError(
+            str(folder),
+            "",
+            f"this folder holds part of a different {what}; choose another --out or delete it",
+        )
+    if not key_file.exists():
+        write_text(key_file, key + "\n")
+
+
 class ChunkStore(Checkpoint):
     """Keeps finished chunks of replications in ``folder/.parts`` so that a rerun resumes.
 
@@ -116,16 +132,12 @@ class ChunkStore(Checkpoint):
 
     def __init__(self, folder: str | Path, key: str) -> None:
         self.parts = Path(folder) / PARTS
-        found = self.parts / "key.txt"
-        if found.exists() and found.read_text().strip() != key:
-            raise InputError(
-                str(folder),
-                "",
-                "this folder holds part of a different run (scenario, "
-                "parameters, seed or number of runs differ); choose another --out or delete it",
-            )
-        if not found.exists():
-            write_text(found, key + "\n")
+        claim(
+            folder,
+            self.parts / "key.txt",
+            key,
+            "run (scenario, parameters, seed or number of runs differ)",
+        )
 
     def _path(self, name: str, start: int, stop: int) -> Path:
         return self.parts / f"{name}_{start:06d}_{stop:06d}.parquet"

@@ -24,8 +24,8 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim import params as parameters
-from sim.errors import InputError, ParameterError
-from sim.results import run_key, write_table, write_text
+from sim.errors import ParameterError
+from sim.results import claim, run_key, write_table
 from sim.runs import WORKER_CONTEXT, replicate
 from sim.scenario import Scenario, load
 from sim.summary import decision_id
@@ -135,16 +135,9 @@ class PointStore:
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = Path(folder)
         self.points = self.folder / "points"
-        found = self.folder / "design.key"
-        if found.exists() and found.read_text().strip() != key:
-            raise InputError(
-                str(folder),
-                "",
-                "this folder holds a different sweep (design, "
-                "scenario, seed or runs differ); choose another --out",
-            )
-        if not found.exists():
-            write_text(found, key + "\n")
+        claim(
+            folder, self.folder / "design.key", key, "sweep (design, scenario, seed or runs differ)"
+        )
 
     def _path(self, index: int) -> Path:
         return self.points / f"point_{index:06d}.parquet"

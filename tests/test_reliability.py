@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 
-from conftest import ROOT, cli
+from conftest import cli, interrupt_when
 
 TABLES = ("decisions", "alliances", "states", "system", "outcomes")
 
@@ -31,39 +28,17 @@ def test_results_are_byte_identical_across_repeats_and_worker_counts(tmp_path):
 
 def test_an_interrupted_run_keeps_what_finished_and_resumes(tmp_path):
     out = tmp_path / "run"
-    args = [
-        sys.executable,
-        str(ROOT / "run.py"),
-        "run",
-        "karabakh_2020",
-        "--runs",
-        "600",
-        "--seed",
-        "9",
-        "--out",
-        str(out),
-    ]
-    proc = subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 120
-    while not list((out / ".parts").glob("done_*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130 and "Traceback" not in err
+    args = ["run", "karabakh_2020", "--runs", "600", "--seed", "9", "--out", str(out)]
+    code, err = interrupt_when(args, lambda: bool(list((out / ".parts").glob("done_*"))))
+    assert code == 130 and "Traceback" not in err
     kept = sorted((out / ".parts").glob("done_*"))
     assert kept, "the finished chunks are kept"
     assert not list(out.rglob("*.tmp")), "no partial file is left"
     assert not (out / "decisions.parquet").exists(), "no final table from an unfinished run"
     # a rerun with the same arguments resumes and gives what an uninterrupted run gives
-    resumed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr
+    assert cli(*args).returncode == 0
     whole = tmp_path / "whole"
-    fresh = subprocess.run(
-        [*args[:-1], str(whole)], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert fresh.returncode == 0
+    assert cli(*args[:-1], str(whole)).returncode == 0
     for name in TABLES:
         assert (out / f"{name}.parquet").read_bytes() == (whole / f"{name}.parquet").read_bytes()
     assert not (out / ".parts").exists()

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
-import time
 
 import pandas as pd
 import pytest
@@ -14,7 +10,7 @@ import pytest
 from sim import tuning
 from sim.errors import ParameterError
 
-from conftest import ROOT, SCENARIOS, cli
+from conftest import SCENARIOS, cli, interrupt_when
 
 STATIC = str(SCENARIOS / "counterfactuals" / "technology_and_threat_static.yaml")
 
@@ -65,8 +61,6 @@ def test_the_same_points_on_one_worker_two_workers_and_a_dask_cluster(tmp_path):
 def test_an_interrupted_sweep_keeps_its_points_and_resumes(tmp_path):
     out = tmp_path / "sweep"
     args = [
-        sys.executable,
-        str(ROOT / "run.py"),
         "sweep",
         STATIC,
         "--param",
@@ -78,23 +72,13 @@ def test_an_interrupted_sweep_keeps_its_points_and_resumes(tmp_path):
         "--out",
         str(out),
     ]
-    proc = subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 120
-    while len(list((out / "points").glob("*.parquet"))) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    code, _ = interrupt_when(args, lambda: len(list((out / "points").glob("*.parquet"))) >= 3)
+    assert code == 130
     kept = len(list((out / "points").glob("*.parquet")))
     assert 3 <= kept < 40 and not list(out.rglob("*.tmp"))
-    resumed = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    resumed = cli(*args)
     assert resumed.returncode == 0, resumed.stderr
-    whole = subprocess.run(
-        [*args[:-1], str(tmp_path / "whole")], cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
-    assert whole.returncode == 0
+    assert cli(*args[:-1], str(tmp_path / "whole")).returncode == 0
     assert (out / "points.parquet").read_bytes() == (
         tmp_path / "whole" / "points.parquet"
     ).read_bytes()
