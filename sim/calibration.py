@@ -74,7 +74,7 @@ def tune(
     study_name: str = "alliance-sim",
 ) -> Fit:
     """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded)."""
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
     study = optuna.create_study(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=seed),

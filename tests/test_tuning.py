@@ -175,3 +175,36 @@ def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tm
 def test_tune_refuses_the_back_test_until_the_open_world_exists():
     result = cli("tune", "--target", "backtest", "--trials", "1")
     assert result.returncode == 2 and "open world" in result.stderr
+
+
+def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "suez_1956.yaml").write_text((SCENARIOS / "suez_1956.yaml").read_text())
+    journal, tuned = tmp_path / "study.journal", tmp_path / "tuned.yaml"
+    args = [
+        "tune",
+        "--dir",
+        str(folder),
+        "--runs",
+        "2",
+        "--tune",
+        "baseline,w_sites",
+        "--storage",
+        str(journal),
+        "--out",
+        str(tuned),
+        "--json",
+    ]
+
+    def some_trials_done() -> bool:
+        return journal.exists() and journal.read_text().count('"state":1,') >= 3
+
+    code, err = interrupt_when([*args, "--trials", "400"], some_trials_done)
+    assert code == 130 and "Traceback" not in err
+    assert not tuned.exists() and not list(tmp_path.glob("*.tmp")), "no partial result"
+    result = cli(*args, "--trials", "6")
+    assert result.returncode == 0, result.stderr
+    assert tuned.exists()
+    # the kept trials count towards the six: the rerun only ran the rest
+    assert journal.read_text().count('"state":1,') == 6  # complete trials
