@@ -122,7 +122,13 @@ class AllianceBook:
             self.threat_start[row] = float(demand[inside].mean())
 
     def end(self, row: int, period: int, reason: str, demand: NDArray[np.float64]) -> None:
-        """Close a row in a period, for a reason from :data:`REASONS`; note the threat then."""
+        """Close a row in a period, for a reason from :data:`REASONS`; note the threat then.
+
+        Raises:
+            ValueError: the reason is not one of :data:`REASONS`.
+        """
+        if reason not in REASONS:
+            raise ValueError(f"unknown reason for an alliance's end: {reason!r}")
         self.ends[row] = period
         self.reasons[row] = reason
         self.threat_end[row] = float(demand[self.members[row]].mean())

@@ -50,9 +50,9 @@ def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> Float
     return threat * (1.0 - params.nuclear_deterrence * nuclear)[:, None]
 
 
-def demand_for_allies(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
-    """Return each state's demand for allies: the largest threat it feels."""
-    return felt_threat(threat, nuclear, params).max(axis=1, initial=0.0)
+def demand_for_allies(felt: FloatArray) -> FloatArray:
+    """Return each state's demand for allies: the largest threat it feels (P4)."""
+    return felt.max(axis=1, initial=0.0)
 
 
 def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:

@@ -182,7 +182,7 @@ class AllianceModel(mesa.Model):
             self.threat_level,
         )
         felt = formation.felt_threat(threat, self.nuclear, self.params)
-        self.demand = felt.max(axis=1, initial=0.0)
+        self.demand = formation.demand_for_allies(felt)
         self._alliances(situation, felt)
         new_wars = [
             self._fire(event_id, event) for event_id, event in self.world.events[self.period]
