@@ -3,8 +3,10 @@
 Each period (``step``):
 
 1. power and threat update (power from the scenario's series, after defeats and shocks);
+   courted small states hedge their relations (P12);
 2. alliances dissolve (equals without a common enemy or balance; clients no longer useful)
-   and form (comparable states with a common threat);
+   and form (comparable states with a common threat or goal); members weigh their
+   institutions (P9); the system's poles are recorded (P11);
 3. the period's events fire (war, end of war, defeat, power, nuclear, technology, ...);
 4. the commitments that new wars call are scored at once and decided;
 5. the period is recorded.
