@@ -121,26 +121,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a parameter and its values; repeatable",
     )
     sweep.add_argument("--lhs", type=_positive, help="a Latin hypercube of N points instead")
-    sweep.add_argument("--runs", type=_positive, default=50, help="runs per point (50)")
-    sweep.add_argument("--seed", type=int, default=0)
-    sweep.add_argument("--workers", type=_positive, default=1)
-    sweep.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
-    sweep.add_argument("--overlay", action="append", default=[], type=Path)
-    sweep.add_argument("--metric", help="what the heatmap shows (default: the first P(honour))")
-    sweep.add_argument("--out", type=Path, default=Path("sweep"), help="results folder")
+    _point_options(sweep, runs=50, out="sweep")
     sweep.set_defaults(command=cmd_sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices with SALib")
     sens.add_argument("scenario")
     sens.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     sens.add_argument("--params", dest="names", help="comma-separated parameter names")
     sens.add_argument("--samples", type=_positive, default=64, help="base sample size N (64)")
-    sens.add_argument("--runs", type=_positive, default=20, help="runs per point (20)")
-    sens.add_argument("--seed", type=int, default=0)
-    sens.add_argument("--workers", type=_positive, default=1)
-    sens.add_argument("--scheduler", help="a Dask scheduler address")
-    sens.add_argument("--overlay", action="append", default=[], type=Path)
-    sens.add_argument("--metric", help="the output analysed (default: the first P(honour))")
-    sens.add_argument("--out", type=Path, default=Path("sensitivity"))
+    _point_options(sens, runs=20, out="sensitivity")
     sens.add_argument("--json", action="store_true")
     sens.set_defaults(command=cmd_sensitivity)
     tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
@@ -170,6 +158,17 @@ def _parser() -> argparse.ArgumentParser:
     table.add_argument("--json", action="store_true", help="print one JSON object")
     table.set_defaults(command=cmd_params)
     return parser
+
+
+def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> None:
+    """Options of the commands that run many parameter points (sweep, sensitivity)."""
+    parser.add_argument("--runs", type=_positive, default=runs, help=f"runs per point ({runs})")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=_positive, default=1)
+    parser.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--overlay", action="append", default=[], type=Path)
+    parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
+    parser.add_argument("--out", type=Path, default=Path(out), help="results folder")
 
 
 def _scenario_options(parser: argparse.ArgumentParser) -> None:
@@ -221,11 +220,16 @@ def _scenario_path(name: str) -> Path:
     return path
 
 
+def _parameters(args: argparse.Namespace) -> parameters.Params:
+    """Return the defaults, changed by ``--params FILE`` and then by each ``--set``."""
+    overrides = parameters.load_file(args.params) if args.params else None
+    return parameters.build(overrides, args.set)
+
+
 def _replicate(args: argparse.Namespace, *, keep_in: Path | None = None) -> RunSet:
     """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``."""
     scenario = load(_scenario_path(args.scenario), args.overlay)
-    overrides = parameters.load_file(args.params) if args.params else None
-    params = parameters.build(overrides, args.set)
+    params = _parameters(args)
     store = None
     if keep_in is not None:
         key = results.run_key(
@@ -894,8 +898,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     """Score every bound state of every interstate war, beside two baselines."""
     from sim import backtest
 
-    overrides = parameters.load_file(args.params) if args.params else None
-    table = backtest.cases(parameters.build(overrides, args.set))
+    table = backtest.cases(_parameters(args))
     report: dict[str, Any] = {
         "backtest": backtest.report(table),
         "reliability": backtest.reliability(table),
@@ -939,8 +942,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
-    overrides = parameters.load_file(args.params) if args.params else None
-    params = parameters.build(overrides, args.set)
+    params = _parameters(args)
     card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))

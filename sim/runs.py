@@ -62,9 +62,9 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 def run_chunk(world: World, params: Params, seed: int, start: int, stop: int) -> Tables:
     """Run replications ``start`` to ``stop - 1`` and return their tables."""
     rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
-    children = np.random.SeedSequence(seed).spawn(stop)[start:]
-    for r, child in zip(range(start, stop), children, strict=True):
-        model = run_one(world, params, np.random.default_rng(child))
+    rngs = replication_rngs(seed, stop)[start:]
+    for r, rng in zip(range(start, stop), rngs, strict=True):
+        model = run_one(world, params, rng)
         records = {
             "decisions": model.decisions,
             "alliances": model.alliance_rows(),

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -170,7 +170,7 @@ def sweep(
     progress(len(jobs) - len(todo))
     futures: list[Future[dict[str, Any]]] = [executor.submit(evaluate, target, job) for job in todo]
     try:
-        for future in _as_completed(futures):
+        for future in as_completed(futures):
             store.save(future.result())
             progress(1)
     except BaseException:
@@ -178,12 +178,6 @@ def sweep(
             future.cancel()
         raise
     return store.table()
-
-
-def _as_completed(futures: Iterable[Future[dict[str, Any]]]) -> Iterator[Future[dict[str, Any]]]:
-    from concurrent.futures import as_completed
-
-    yield from as_completed(list(futures))
 
 
 def executor_for(workers: int, scheduler: str | None) -> Executor:

@@ -124,18 +124,14 @@ def test_sensitivity_reports_indices_and_warns_on_small_samples(tmp_path):
     assert morris.returncode == 0 and "mu_star" in json.loads(morris.stdout)["indices"]["w_sites"]
 
 
-def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tmp_path):
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    for name in ("karabakh_2020", "suez_1956"):
-        (folder / f"{name}.yaml").write_text((SCENARIOS / f"{name}.yaml").read_text())
-    tuned, journal = tmp_path / "tuned.yaml", tmp_path / "study.journal"
-    common = [
+def _shared_study(folder, journal, tuned, *, runs: int) -> list[str]:
+    """Arguments of `tune` on two parameters, with a study kept in a journal file."""
+    return [
         "tune",
         "--dir",
         str(folder),
         "--runs",
-        "3",
+        str(runs),
         "--tune",
         "baseline,w_sites",
         "--storage",
@@ -144,6 +140,15 @@ def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tm
         str(tuned),
         "--json",
     ]
+
+
+def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("karabakh_2020", "suez_1956"):
+        (folder / f"{name}.yaml").write_text((SCENARIOS / f"{name}.yaml").read_text())
+    tuned, journal = tmp_path / "tuned.yaml", tmp_path / "study.journal"
+    common = _shared_study(folder, journal, tuned, runs=3)
     first = cli(*common, "--trials", "3")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
@@ -182,20 +187,7 @@ def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_pat
     folder.mkdir()
     (folder / "suez_1956.yaml").write_text((SCENARIOS / "suez_1956.yaml").read_text())
     journal, tuned = tmp_path / "study.journal", tmp_path / "tuned.yaml"
-    args = [
-        "tune",
-        "--dir",
-        str(folder),
-        "--runs",
-        "2",
-        "--tune",
-        "baseline,w_sites",
-        "--storage",
-        str(journal),
-        "--out",
-        str(tuned),
-        "--json",
-    ]
+    args = _shared_study(folder, journal, tuned, runs=2)
 
     def some_trials_done() -> bool:
         return journal.exists() and journal.read_text().count('"state":1,') >= 3
