@@ -49,9 +49,9 @@ class StateAgent(mesa.Agent):
 
     @property
     def borders(self) -> tuple[str, ...]:
-        """The states this state borders by land (COW contiguity type 1)."""
-        w = self.model.world
-        return tuple(w.ids[j] for j in w.borders[self.index].nonzero()[0])
+        """The states this state borders by land now (COW contiguity type 1)."""
+        ids = self.model.world.ids
+        return tuple(ids[j] for j in self.model.borders[self.index].nonzero()[0])
 
     @property
     def sites(self) -> tuple[str, ...]:

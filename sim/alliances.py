@@ -31,6 +31,7 @@ REASONS = {
     "defeated": "a member was defeated",
     "lapsed": "ended while its reasons still held (the baseline hazard)",
     "not_worth_costs": "its members no longer gained from settling issues jointly",
+    "member_gone": "fewer than two of its members remain in the state system",
 }
 
 
@@ -151,6 +152,19 @@ class AllianceBook:
         self.threat_end = np.append(self.threat_end, np.nan)
         self.nuclear_patron = np.append(self.nuclear_patron, False)
         return len(self.ids) - 1
+
+    def drop_members(self, gone: BoolArray, period: int, demand: NDArray[np.float64]) -> None:
+        """Take states that left the state system out of every row in force.
+
+        A row left with fewer than two members ends (``member_gone``).
+        """
+        rows = np.flatnonzero(self.in_force(period) & (self.members & gone[None, :]).any(axis=1))
+        for row in rows:
+            if (self.members[row] & ~gone).sum() < 2:
+                self.end(int(row), period, "member_gone", demand)  # its record keeps them all
+            else:
+                self.members[row] &= ~gone
+                self.guarantors[row] &= ~gone
 
     def defence_partners(self, period: int) -> BoolArray:
         """Return ``D[x, y]``: y is bound to defend x by a duty in force."""

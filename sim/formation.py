@@ -38,11 +38,33 @@ def threat_matrix(
     It grows with j's share of the pair's power and with hostility, and falls with
     distance (half at ``reach_km``).
     """
-    share = power[None, :] / (power[None, :] + power[:, None])
     near = 1.0 / (1.0 + capital_km / params.reach_km)
-    threat = hostility * share * near * threat_level
+    threat = hostility * power_share(power) * near * threat_level
     np.fill_diagonal(threat, 0.0)
     return threat
+
+
+def rivalry(relations: FloatArray, allied: BoolArray, params: Params) -> FloatArray:
+    """Return anarchy's floor of hostility: states neither friendly nor allied are rivals.
+
+    Every pair with relations at or below zero and no alliance is ``latent_hostility``
+    hostile, so that power and proximity alone make a threat.
+    """
+    floor: FloatArray = params.latent_hostility * ((relations <= 0.0) & ~allied).astype(float)
+    np.fill_diagonal(floor, 0.0)
+    return floor
+
+
+def power_share(power: FloatArray) -> FloatArray:
+    """Return ``share[i, j]``: j's share of the pair's power (0 where neither has any)."""
+    total = power[None, :] + power[:, None]
+    share: FloatArray = np.divide(
+        np.broadcast_to(power[None, :], total.shape),
+        total,
+        out=np.zeros_like(total),
+        where=total > 0.0,
+    )
+    return share
 
 
 def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
@@ -75,9 +97,12 @@ def pair_ratio(power: FloatArray, nuclear: BoolArray, parity: float = 0.0) -> Fl
     With ``parity`` > 0 (``nuclear_parity`` when states weigh whether to ally), mutual
     deterrence narrows the gap between two nuclear powers: their ratio is raised to the power
     ``1 - parity`` (P4, P11: even the weakest nuclear power can secure its own survival, so
-    nuclear powers can meet as near-equals).
+    nuclear powers can meet as near-equals). A state without power (outside the state
+    system) is no one's equal: its ratios are infinite.
     """
-    ratio = np.maximum(power[:, None], power[None, :]) / np.minimum(power[:, None], power[None, :])
+    low = np.minimum(power[:, None], power[None, :])
+    high = np.maximum(power[:, None], power[None, :])
+    ratio = np.divide(high, low, out=np.full_like(low, np.inf), where=low > 0.0)
     both = nuclear[:, None] & nuclear[None, :]
     return np.where(both, ratio ** (1.0 - parity), ratio)
 
@@ -171,10 +196,11 @@ def formation_propensity(
 
     Only comparable states (``ratio`` within ``equal_weight_ratio``), not hostile to each
     other and not already allied, are candidates. Their propensity grows with the threat that
-    both feel from one outsider, and with a specific goal they share against an adversary
-    (``goals[i, j]`` holds that adversary's index, or -1).
+    both feel from one outsider (at least ``threat_floor``: a threat too small to keep an
+    alliance of equals together is no reason to form one), and with a specific goal they
+    share against an adversary (``goals[i, j]`` holds that adversary's index, or -1).
     """
-    common, enemy = _common_threats(felt)
+    common, enemy = _common_threats(felt, params.threat_floor)
     goal = goals >= 0
     enemy = np.where(goal, goals, enemy)
     reason = (common > 0.0) | goal
@@ -186,15 +212,20 @@ def formation_propensity(
     return np.where(candidate, _logistic(logit), 0.0), enemy
 
 
-def _common_threats(felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
-    """For every pair, the threat both feel from the outsider that threatens them both most."""
+def _common_threats(felt: FloatArray, floor: float) -> tuple[FloatArray, NDArray[np.int64]]:
+    """For every pair, the threat both feel from the outsider that threatens them both most.
+
+    A common threat below ``floor`` (``threat_floor``, below which an alliance of equals has
+    lost its reason) is no reason to ally, and counts as none.
+    """
     n = felt.shape[0]
     common, enemy = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
-    # Hostility is sparse: each outsider X threatens few states, so only the pairs among the
-    # states X threatens can share it as an enemy. Work is the sum over X of those pairs,
-    # not states cubed. felt[i, i] is 0, so a pair never counts one of its own as the enemy.
-    for x in np.flatnonzero((felt > 0.0).sum(axis=0) >= 2):
-        threatened = np.flatnonzero(felt[:, x] > 0.0)
+    # Threats that count are sparse: each outsider X threatens few states at the floor or
+    # above, so only the pairs among them can share it as an enemy. Work is the sum over X of
+    # those pairs, not states cubed. felt[i, i] is 0: a pair never counts one of its own.
+    counts = felt >= max(floor, np.finfo(float).tiny)
+    for x in np.flatnonzero(counts.sum(axis=0) >= 2):
+        threatened = np.flatnonzero(counts[:, x])
         block = np.ix_(threatened, threatened)
         both = np.minimum.outer(felt[threatened, x], felt[threatened, x])
         better = both > common[block]

@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import formation, institutions
+from sim import formation, institutions, onset
 from sim.agents import StateAgent
 from sim.alliances import AllianceBook
 from sim.decide import FACTOR_NAMES, Calls, Situation, score
@@ -49,6 +49,9 @@ class War:
     sides: tuple[set[int], set[int]] = field(default_factory=lambda: (set(), set()))
     active: bool = True
     crisis: bool = False
+    started_by_model: bool = False
+    began: int = -1  # the period it began
+    allies: tuple[set[int], set[int]] = field(default_factory=lambda: (set(), set()))
 
     def fronts(self) -> tuple[Front, Front]:
         """Return the war as seen by each belligerent's guarantors: defender's side first."""
@@ -104,6 +107,8 @@ class AllianceModel(mesa.Model):
         self.world = world
         self.params = params or Params()
         self.power = world.power[0].copy()
+        self.alive = world.alive[0]
+        self.borders = world.borders_in(0)
         self.shock = np.ones(world.n)
         self.nuclear = world.nuclear.copy()
         self.relations = world.relations.copy()
@@ -126,6 +131,10 @@ class AllianceModel(mesa.Model):
             for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))
         ]
         self.period = -1
+        self.war_situation: Situation | None = None
+        self.homeland = np.full(world.n, -1, dtype=np.int64)
+        for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
+            self.homeland[world.territory_holder[k]] = k
 
     # --- figures of the current period -------------------------------------------------
 
@@ -151,7 +160,7 @@ class AllianceModel(mesa.Model):
             nuclear=self.nuclear,
             relations=self.relations,
             at_war=self.at_war(),
-            borders=w.borders,
+            borders=self.borders,
             defence_partners=self.book.defence_partners(self.period),
             loyalty=w.loyalty,
             theatre_km=w.theatre_km,
@@ -170,15 +179,17 @@ class AllianceModel(mesa.Model):
     def step(self) -> None:
         """Advance one period: power, alliances, events, decisions, records."""
         self.period += 1
-        self.power = self.world.power[self.period] * self.shock
+        self._enter_system()
         years = self.world.calendar.years_per_period
         self.relations = institutions.hedge(
             self.relations, self.effective_power(), self.params, years
         )
         situation = self.situation()
+        allied = self.book.allied_pairs(self.period)
+        rivalry = formation.rivalry(self.relations, allied, self.params)
         threat = formation.threat_matrix(
             situation.power,
-            situation.hostility,
+            np.maximum(situation.hostility, rivalry),
             self.world.capital_km,
             self.params,
             self.threat_level,
@@ -189,8 +200,26 @@ class AllianceModel(mesa.Model):
         new_wars = [
             self._fire(event_id, event) for event_id, event in self.world.events[self.period]
         ]
+        if self.world.endogenous_wars:
+            self._end_wars(years)
+            new_wars += self._start_wars(situation, years)
         self._decide([war for war in new_wars if war is not None])
         self._record_states()
+
+    def _enter_system(self) -> None:
+        """Take this period's power and members of the state system.
+
+        States that left the system leave their alliances and their wars.
+        """
+        gone = self.alive & ~self.world.alive[self.period]
+        self.alive = self.world.alive[self.period]
+        self.borders = self.world.borders_in(self.period)
+        self.power = self.world.power[self.period] * self.shock
+        if gone.any():
+            self.book.drop_members(gone, self.period, self.demand)
+            for war in self.wars.values():
+                if gone[war.attacker] or gone[war.defender]:
+                    war.active = False
 
     def run(self) -> None:
         """Run every period of the scenario."""
@@ -241,7 +270,7 @@ class AllianceModel(mesa.Model):
             patron,
             members,
             self._site_value_on(),
-            self.world.borders,
+            self.borders,
             self.params,
             self.technology,
             self.threat_level,
@@ -270,13 +299,23 @@ class AllianceModel(mesa.Model):
             felt, ratio, s.hostility, allied, self.goals, self.params
         )
         chance = formation.per_period(propensity, years)
-        draws = self.rng.random(chance.shape)
-        formed = np.triu(draws < chance, k=1)
+        formed = np.triu(self._pair_draws() < chance, k=1)
         owners = self.world.territory_holder
         for i, j in zip(*np.nonzero(formed), strict=True):
             members = np.zeros(self.world.n, dtype=bool)
             members[[i, j]] = True
             self.book.add(members, members[owners], self.period, self.world.ids[enemy[i, j]])
+
+    def _pair_draws(self) -> FloatArray:
+        """Return a uniform draw for every pair of living states (1.0, never drawn, for others).
+
+        Only living states draw, so that a run's past never depends on the states that enter
+        the system later.
+        """
+        living = np.flatnonzero(self.alive)
+        draws = np.ones((self.world.n, self.world.n))
+        draws[np.ix_(living, living)] = self.rng.random((living.size, living.size))
+        return draws
 
     def _weigh_institutions(self, power: FloatArray) -> None:
         """Members for whom an institution costs more than it saves leave it (P9)."""
@@ -339,6 +378,7 @@ class AllianceModel(mesa.Model):
                     [at(b) for b in event.backers],
                     [at(b) for b in event.defender_backers],
                     crisis=event.kind == "crisis",
+                    began=self.period,
                 )
                 self.wars[event_id] = war
                 return war
@@ -372,6 +412,35 @@ class AllianceModel(mesa.Model):
             case "sanction":
                 self._sanction(event_id, event)
         return None
+
+    def _start_wars(self, s: Situation, years: float) -> list[War]:
+        """Let the states start wars of their own (see :mod:`sim.onset`)."""
+        open_pairs = (
+            np.outer(self.alive, self.alive) & ~s.at_war & ~self.book.allied_pairs(self.period)
+        )
+        hazard = onset.onset_hazard(
+            s.power, s.hostility, self.borders, self.world.capital_km, open_pairs, self.params
+        )
+        draws = self._pair_draws()
+        started = []
+        for attacker, defender in onset.draw_attacks(hazard, years, draws):
+            if self.homeland[defender] < 0:
+                continue
+            ids, label = self.world.ids, self.world.calendar.label(self.period)
+            war_id = f"war_{label}_{ids[attacker]}_{ids[defender]}"
+            war = War(war_id, attacker, defender, int(self.homeland[defender]), 1.0, [])
+            war.started_by_model, war.began = True, self.period
+            self.wars[war_id] = war
+            started.append(war)
+        return started
+
+    def _end_wars(self, years: float) -> None:
+        """End each war the states started with the yearly ``war_end_rate``."""
+        running = [w for w in self.wars.values() if w.active and w.started_by_model]
+        chance = 1.0 - (1.0 - self.params.war_end_rate) ** years
+        for war, draw in zip(running, self.rng.random(len(running)), strict=True):
+            if draw < chance:
+                war.active = False
 
     def _term_end(self, event_id: str, site: int) -> None:
         """At the end of a term, the host renews a foreign presence or not (P8).
@@ -425,9 +494,11 @@ class AllianceModel(mesa.Model):
             for front in war.fronts()
             for g, covered, text in self._called(front)
         ]
+        if not wars:
+            return
+        situation = self.war_situation = self.situation()
         if not called:
             return
-        situation = self.situation()
         calls = self._calls(called)
         noise = self.rng.normal(0.0, self.params.perception_noise, len(calls))
         scores = score(calls, situation, self.params, noise)
@@ -444,7 +515,9 @@ class AllianceModel(mesa.Model):
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
         text = self._texts()
         result = []
-        for g in np.flatnonzero(book.guarantors[rows].any(axis=0)):
+        bound = np.flatnonzero(book.guarantors[rows].any(axis=0))
+        war.allies[front.side].update(int(g) for g in bound if g != front.partner)
+        for g in bound:
             if g in excluded:
                 continue
             covering = rows & book.guarantors[:, g] & book.covers[:, war.theatre]
@@ -536,7 +609,8 @@ class AllianceModel(mesa.Model):
         eff = self.effective_power()
         gap = institutions.alignment_gap(self.relations, eff, self.params)
         label = self.world.calendar.label(self.period)
-        for i, sid in enumerate(self.world.ids):
+        for i in np.flatnonzero(self.alive):
+            sid = self.world.ids[i]
             self.state_rows.append(
                 {
                     "period": self.period,

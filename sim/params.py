@@ -159,6 +159,13 @@ class Params:
     defeat_residual: float = _p(
         0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat"
     )
+    latent_hostility: float = _p(
+        0.11,
+        0.0,
+        1.0,
+        "0-1",
+        "hostility between states neither friendly nor allied: the threat of power and proximity",
+    )
     # --- alliances of equals (P5, P11) ---
     equal_weight_ratio: float = _p(
         6.0,
@@ -310,6 +317,25 @@ class Params:
     )
     end_on_violation: float = _p(
         0.5, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
+    )
+    # --- wars the states start themselves (open world, --wars model) ---
+    onset_baseline: float = _p(
+        -14.2, -20.0, 0.0, "logit", "yearly log-odds that one state attacks another, all else zero"
+    )
+    w_onset_border: float = _p(
+        5.0, 0.0, 15.0, "logit", "weight of a shared land border on the odds of attacking"
+    )
+    w_onset_near: float = _p(
+        2.0, 0.0, 10.0, "logit per unit", "weight of closeness (1 next door, 1/2 at reach_km)"
+    )
+    w_onset_share: float = _p(
+        2.0, 0.0, 10.0, "logit per unit", "weight of the attacker's share of the pair's power"
+    )
+    w_onset_hostility: float = _p(
+        3.0, 0.0, 10.0, "logit per unit", "weight of hostility between the pair on the odds"
+    )
+    war_end_rate: float = _p(
+        0.6, 0.05, 1.0, "per year", "yearly probability that a war the states started ends"
     )
 
     def replace(self, **changes: float) -> Params:

@@ -88,7 +88,7 @@ class World:
     power: FloatArray  # (periods, states): COW CINC share in each period
     nuclear: BoolArray  # (states,) at the start
     loyalty: FloatArray  # (states,)
-    borders: BoolArray  # (states, states), symmetric
+    borders: BoolArray  # (states, states), symmetric: at the start
     relations: FloatArray  # (states, states), symmetric, -1..1
     capitals: tuple[tuple[float, float], ...]  # (lat, lng) of each capital
     capital_km: FloatArray  # (states, states): distances between capitals
@@ -105,6 +105,13 @@ class World:
     site_open: BoolArray  # (sites,) at the start
     commitments: Commitments
     events: tuple[tuple[tuple[str, Event], ...], ...]  # per period, in date order
+    alive: BoolArray  # (periods, states): members of the state system in each period
+    endogenous_wars: bool = False  # the model's states start wars of their own
+    border_table: BoolArray | None = None  # (periods, states, states) where borders change
+
+    def borders_in(self, period: int) -> BoolArray:
+        """Return the borders in force in a period (``borders`` unless they change)."""
+        return self.borders if self.border_table is None else self.border_table[period]
 
     @property
     def n(self) -> int:
@@ -156,6 +163,7 @@ def build(scenario: Scenario) -> World:
         site_open=np.array([o for _, _, _, o in sites.values()], dtype=bool),
         commitments=_commitments(spec, at, calendar),
         events=_timeline(spec, calendar),
+        alive=np.ones((calendar.n_periods, len(ids)), dtype=bool),
     )
 
 
