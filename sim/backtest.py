@@ -1,16 +1,18 @@
-"""The back-test: every interstate war 1816-2003 against the model.
+"""The back-test's data side: every interstate war 1816-2003, who was bound, what they did.
 
-For every state bound to a belligerent by an ATOP defence obligation, the model's P(joins on
-its partner's side) is set against what the state did.
-
-Each case is scored by the decision kernel with the figures of the war's first year: COW CINC
-(with the nuclear bonus), Bleek nuclear status, capitals, COW contiguity and the ATOP defence
-obligations then in force. Nothing about the war's course or outcome is read: the sides are
-used only to say, afterwards, whether the bound state fought beside its partner.
+A case is a state bound by an ATOP defence obligation to one of a war's first two
+belligerents (:func:`war_cases`); the COW war list says whether it fought on its partner's
+side. The model's probabilities for the cases come from a run of the open world
+(:mod:`sim.worldrun`); this module scores them (:func:`report`) beside two baselines:
+treaty-only (every bound state joins) and power-only (a bound state joins when it is
+stronger than the adversary). Nothing about a war's course or outcome is read by the model:
+the sides are used only to say, afterwards, what each bound state did.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,34 +20,53 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.cow import CONTIGUITY_END, DATASETS, NMC
-from sim.decide import Calls, Situation, score
-from sim.geography import haversine_km
-from sim.params import Params
+from sim.cow import DATASETS
 
 WARS = "cow_interstate_war_v4_by_war_year.csv"
 SPLIT = 1945
+LEEDS_PUBLISHED = {"share": 0.745, "years": "1816-1944", "source": "Leeds, Long & Mitchell 2000"}
+SABROSKY_LAST = 1965
+SABROSKY_PUBLISHED = {
+    "beside": 0.27,
+    "out": 0.61,
+    "against": 0.12,
+    "years": "1816-1965",
+    "source": "Sabrosky 1980",
+}
+
+
+@dataclass(frozen=True)
+class CowWar:
+    """One interstate war of the COW list: when, who began it against whom, who fought where."""
+
+    war: int
+    name: str
+    year: int  # its first year
+    last_year: int
+    initiator: int  # COW codes
+    target: int
+    side_of: dict[int, int]  # every belligerent: 0 on the initiator's side, 1 on the target's
 
 
 @cache
-def wars() -> pd.DataFrame:
-    """Return one row per war (a larger war's first year), with the states on each side."""
+def wars() -> tuple[CowWar, ...]:
+    """Return every larger war of the COW list, in the order of its number."""
     w = pd.read_csv(DATASETS / WARS)
-    rows = []
+    found = []
     for war_id, part in w.groupby("larger_war_id", sort=True):
-        sides = _sides(part)
         first = part.sort_values(["year", "month_entry"]).iloc[0]
-        rows.append(
-            {
-                "war": int(war_id),  # type: ignore[arg-type]
-                "name": first["larger_war_name"],
-                "year": int(part["year"].min()),
-                "initiator": int(first["init_ccode"]),
-                "target": int(first["target_ccode"]),
-                "side_of": sides,
-            }
+        found.append(
+            CowWar(
+                war=int(str(war_id)),
+                name=str(first["larger_war_name"]),
+                year=int(part["year"].min()),
+                last_year=int(part["year"].max()),
+                initiator=int(first["init_ccode"]),
+                target=int(first["target_ccode"]),
+                side_of=_sides(part),
+            )
         )
-    return pd.DataFrame(rows)
+    return tuple(found)
 
 
 def _sides(part: pd.DataFrame) -> dict[int, int]:
@@ -72,7 +93,7 @@ def _sides(part: pd.DataFrame) -> dict[int, int]:
 
 
 @cache
-def _obligations() -> pd.DataFrame:
+def defence_obligations() -> pd.DataFrame:
     """ATOP v4.01 defence obligations: (alliance, member, entry year, exit year)."""
     a = pd.read_csv(DATASETS / "atop_v4_01_alliance_level.csv", usecols=["atopid", "defense"])
     m = pd.read_csv(
@@ -85,170 +106,40 @@ def _obligations() -> pd.DataFrame:
 
 def bound_to(partner: int, year: int) -> list[int]:
     """Return the states bound with ``partner`` by a defence obligation in force in ``year``."""
-    m = _obligations()
+    m = defence_obligations()
     live = m[(m["yrent"] <= year) & (m["yrexit"] >= year)]
     pacts = live.loc[live["member"] == partner, "atopid"]
     return sorted(set(live.loc[live["atopid"].isin(pacts), "member"]) - {partner})
 
 
 @dataclass(frozen=True)
-class YearFigures:
-    """The state system of one year as arrays."""
+class Case:
+    """One bound state in one war: who is bound to whom, against whom, and what it did."""
 
-    codes: list[int]
-    power: np.ndarray
-    nuclear: np.ndarray
-    lat: np.ndarray
-    lng: np.ndarray
-    borders: np.ndarray
-    defence: np.ndarray
+    guarantor: int
+    partner: int
+    adversary: int
+    triggered: bool  # the partner was attacked: a defence obligation can be invoked
+    joined: bool  # the data: it fought on its partner's side
 
 
-@cache
-def figures(year: int) -> YearFigures:
-    """Return the COW system members of a year with their figures."""
-    nmc = pd.read_csv(DATASETS / NMC, usecols=["ccode", "year", "cinc"])
-    nmc = nmc[(nmc["year"] == year) & (nmc["cinc"] > 0)]
-    caps = pd.read_csv(DATASETS / "cow_capitals_geocoded_peacesciencer.csv")
-    day = f"{year}-07-01"
-    caps = caps[(caps["stdate"] <= day) & (caps["enddate"] >= day)].drop_duplicates("ccode")
-    table = nmc.merge(caps[["ccode", "lat", "lng"]], on="ccode")
-    codes = table["ccode"].astype(int).tolist()
-    at = {c: i for i, c in enumerate(codes)}
-    nuke = pd.read_csv(DATASETS / "nuclear_weapons_status_bleek_owid.csv")
-    armed = set(
-        nuke[(nuke["Year"] == year) & (nuke["nuclear_weapons_possession"] == 1)]["ccode"]
-        .dropna()
-        .astype(int)
-    )
-    return YearFigures(
-        codes,
-        table["cinc"].to_numpy(),
-        np.array([c in armed for c in codes]),
-        table["lat"].to_numpy(),
-        table["lng"].to_numpy(),
-        _borders(year, at),
-        _defence(year, at),
-    )
+def war_cases(war: CowWar, alive: Callable[[int], bool]) -> list[Case]:
+    """Return the cases of one war: the states bound to one of its first two belligerents.
 
-
-def _borders(year: int, at: dict[int, int]) -> np.ndarray:
-    c = pd.read_csv(DATASETS / "cow_contdir_v3_2.csv")
-    month = year * 100 + 6
-    c = c[
-        (c["conttype"] == 1)
-        & (c["begin"] <= month)
-        & ((c["end"] >= month) | (c["end"] == CONTIGUITY_END))
-    ]
-    b = np.zeros((len(at), len(at)), dtype=bool)
-    for lo, hi in zip(c["statelno"], c["statehno"], strict=True):
-        if lo in at and hi in at:
-            b[at[lo], at[hi]] = b[at[hi], at[lo]] = True
-    return b
-
-
-def _defence(year: int, at: dict[int, int]) -> np.ndarray:
-    m = _obligations()
-    live = m[(m["yrent"] <= year) & (m["yrexit"] >= year) & m["member"].isin(at)]
-    d = np.zeros((len(at), len(at)), dtype=bool)
-    for _, group in live.groupby("atopid"):
-        idx = [at[x] for x in group["member"]]
-        d[np.ix_(idx, idx)] = True
-    np.fill_diagonal(d, False)
-    return d
-
-
-def cases(params: Params) -> pd.DataFrame:
-    """Score every (war, belligerent, bound state) case and say what the state did."""
-    rows = []
-    for _, war in wars().iterrows():
-        year_rows = _war_cases(war, params)
-        rows += year_rows
-    return pd.DataFrame(rows)
-
-
-def _war_cases(war: pd.Series, params: Params) -> list[dict[str, object]]:
-    f = figures(int(war["year"]))
-    at = {c: i for i, c in enumerate(f.codes)}
-    side = war["side_of"]
-    first = {war["initiator"]: war["target"], war["target"]: war["initiator"]}
-    calls = []
-    for partner, adversary in first.items():
-        if partner not in at or adversary not in at:
+    Every living state bound by a defence obligation to the initiator or the target, other
+    than the other one, is a case. ``alive(code)`` says whether a state is a member of the
+    system that year. A bound state that fought on the other side did not join its partner.
+    """
+    side, year = war.side_of, war.year
+    found = []
+    for partner, adversary in ((war.initiator, war.target), (war.target, war.initiator)):
+        if not (alive(partner) and alive(adversary)):
             continue
-        opponents = {s for s, v in side.items() if v != side.get(partner)}
-        for g in bound_to(partner, int(war["year"])):
-            if g in at and g not in opponents | {partner}:
-                calls.append(
-                    (
-                        at[g],
-                        at[partner],
-                        at[adversary],
-                        partner == war["target"],
-                        side.get(g) == side.get(partner) and g in side,
-                    )
-                )
-    if not calls:
-        return []
-    p = _score(f, calls, params)
-    return [
-        {
-            "war": war["war"],
-            "name": war["name"],
-            "year": war["year"],
-            "guarantor": f.codes[g],
-            "partner": f.codes[pa],
-            "adversary": f.codes[a],
-            "triggered": trig,
-            "joined": joined,
-            "p_model": float(p[k]),
-            "stronger": bool(f.power[g] > f.power[a]),
-        }
-        for k, (g, pa, a, trig, joined) in enumerate(calls)
-    ]
-
-
-def _score(
-    f: YearFigures, calls: list[tuple[int, int, int, bool, bool]], params: Params
-) -> np.ndarray:
-    n, k = len(f.codes), len(calls)
-    eff = f.power * (1.0 + params.nuclear_bonus * f.nuclear)
-    situation = Situation(
-        power=eff,
-        nuclear=f.nuclear,
-        relations=np.zeros((n, n)),
-        at_war=np.zeros((n, n), bool),
-        borders=f.borders,
-        defence_partners=f.defence,
-        loyalty=np.full(n, 0.5),
-        theatre_km=haversine_km(f.lat, f.lng, f.lat, f.lng),
-        territory_holder=np.arange(n),
-        territory_value=np.full(n, 0.5),
-        site_holder=np.zeros(0, np.int64),
-        site_territory=np.zeros(0, np.int64),
-        site_value=np.zeros(0),
-        site_open=np.zeros(0, bool),
-        technology=params.technology,
-        threat_level=params.threat_level,
-    )
-    g, p, a = (np.array([c[i] for c in calls], dtype=np.int64) for i in range(3))
-    triggered = np.array([c[3] for c in calls])
-    scored = score(
-        Calls(
-            g,
-            p,
-            a,
-            theatre=p,
-            scale=np.ones(k),
-            backers=np.zeros((k, n), bool),
-            covered=triggered,
-            text=np.full(k, params.text_defence_pact),
-        ),
-        situation,
-        params,
-        np.zeros(k),
-    )
-    return scored.p_honour
+        for g in bound_to(partner, year):
+            if g != adversary and alive(g):
+                joined = g in side and side[g] == side.get(partner)
+                found.append(Case(g, partner, adversary, partner == war.target, joined))
+    return found
 
 
 def auc(p: np.ndarray, y: np.ndarray) -> float:
@@ -261,7 +152,12 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def metrics(p: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Return n, accuracy, Brier score and AUC of probabilities ``p`` for outcomes ``y``."""
+    """Return n, accuracy, Brier score and AUC of probabilities ``p`` for outcomes ``y``.
+
+    With no cases, every figure but ``n`` is NaN.
+    """
+    if len(y) == 0:
+        return {"n": 0, "accuracy": math.nan, "brier": math.nan, "auc": math.nan}
     return {
         "n": len(y),
         "accuracy": float(((p >= 0.5) == y).mean()),
@@ -288,56 +184,29 @@ def report(table: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-def sabrosky(table_year_limit: int = 1965) -> dict[str, float]:
+def sabrosky(first: int = 1816, last: int = SABROSKY_LAST) -> dict[str, float]:
     """Return how belligerents' defence allies acted in the data, Sabrosky's way.
 
     The shares that fought beside their partner, stayed out, or fought against it, in wars
-    that began up to ``table_year_limit``.
+    that began from ``first`` to ``last``.
     """
     beside = out = against = 0
-    for _, war in wars().iterrows():
-        if war["year"] > table_year_limit:
+    for war in wars():
+        if not first <= war.year <= last:
             continue
-        side = war["side_of"]
-        for partner in (war["initiator"], war["target"]):
-            for g in bound_to(int(partner), int(war["year"])):
+        side = war.side_of
+        for partner in (war.initiator, war.target):
+            for g in bound_to(partner, war.year):
                 if g not in side:
                     out += 1
                 elif side[g] == side.get(partner):
                     beside += 1
                 else:
                     against += 1
-    total = max(beside + out + against, 1)
-    return {
-        "n": beside + out + against,
-        "beside": beside / total,
-        "out": out / total,
-        "against": against / total,
-    }
+    return shares({"beside": beside, "out": out, "against": against})
 
 
-def reliability(table: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Alliance reliability coded both ways, real and simulated, with the published figures."""
-    early = table[table["year"] < SPLIT]
-    triggered = early[early["triggered"]]
-    real_sab = sabrosky()
-    model_sab = table[table["year"] <= 1965]
-    return {
-        "leeds": {
-            "real": float(triggered["joined"].mean()) if len(triggered) else float("nan"),
-            "simulated": float(triggered["p_model"].mean()) if len(triggered) else float("nan"),
-            "n": len(triggered),
-            "published": 0.745,
-        },
-        "sabrosky": {
-            "real_beside": real_sab["beside"],
-            "real_out": real_sab["out"],
-            "real_against": real_sab["against"],
-            "simulated_beside": float(model_sab["p_model"].mean()),
-            "simulated_out": float(1 - model_sab["p_model"].mean()),
-            "n": real_sab["n"],
-            "published_beside": 0.27,
-            "published_out": 0.61,
-            "published_against": 0.12,
-        },
-    }
+def shares(counts: dict[str, int]) -> dict[str, float]:
+    """Return ``n`` and each count's share of the total (NaN when there is none)."""
+    total = sum(counts.values())
+    return {"n": total, **{k: v / total if total else math.nan for k, v in counts.items()}}

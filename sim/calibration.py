@@ -1,13 +1,17 @@
 """Calibration of the declared parameters against history, with optuna (TPE).
 
-The loss is the mean Brier score over the scorecard's cases (every outcome in every
-scenario's ``history`` block). Leave-one-scenario-out cross-validation tunes on all scenarios
-but one and scores the one left out, so that a user sees whether tuning generalises.
+Two losses, each a mean Brier score:
+
+* :func:`scenario_loss` over the scorecard's cases (every outcome in every scenario's
+  ``history`` block); leave-one-scenario-out cross-validation tunes on all scenarios but one
+  and scores the one left out, so that a user sees whether tuning generalises;
+* :func:`backtest_loss` over the back-test's cases of 1816-1944 only: the open world is run
+  to 1944 and no later, so that 1945-2003 stays out of sample and is never seen in tuning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,12 +50,36 @@ class Fit:
     importances: dict[str, float]
 
 
+Loss = Callable[[Params], float]
+
+
 def loss(paths: Sequence[Path], params: Params, runs: int, seed: int) -> float:
     """Return the mean Brier score of the model over the scenarios' historical outcomes."""
     card = scorecard(paths, params, runs, seed)
     if not card.n:
         raise InputError("tune", "scenarios", "expected scenarios with a history block")
     return card.brier
+
+
+def scenario_loss(paths: Sequence[Path], runs: int, seed: int) -> Loss:
+    """Return the scorecard's loss over ``paths`` as a function of the parameters."""
+    return lambda params: loss(paths, params, runs, seed)
+
+
+def backtest_loss(seed: int) -> Loss:
+    """Return the back-test's Brier score over 1816-1944 as a function of the parameters.
+
+    The open world is built to 1944 only: no case, war or figure of 1945 or later is read.
+    """
+    from sim import backtest, openworld, worldrun
+
+    early = openworld.build(openworld.FIRST_YEAR, backtest.SPLIT - 1, "history")
+
+    def brier(params: Params) -> float:
+        cases = worldrun.run(early, params, seed).cases
+        return float(((cases["p_model"] - cases["joined"]) ** 2).mean())
+
+    return brier
 
 
 def storage_for(url: str | None) -> optuna.storages.BaseStorage | str | None:
@@ -65,10 +93,9 @@ def storage_for(url: str | None) -> optuna.storages.BaseStorage | str | None:
 
 
 def tune(
-    paths: Sequence[Path],
+    objective_loss: Loss,
     names: Sequence[str],
     trials: int,
-    runs: int,
     seed: int,
     storage: str | None = None,
     study_name: str = "alliance-sim",
@@ -88,7 +115,7 @@ def tune(
             n: trial.suggest_float(n, parameters.SPECS[n].low, parameters.SPECS[n].high)
             for n in names
         }
-        return loss(paths, Params().replace(**values), runs, seed)
+        return objective_loss(Params().replace(**values))
 
     done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
     study.optimize(objective, n_trials=max(trials - done, 0))
@@ -121,7 +148,7 @@ def leave_one_out(
     rows: list[dict[str, float | str]] = []
     for held in paths:
         rest = [p for p in paths if p != held]
-        fit = tune(rest, names, trials, runs, seed)
+        fit = tune(scenario_loss(rest, runs, seed), names, trials, seed)
         tuned = Params().replace(**fit.values)
         rows.append(
             {

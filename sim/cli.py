@@ -21,13 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim import cow, results, summary, survival
+from sim import cow, results, summary, survival, worldcli
 from sim import explain as explaining
 from sim import params as parameters
 from sim import scorecard as scoring
 from sim.errors import InputError
 from sim.runs import RunSet, replicate
 from sim.scenario import load, scenario_files
+from sim.texttable import table as _table
 
 EXIT_INPUT = 2
 SCENARIOS = Path("scenarios")
@@ -144,12 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     tune.add_argument("--out", type=Path, default=Path("tuned.yaml"))
     tune.add_argument("--json", action="store_true")
     tune.set_defaults(command=cmd_tune)
-    back = sub.add_parser("backtest", help="every interstate war 1816-2003 against the model")
-    back.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    back.add_argument("--params", type=Path, help="a YAML file of parameter: value")
-    back.add_argument("--out", type=Path, help="write the cases as Parquet here")
-    back.add_argument("--json", action="store_true")
-    back.set_defaults(command=cmd_backtest)
+    worldcli.add_parsers(sub)
     figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
     figures.add_argument("year", type=int)
     figures.add_argument("states", nargs="+", metavar="STATE")
@@ -829,24 +825,18 @@ def cmd_tune(args: argparse.Namespace) -> int:
     """Calibrate parameters against the scenarios' history; write tuned.yaml."""
     from sim import calibration, plots
 
-    if args.target != "scenarios":
-        raise InputError(
-            "--target",
-            args.target,
-            "the back-test needs the open world (not built yet); use scenarios",
-        )
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
         if name not in parameters.SPECS:
             raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
-    paths = scenario_files(args.dir)
-    default = calibration.loss(paths, parameters.Params(), args.runs, args.seed)
-    fit = calibration.tune(
-        paths, names, args.trials, args.runs, args.seed, args.storage, args.study
-    )
+    objective = _tune_loss(args)
+    default = objective(parameters.Params())
+    fit = calibration.tune(objective, names, args.trials, args.seed, args.storage, args.study)
     cv = (
-        calibration.leave_one_out(paths, names, args.trials, args.runs, args.seed)
-        if args.cv
+        calibration.leave_one_out(
+            scenario_files(args.dir), names, args.trials, args.runs, args.seed
+        )
+        if args.cv and args.target == "scenarios"
         else []
     )
     import pandas as pd
@@ -868,12 +858,14 @@ def cmd_tune(args: argparse.Namespace) -> int:
         args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
     )
     report = {
+        "target": args.target,
         "default_brier": default,
         "tuned_brier": fit.loss,
         "trials": fit.trials,
         "values": fit.values,
         "importances": fit.importances,
         "cross_validation": cv,
+        "out_of_sample": _post1945(fit.values, args.seed) if args.target != "scenarios" else None,
         "file": str(args.out),
         "figures": [str(p) for p in written],
     }
@@ -881,6 +873,12 @@ def cmd_tune(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
         return 0
     print(f"in-sample Brier: defaults {default:.4f}, tuned {fit.loss:.4f} ({fit.trials} trials)")
+    if report["out_of_sample"]:
+        for which, m in report["out_of_sample"].items():
+            print(
+                f"  1945-2003, never used in tuning, {which}: n {m['n']}, "
+                f"Brier {m['brier']:.4f}, AUC {m['auc']:.3f}"
+            )
     for row in cv:
         print(
             f"  left out {row['held_out']}: tuned on the rest {row['in_sample']:.4f}; "
@@ -891,50 +889,29 @@ def cmd_tune(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- backtest -----------------------------------------------------------------------------
+def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
+    """Return the back-test of 1945-2003, out of sample, under the defaults and tuned values."""
+    from sim import openworld, worldrun
+
+    built = openworld.build()
+    found = {}
+    for which, params in (("defaults", parameters.Params()), ("tuned", parameters.build(values))):
+        report = worldrun.summary(worldrun.run(built, params, seed))["backtest"]["post1945"]
+        found[which] = {k: report[k] for k in ("n", "brier", "auc")}
+    return found
 
 
-def cmd_backtest(args: argparse.Namespace) -> int:
-    """Score every bound state of every interstate war, beside two baselines."""
-    from sim import backtest
+def _tune_loss(args: argparse.Namespace) -> Any:
+    """Return the loss the ``--target`` names: scenarios, the back-test to 1944, or their mean."""
+    from sim import calibration
 
-    table = backtest.cases(_parameters(args))
-    report: dict[str, Any] = {
-        "backtest": backtest.report(table),
-        "reliability": backtest.reliability(table),
-    }
-    if args.out:
-        results.write_table(
-            args.out / "backtest_cases.parquet", table.drop(columns=[], errors="ignore")
-        )
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    rows = []
-    for period, found in report["backtest"].items():
-        for name, m in (("model", found), *found["baselines"].items()):
-            rows.append(
-                [
-                    period,
-                    name,
-                    m["n"],
-                    f"{m['accuracy']:.3f}",
-                    f"{m['brier']:.3f}",
-                    f"{m['auc']:.3f}",
-                ]
-            )
-    print(_table(["period", "predictor", "cases", "accuracy", "Brier", "AUC"], rows))
-    leeds, sab = report["reliability"]["leeds"], report["reliability"]["sabrosky"]
-    print(
-        f"\nLeeds-style reliability (triggered obligations honoured, before 1945): real "
-        f"{leeds['real']:.3f}, model {leeds['simulated']:.3f}, published 0.745 (n={leeds['n']})"
-    )
-    print(
-        f"Sabrosky-style (allies of belligerents, to 1965): real beside {sab['real_beside']:.2f} / "
-        f"out {sab['real_out']:.2f} / against {sab['real_against']:.2f}; model beside "
-        f"{sab['simulated_beside']:.2f}; published 0.27 / 0.61 / 0.12"
-    )
-    return 0
+    if args.target == "scenarios":
+        return calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+    early = calibration.backtest_loss(args.seed)
+    if args.target == "backtest":
+        return early
+    cards = calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+    return lambda params: (early(params) + cards(params)) / 2.0
 
 
 # --- check --------------------------------------------------------------------------------
@@ -1012,14 +989,3 @@ def cmd_params(args: argparse.Namespace) -> int:
     rows = [[s.name, f"{s.default:g}", f"{s.low:g}..{s.high:g}", s.unit, s.meaning] for s in specs]
     print(_table(["parameter", "default", "range", "unit", "meaning"], rows))
     return 0
-
-
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    """Render rows as a plain text table with aligned columns."""
-    cells = [header, *[[str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    render = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    render.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(render)

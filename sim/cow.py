@@ -46,7 +46,8 @@ class Figures:
 
 
 @cache
-def _table(name: str) -> pd.DataFrame:
+def data_table(name: str) -> pd.DataFrame:
+    """Return one of the packaged data files as a table (read once)."""
     return pd.read_csv(DATASETS / name)
 
 
@@ -56,7 +57,7 @@ def ccode(state: str) -> int:
     Raises:
         KeyError: the abbreviation is not in the COW state list.
     """
-    states = _table("cow_states2016.csv")
+    states = data_table("cow_states2016.csv")
     match = states.loc[states.stateabb == state, "ccode"]
     if match.empty:
         raise KeyError(f"{state!r} is not a COW state abbreviation")
@@ -65,14 +66,14 @@ def ccode(state: str) -> int:
 
 def cinc(state: str, year: int) -> float | None:
     """Return a state's CINC in a year (COW NMC v7.0), or None where it is missing."""
-    nmc = _table(NMC)
+    nmc = data_table(NMC)
     row = nmc.loc[(nmc.stateabb == state) & (nmc.year == year), "cinc"]
     return None if row.empty or row.iloc[0] < 0 else float(row.iloc[0])
 
 
 def nuclear(state: str, year: int) -> bool:
     """Return whether a state possessed deliverable nuclear weapons in a year (Bleek 2017)."""
-    table = _table("nuclear_weapons_status_bleek_owid.csv")
+    table = data_table("nuclear_weapons_status_bleek_owid.csv")
     year = max(min(year, int(table.Year.max())), int(table.Year.min()))
     row = table.loc[(table.ccode == ccode(state)) & (table.Year == year)]
     return bool(not row.empty and row.nuclear_weapons_possession.iloc[0] == 1)
@@ -80,7 +81,7 @@ def nuclear(state: str, year: int) -> bool:
 
 def capital(state: str, date: dt.date) -> tuple[str, float, float] | None:
     """Return the capital (name, lat, lng) of a state on a date."""
-    table = _table("cow_capitals_geocoded_peacesciencer.csv")
+    table = data_table("cow_capitals_geocoded_peacesciencer.csv")
     day = date.isoformat()
     row = table.loc[(table.ccode == ccode(state)) & (table.stdate <= day) & (table.enddate >= day)]
     if row.empty:
@@ -90,7 +91,7 @@ def capital(state: str, date: dt.date) -> tuple[str, float, float] | None:
 
 def borders(state: str, year: int, among: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Return the states with a direct land or river border (COW type 1) in a year."""
-    table = _table("cow_contdir_v3_2.csv")
+    table = data_table("cow_contdir_v3_2.csv")
     month = year * 100 + 6
     live = (
         (table.conttype == 1)

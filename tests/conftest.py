@@ -85,3 +85,11 @@ def interrupt_when(args: list[str], ready, timeout: float = 120) -> tuple[int, s
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     return proc.returncode, err
+
+
+@pytest.fixture(scope="session")
+def history_run():
+    """The open world 1816-2003 with the wars of history, under the defaults (seed 0)."""
+    from sim import openworld, worldrun
+
+    return worldrun.run(openworld.build(), Params(), seed=0)

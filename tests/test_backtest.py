@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from sim import backtest
-from sim.params import Params
 
 from conftest import cli
 
@@ -41,8 +40,8 @@ def test_defence_obligations_follow_atop_membership_years():
     assert 325 not in backtest.bound_to(255, 1880)  # Italy joined only in 1882
 
 
-def test_the_report_gives_both_periods_and_both_baselines():
-    table = backtest.cases(Params())
+def test_the_report_gives_both_periods_and_both_baselines(history_run):
+    table = history_run.cases
     assert len(table) > 500 and table["p_model"].between(0, 1).all()
     report = backtest.report(table)
     for period in ("pre1945", "post1945"):
@@ -52,6 +51,22 @@ def test_the_report_gives_both_periods_and_both_baselines():
         # treaty-only says every bound state joins: its accuracy is the share that did
         share = table[(table["year"] < 1945) == (period == "pre1945")]["joined"].mean()
         assert found["baselines"]["treaty_only"]["accuracy"] == pytest.approx(share)
+    assert report["pre1945"]["n"] + report["post1945"]["n"] == len(table)
+
+
+def test_a_case_is_every_living_bound_state_and_what_it_did():
+    # 1914: Austria-Hungary (300) attacks Serbia (345); Germany (255) was bound to Austria
+    war = next(w for w in backtest.wars() if w.name == "WorldWarI")
+    cases = backtest.war_cases(war, alive=lambda code: True)
+    germany = [c for c in cases if c.guarantor == 255 and c.partner == 300]
+    assert germany and germany[0].joined and not germany[0].triggered  # Austria attacked
+    without = backtest.war_cases(war, alive=lambda code: code != 255)
+    assert not [c for c in without if c.guarantor == 255], "a state outside the system is no case"
+
+
+def test_metrics_of_no_cases_are_not_numbers():
+    empty = backtest.metrics(np.zeros(0), np.zeros(0, bool))
+    assert empty["n"] == 0 and np.isnan(empty["brier"]) and np.isnan(empty["auc"])
 
 
 def test_backtest_cli_json():

@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from sim import tuning
+from sim import calibration, tuning, worldrun
 from sim.errors import ParameterError
+from sim.params import Params
 
 from conftest import SCENARIOS, cli, interrupt_when
 
@@ -177,9 +178,29 @@ def test_tune_writes_parameters_that_run_reads_and_a_shared_study_accumulates(tm
     assert {row["held_out"] for row in cv["cross_validation"]} == {"karabakh_2020", "suez_1956"}
 
 
-def test_tune_refuses_the_back_test_until_the_open_world_exists():
-    result = cli("tune", "--target", "backtest", "--trials", "1")
-    assert result.returncode == 2 and "open world" in result.stderr
+def test_tune_against_the_back_test_sees_only_1816_1944_and_reports_the_rest(tmp_path):
+    calls = []
+    real = worldrun.run
+
+    def spy(built, params, seed):
+        calls.append(built.end)
+        return real(built, params, seed)
+
+    loss = calibration.backtest_loss(seed=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(worldrun, "run", spy)
+        first = loss(Params())
+        changed = loss(Params().replace(w_buffer=0.0))
+    assert calls == [1944, 1944], "tuning never runs past 1944"
+    assert first != changed, "the loss depends on the parameters it tunes"
+    tuned = tmp_path / "tuned.yaml"
+    args = ["tune", "--target", "backtest", "--trials", "2", "--tune", "w_buffer"]
+    result = cli(*args, "--out", str(tuned), "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["target"] == "backtest" and tuned.exists()
+    assert set(report["out_of_sample"]) == {"defaults", "tuned"}
+    assert report["out_of_sample"]["defaults"]["n"] > 500
 
 
 def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_path):

@@ -1,0 +1,278 @@
+"""The open world: the state system built from the COW and ATOP data, one year per period.
+
+:func:`build` compiles a span of years into a :class:`~sim.world.World` the model runs like
+any scenario's:
+
+* the states are every COW system member of the span (State System Membership v2016), and
+  ``alive`` says which are members in each year (a state counts in every year of which it
+  was a member for any part);
+* power is COW CINC (NMC v7.0) year by year, carried forward over a missing year;
+* each state's capital (peacesciencer's geocoded COW capitals) is the one it held when it
+  entered the span (its first year in it), so that no later figure is read; distances are
+  between capitals;
+* borders are COW direct contiguity v3.2, type 1 (land or river), in force in the middle
+  of each year;
+* each state has one territory, its homeland at its capital: the theatre of any war on it;
+* the alliances in force at the start are the ATOP v4.01 defence obligations of that year;
+  later alliances form and dissolve by the model's own rules (P5, P6, P12);
+* nuclear status is Bleek (2017), with a ``nuclear`` event in each year a state acquires
+  the bomb;
+* wars are either the COW interstate wars replayed from the data (``history``: the
+  initiator attacks the target in the war's first year, and the war ends after its last
+  year) or started by the model's own states (``model``, see :mod:`sim.onset`).
+
+No name of a state or a war decides anything: every figure comes from the data tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.backtest import defence_obligations, wars
+from sim.cow import CONTIGUITY_END, NMC, data_table
+from sim.geography import haversine_km
+from sim.schema import EndOfWarEvent, Event, NuclearEvent, WarEvent
+from sim.world import Calendar, Commitments, World
+
+WAR_MODES = ("history", "model")
+FIRST_YEAR, LAST_YEAR = 1816, 2003
+DATA_VERSIONS = {
+    "states": "COW State System Membership v2016",
+    "power": "COW National Material Capabilities v7.0 (CINC)",
+    "contiguity": "COW Direct Contiguity v3.2 (type 1)",
+    "capitals": "COW capitals geocoded by peacesciencer v1.2.9",
+    "alliances": "ATOP v4.01 (defence obligations)",
+    "wars": "COW Inter-State War v4.0",
+    "nuclear": "Bleek 2017 via Our World in Data",
+}
+HOMELAND_VALUE = 0.5  # a homeland's value: the scenario format's default for a territory
+
+
+@dataclass(frozen=True)
+class OpenWorld:
+    """A compiled open world and the COW codes and years behind its arrays."""
+
+    world: World
+    codes: tuple[int, ...]
+    start: int
+    end: int
+    mode: str
+
+    @property
+    def at(self) -> dict[int, int]:
+        """Return the array index of each COW code."""
+        return {c: i for i, c in enumerate(self.codes)}
+
+
+def build(start: int = FIRST_YEAR, end: int = LAST_YEAR, mode: str = "history") -> OpenWorld:
+    """Build the state system of ``start``..``end`` (inclusive) from the data.
+
+    Raises:
+        ValueError: the span lies outside 1816-2003, is empty, or the mode is unknown.
+    """
+    _check_span(start, end, mode)
+    years = np.arange(start, end + 1)
+    spells = _spells(start, end)
+    codes = tuple(sorted(spells["ccode"].unique().tolist()))
+    alive = _alive(spells, codes, years)
+    lat, lng = _capitals(spells, codes, start)
+    borders = _borders(codes, years)
+    states = spells.drop_duplicates("ccode").set_index("ccode")
+    ids = tuple(str(states.loc[c, "stateabb"]) for c in codes)
+    km = haversine_km(lat, lng, lat, lng)
+    n = len(codes)
+    world = World(
+        name=f"open world {start}-{end} ({mode} wars)",
+        calendar=Calendar(start=dt.date(start, 1, 1), period="year", n_periods=len(years)),
+        ids=ids,
+        names=tuple(str(states.loc[c, "statenme"]) for c in codes),
+        power=_power(codes, years) * alive,
+        nuclear=_nuclear(codes, start),
+        loyalty=np.full(n, 0.5),
+        borders=borders[0],
+        relations=np.zeros((n, n)),
+        capitals=tuple(zip(lat.tolist(), lng.tolist(), strict=True)),
+        capital_km=km,
+        territory_ids=tuple(f"home_{sid}" for sid in ids),
+        territory_names=tuple(f"homeland of {sid}" for sid in ids),
+        territory_owner=np.arange(n, dtype=np.int64),
+        territory_holder=np.arange(n, dtype=np.int64),
+        territory_value=np.full(n, HOMELAND_VALUE),
+        theatre_km=km,
+        site_ids=(),
+        site_holder=np.zeros(0, np.int64),
+        site_territory=np.zeros(0, np.int64),
+        site_value=np.zeros(0),
+        site_open=np.zeros(0, bool),
+        commitments=_obligations_at_start(codes, alive[0], start),
+        events=_events(codes, ids, alive, start, end, mode),
+        alive=alive,
+        endogenous_wars=mode == "model",
+        border_table=borders,
+    )
+    return OpenWorld(world, codes, start, end, mode)
+
+
+def _check_span(start: int, end: int, mode: str) -> None:
+    if not FIRST_YEAR <= start <= end <= LAST_YEAR:
+        raise ValueError(f"expected {FIRST_YEAR} <= start <= end <= {LAST_YEAR}, got {start}-{end}")
+    if mode not in WAR_MODES:
+        raise ValueError(f"expected wars to be one of {', '.join(WAR_MODES)}, got {mode!r}")
+
+
+def _spells(start: int, end: int) -> pd.DataFrame:
+    s = data_table("cow_states2016.csv")
+    return s[(s["styear"] <= end) & (s["endyear"] >= start)]
+
+
+def _alive(spells: pd.DataFrame, codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
+    """Return (years, states): a member for any part of the year."""
+    at = {c: i for i, c in enumerate(codes)}
+    alive = np.zeros((len(years), len(codes)), dtype=bool)
+    for code, first, last in spells[["ccode", "styear", "endyear"]].itertuples(index=False):
+        alive[:, at[code]] |= (years >= first) & (years <= last)
+    return alive
+
+
+def _power(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
+    """Return (years, states) CINC, carried forward over missing years.
+
+    A state with no figure yet counts as the weakest state of that year. No later figure is
+    read, so that a year's power never depends on the years after it.
+    """
+    nmc = data_table(NMC)
+    nmc = nmc[nmc["ccode"].isin(codes) & nmc["year"].between(years[0], years[-1])]
+    wide = nmc.pivot_table(index="year", columns="ccode", values="cinc")
+    wide = wide.where(wide > 0).reindex(index=years, columns=list(codes)).ffill()
+    weakest = wide.min(axis=1).fillna(0.0)
+    return wide.fillna({c: weakest for c in wide.columns}).to_numpy(dtype=np.float64)
+
+
+def _capitals(
+    spells: pd.DataFrame, codes: tuple[int, ...], start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each state's capital: the one it held on entering the span."""
+    caps = data_table("cow_capitals_geocoded_peacesciencer.csv")
+    lat, lng = np.zeros(len(codes)), np.zeros(len(codes))
+    for i, code in enumerate(codes):
+        first = max(int(spells.loc[spells["ccode"] == code, "styear"].min()), start)
+        day = f"{first}-07-01"
+        held = caps[caps["ccode"] == code]
+        then = held[(held["stdate"] <= day) & (held["enddate"] >= day)]
+        row = (then if len(then) else held).iloc[0]
+        lat[i], lng[i] = row["lat"], row["lng"]
+    return lat, lng
+
+
+def _borders(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
+    """Return (years, states, states): land or river borders (COW type 1) each mid-year."""
+    c = data_table("cow_contdir_v3_2.csv")
+    c = c[c["conttype"] == 1]
+    at = {code: i for i, code in enumerate(codes)}
+    table = np.zeros((len(years), len(codes), len(codes)), dtype=bool)
+    middle = years * 100 + 6
+    for lo, hi, begin, end in c[["statelno", "statehno", "begin", "end"]].itertuples(index=False):
+        if lo in at and hi in at:
+            held = (middle >= begin) & ((middle <= end) | (end == CONTIGUITY_END))
+            table[held, at[lo], at[hi]] = table[held, at[hi], at[lo]] = True
+    return table
+
+
+def nuclear_years(codes: tuple[int, ...]) -> dict[int, int]:
+    """Return the first year each state possessed nuclear weapons (Bleek 2017), if ever."""
+    t = data_table("nuclear_weapons_status_bleek_owid.csv")
+    armed = t[(t["nuclear_weapons_possession"] == 1) & t["ccode"].isin(codes)]
+    first = armed.groupby("ccode")["Year"].min()
+    return dict(zip(first.index.astype(int).tolist(), first.astype(int).tolist(), strict=True))
+
+
+def _nuclear(codes: tuple[int, ...], start: int) -> np.ndarray:
+    first = nuclear_years(codes)
+    return np.array([first.get(c, 9999) <= start for c in codes], dtype=bool)
+
+
+def _obligations_at_start(codes: tuple[int, ...], alive: np.ndarray, start: int) -> Commitments:
+    """Return the ATOP defence obligations in force in the first year, among living members."""
+    m = defence_obligations()
+    live = m[(m["yrent"] <= start) & (m["yrexit"] >= start)]
+    at = {c: i for i, c in enumerate(codes)}
+    rows, ids = [], []
+    for atopid, group in live.groupby("atopid", sort=True):
+        members = np.zeros(len(codes), dtype=bool)
+        members[[at[c] for c in group["member"] if c in at]] = True
+        members &= alive
+        if members.sum() >= 2:
+            rows.append(members)
+            ids.append(f"atop_{atopid}")
+    table = np.array(rows, dtype=bool).reshape(len(rows), len(codes))
+    return Commitments(
+        ids=tuple(ids),
+        kinds=("defence_pact",) * len(ids),
+        members=table,
+        guarantors=table.copy(),
+        covers=table.copy(),  # each member's one territory is its homeland
+        starts=np.full(len(ids), -1, dtype=np.int64),
+    )
+
+
+def _events(
+    codes: tuple[int, ...],
+    ids: tuple[str, ...],
+    alive: np.ndarray,
+    start: int,
+    end: int,
+    mode: str,
+) -> tuple[tuple[tuple[str, Event], ...], ...]:
+    """Return the events of each year: nuclear acquisitions, and wars replayed from COW."""
+    slots: list[list[tuple[str, Event]]] = [[] for _ in range(end - start + 1)]
+    for code, year in sorted(nuclear_years(codes).items(), key=lambda kv: kv[1]):
+        if start < year <= end:
+            sid = ids[codes.index(code)]
+            event = NuclearEvent(kind="nuclear", at=dt.date(year, 1, 1), state=sid, source=_BLEEK)
+            slots[year - start].append((f"nuclear_{sid}", event))
+    if mode == "history":
+        for war_id, year, last, war_event in history_wars(codes, ids, alive, start):
+            if year <= end:
+                slots[year - start].append((war_id, war_event))
+            if last + 1 <= end:
+                finish = EndOfWarEvent(
+                    kind="end_of_war", at=dt.date(last + 1, 1, 1), war=war_id, source=_COW_WARS
+                )
+                slots[last + 1 - start].append((f"end_{war_id}", finish))
+    return tuple(tuple(slot) for slot in slots)
+
+
+_BLEEK = "Bleek 2017, 'When Did (and Didn't) States Proliferate?', via Our World in Data"
+_COW_WARS = "COW Inter-State War v4.0 (Sarkees & Wayman 2010)"
+
+
+def history_wars(
+    codes: tuple[int, ...], ids: tuple[str, ...], alive: np.ndarray, start: int
+) -> list[tuple[str, int, int, WarEvent]]:
+    """Return (war id, first year, last year, event) for each COW war beginning in the span.
+
+    A war whose initiator or target is not a member of the system that year is left out.
+    """
+    at = {c: i for i, c in enumerate(codes)}
+    found = []
+    for war in wars():
+        t = war.year - start
+        if not 0 <= t < len(alive):
+            continue
+        a, d = at.get(war.initiator), at.get(war.target)
+        if a is None or d is None or not (alive[t, a] and alive[t, d]):
+            continue
+        event = WarEvent(
+            kind="war",
+            at=dt.date(war.year, 1, 1),
+            attacker=ids[a],
+            defender=ids[d],
+            theatre=f"home_{ids[d]}",
+            source=f"{_COW_WARS}: {war.name}",
+        )
+        found.append((f"cow_{war.war}", war.year, war.last_year, event))
+    return found

@@ -1,0 +1,158 @@
+"""The command line of the open world: ``run.py world`` and ``run.py backtest``.
+
+``world`` builds the state system of a span of years from the COW data, runs the model one
+year per step and writes its tables (Parquet, with metadata) and its summary: the back-test
+against every replayed war and alliance reliability coded Leeds's and Sabrosky's ways.
+``backtest`` is the same run over 1816-2003 with the wars of history, showing the back-test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from sim import openworld, results, worldrun
+from sim import params as parameters
+from sim.errors import InputError
+from sim.texttable import table
+
+
+def add_parsers(sub: Any) -> None:
+    """Add the ``world`` and ``backtest`` commands to the CLI's subparsers."""
+    world = sub.add_parser("world", help="the state system from COW data, one year per step")
+    world.add_argument("--start", type=int, default=openworld.FIRST_YEAR, help="first year (1816)")
+    world.add_argument("--end", type=int, default=openworld.LAST_YEAR, help="last year (2003)")
+    world.add_argument(
+        "--wars",
+        choices=openworld.WAR_MODES,
+        default="history",
+        help="replay the COW wars (history) or let the states start their own (model)",
+    )
+    _run_options(world, out="world")
+    world.set_defaults(command=cmd_world)
+    back = sub.add_parser("backtest", help="every interstate war 1816-2003 against the model")
+    _run_options(back, out=None)
+    back.set_defaults(command=cmd_backtest)
+
+
+def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
+    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(out) if out else None,
+        help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
+    overrides = parameters.load_file(args.params) if args.params else None
+    params = parameters.build(overrides, args.set)
+    try:
+        built = openworld.build(start, end, wars)
+    except ValueError as exc:
+        raise InputError("world", "--start/--end/--wars", str(exc)) from None
+    return worldrun.run(built, params, args.seed)
+
+
+def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
+    """Write every table of an open-world run and its metadata into ``folder``, atomically."""
+    written = []
+    for name in worldrun.TABLES:
+        path = folder / f"{name}.parquet"
+        results.write_table(path, result.table(name))
+        written.append(path)
+    meta = {**result.metadata(), "versions": results.versions()}
+    path = folder / "metadata.json"
+    results.write_text(path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return [*written, path]
+
+
+def cmd_world(args: argparse.Namespace) -> int:
+    """Run the open world and print its summary."""
+    result = _run(args, args.start, args.end, args.wars)
+    report = worldrun.summary(result)
+    written = save(result, args.out) if args.out else []
+    if args.json:
+        print(json.dumps(jsonable({**report, "files": [str(p) for p in written]}), indent=2))
+        return 0
+    ow, alliances = result.openworld, result.table("alliances")
+    print(
+        f"Open world {ow.start}-{ow.end} ({ow.mode} wars), seed {result.seed}: "
+        f"{len(ow.codes)} states, {report['wars_fought']} wars, {len(alliances)} alliances"
+        + (f" (median {alliances['duration_years'].median():g} years)" if len(alliances) else "")
+    )
+    if report["backtest"] is not None:
+        print("\n" + backtest_text(report["backtest"]))
+    print("\n" + reliability_text(report["reliability"]))
+    print("\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    """Score every bound state of every interstate war, beside two baselines."""
+    result = _run(args, openworld.FIRST_YEAR, openworld.LAST_YEAR, "history")
+    report = worldrun.summary(result)
+    written = save(result, args.out) if args.out else []
+    if args.json:
+        keep = {k: report[k] for k in ("backtest", "reliability", "seed")}
+        print(json.dumps(jsonable({**keep, "files": [str(p) for p in written]}), indent=2))
+        return 0
+    print(backtest_text(report["backtest"]))
+    print("\n" + reliability_text(report["reliability"]))
+    print("\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def backtest_text(report: dict[str, Any]) -> str:
+    """Return the back-test as a table: each period, the model and the two baselines."""
+    rows = []
+    for period, found in report.items():
+        for name, m in (("model", found), *found["baselines"].items()):
+            rows.append([period, name, m["n"], *(_fmt(m[k]) for k in ("accuracy", "brier", "auc"))])
+    return table(["period", "predictor", "cases", "accuracy", "Brier", "AUC"], rows)
+
+
+def reliability_text(rel: dict[str, Any]) -> str:
+    """Return alliance reliability, both codings, real beside simulated and published."""
+    leeds, sab = rel["leeds"], rel["sabrosky"]
+    real, sim_ = sab["real"], sab["simulated"]
+    pub = sab["published"]
+    return "\n".join(
+        [
+            "Leeds-style reliability (triggered defence obligations honoured, before 1945):",
+            f"  real {_fmt(leeds['real']['share'])} (n={leeds['real']['n']}); "
+            f"model's mean P on the same cases {_fmt(leeds['model_probability']['share'])}; "
+            f"simulated history {_fmt(leeds['simulated']['share'])} "
+            f"(n={leeds['simulated']['n']}); published {leeds['published']['share']}",
+            "Sabrosky-style (belligerents' allies that fought beside / stayed out / against,"
+            " to 1965):",
+            f"  real {_shares(real)} (n={real['n']}); simulated {_shares(sim_)} "
+            f"(n={sim_['n']}); published {_shares(pub)}",
+        ]
+    )
+
+
+def _shares(d: dict[str, Any]) -> str:
+    return " / ".join(_fmt(d[k]) for k in ("beside", "out", "against"))
+
+
+def _fmt(x: Any) -> str:
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
+def jsonable(value: Any) -> Any:
+    """Return ``value`` with every NaN replaced by None, so that the JSON is strict."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

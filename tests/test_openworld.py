@@ -1,0 +1,204 @@
+"""The open world: the state system from the data, year by year, and runs over it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import backtest, onset, openworld, worldrun
+from sim.alliances import AllianceBook
+from sim.model import War
+from sim.params import Params
+from sim.world import Commitments
+
+from conftest import cli
+
+
+@pytest.fixture(scope="module")
+def world_1816_2003():
+    return openworld.build()
+
+
+def _alive(ow, state: str, year: int) -> bool:
+    return bool(ow.world.alive[year - ow.start, ow.world.ids.index(state)])
+
+
+def test_the_state_system_follows_cow_membership(world_1816_2003):
+    ow = world_1816_2003
+    states = pd.read_csv("sim/datasets/cow_states2016.csv")
+    members_1816 = states[(states["styear"] <= 1816) & (states["endyear"] >= 1816)]
+    assert ow.world.alive[0].sum() == members_1816["ccode"].nunique()
+    assert _alive(ow, "GMY", 1900) and not _alive(ow, "GMY", 1950) and _alive(ow, "GMY", 1995)
+    assert _alive(ow, "GFR", 1960) and not _alive(ow, "GFR", 1995)
+    assert not _alive(ow, "BEL", 1820) and _alive(ow, "BEL", 1840)
+    assert ow.world.alive[-1].sum() > 185
+
+
+def test_power_is_cinc_and_nothing_outside_the_system(world_1816_2003):
+    ow = world_1816_2003
+    usa = ow.world.ids.index("USA")
+    assert ow.world.power[0, usa] == pytest.approx(0.039697491)  # NMC v7.0, USA 1816
+    assert (ow.world.power[~ow.world.alive] == 0).all()
+    assert (ow.world.power[ow.world.alive] > 0).all()
+
+
+def test_borders_change_with_the_years(world_1816_2003):
+    ow = world_1816_2003
+    pol, rus = ow.world.ids.index("POL"), ow.world.ids.index("RUS")
+    assert ow.world.borders_in(1930 - 1816)[pol, rus]
+    assert not ow.world.borders_in(1850 - 1816)[pol, rus]  # Poland was not a state
+
+
+def test_alliances_at_the_start_are_atop_defence_obligations_in_force():
+    ow = openworld.build(1900, 1910)
+    book = ow.world.commitments
+    ids = ow.world.ids
+    members = [{ids[i] for i in np.flatnonzero(row)} for row in book.members]
+    assert {"GMY", "AUH", "ITA"} in members  # the Triple Alliance
+    assert set(book.kinds) == {"defence_pact"} and (book.starts < 0).all()
+
+
+def test_history_replays_each_cow_war_in_its_years():
+    ow = openworld.build(1860, 1880)
+    slots = {
+        eid: (t, ev) for t, slot in enumerate(ow.world.events) for eid, ev in slot if "cow_" in eid
+    }
+    war = next(w for w in backtest.wars() if w.name == "FrancoPrussian1870-1871")
+    t, event = slots[f"cow_{war.war}"]
+    assert 1860 + t == 1870 and (event.attacker, event.defender) == ("FRN", "GMY")
+    end, _ = slots[f"end_cow_{war.war}"]
+    assert 1860 + end == 1872
+    own = openworld.build(1860, 1880, "model").world.events
+    assert not [ev for slot in own for _, ev in slot if ev.kind in ("war", "end_of_war")]
+
+
+def test_a_span_outside_the_data_is_refused():
+    with pytest.raises(ValueError, match="1816"):
+        openworld.build(1700, 1800)
+    result = cli("world", "--start", "1700")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "start" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_a_state_that_leaves_the_system_leaves_its_alliances():
+    members = np.array([[True, True, False], [True, True, True]])
+    book = AllianceBook.from_world(
+        Commitments(
+            ("a", "b"), ("defence_pact",) * 2, members, members.copy(), members.copy(),
+            np.array([-1, -1]),
+        )
+    )  # fmt: skip
+    book.drop_members(np.array([False, True, False]), 3, np.zeros(3))
+    assert book.reasons[0] == "member_gone" and book.ends[0] == 3
+    assert book.members[0].tolist() == [True, True, False], "an ended row keeps its record"
+    assert book.ends[1] == -1 and book.members[1].tolist() == [True, False, True]
+
+
+def test_the_past_never_depends_on_the_future(history_run):
+    early = worldrun.run(openworld.build(1816, 1944), Params(), seed=0)
+    late = history_run.cases[history_run.cases["year"] < 1945].reset_index(drop=True)
+    pd.testing.assert_frame_equal(early.cases.reset_index(drop=True), late)
+
+
+def test_a_run_is_a_pure_function_of_span_parameters_and_seed():
+    ow = openworld.build(1900, 1950, "model")
+    a, b = (worldrun.run(ow, Params(), seed=3) for _ in range(2))
+    for name in worldrun.TABLES:
+        pd.testing.assert_frame_equal(a.table(name), b.table(name))
+    other = worldrun.run(ow, Params(), seed=4)
+    assert not a.table("wars").equals(other.table("wars"))
+
+
+def test_the_states_start_wars_by_the_onset_rule_and_stop_when_it_is_switched_off():
+    ow = openworld.build(1900, 1990, "model")
+    wars = worldrun.run(ow, Params(), seed=1).table("wars")
+    assert len(wars) > 10 and wars["started_by_model"].all()
+    none = worldrun.run(ow, Params().replace(onset_baseline=-20.0), seed=1).table("wars")
+    assert none.empty
+
+
+def test_neighbours_fight_more_when_borders_weigh_more():
+    ow = openworld.build(1900, 1990, "model")
+
+    def neighbour_share(weight: float) -> float:
+        run = worldrun.run(ow, Params().replace(w_onset_border=weight), seed=2)
+        wars = run.table("wars")
+        ids = ow.world.ids
+        pairs = [(ids.index(a), ids.index(d), y - 1900) for a, d, y in
+                 wars[["attacker", "defender", "year"]].itertuples(index=False)]  # fmt: skip
+        return float(np.mean([ow.world.borders_in(t)[a, d] for a, d, t in pairs]))
+
+    assert neighbour_share(10.0) > neighbour_share(0.0) + 0.2
+
+
+def test_onset_hazard_follows_its_factors():
+    power = np.array([0.3, 0.1, 0.1])
+    borders = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 0]], dtype=bool)
+    km = np.full((3, 3), 3000.0)
+    open_pairs = ~np.eye(3, dtype=bool)
+    h = onset.onset_hazard(power, np.zeros((3, 3)), borders, km, open_pairs, Params())
+    assert h[0, 1] > h[0, 2], "a border raises the hazard"
+    assert h[0, 1] > h[1, 0], "the stronger attacks more readily"
+    closed = onset.onset_hazard(power, np.zeros((3, 3)), borders, km, ~open_pairs, Params())
+    assert not closed.any()
+    attacks = onset.draw_attacks(np.full((3, 3), 0.99) * open_pairs, 1.0, np.zeros((3, 3)))
+    assert len(attacks) == 1, "a state fights one new war a period"
+
+
+def test_a_case_answers_to_the_geography_it_is_given():
+    """Remove the borders and the buffer stake goes: editing the data changes the outcome."""
+    ow = openworld.build(1860, 1880)
+    base = worldrun.run(ow, Params(), seed=0).cases
+    flat = dataclasses.replace(ow.world, border_table=np.zeros_like(ow.world.border_table))
+    cut = worldrun.run(dataclasses.replace(ow, world=flat), Params(), seed=0).cases
+    assert (base["contrib_buffer"] > 0).any() and (cut["contrib_buffer"] == 0).all()
+    assert cut["p_model"].mean() < base["p_model"].mean()
+
+
+def test_sabrosky_and_leeds_count_the_simulated_history():
+    calendar = SimpleNamespace(first_day=lambda t: SimpleNamespace(year=1900 + t))
+    war = War("w", attacker=0, defender=1, theatre=1, scale=1.0, backers=[], began=0)
+    war.allies = ({2}, {3, 4, 5})  # 2 bound to the attacker; 3, 4, 5 to the defender
+    war.sides = (set(), {3})  # 3 fought beside the defender
+    war.sides[0].add(5)  # 5 fought against its partner
+    model = SimpleNamespace(
+        wars={"w": war},
+        world=SimpleNamespace(calendar=calendar),
+        decisions=[
+            {"triggered": True, "fought": True, "period": 0},
+            {"triggered": True, "fought": False, "period": 0},
+            {"triggered": False, "fought": False, "period": 0},
+            {"triggered": True, "fought": True, "period": 80},  # 1980: after Leeds's years
+        ],
+    )
+    sab = worldrun.sabrosky_simulated(model)  # type: ignore[arg-type]
+    assert sab == {"n": 4, "beside": 0.25, "out": 0.5, "against": 0.25}
+    assert worldrun.leeds_simulated(model) == {"n": 2, "share": 0.5}  # type: ignore[arg-type]
+
+
+def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
+    out = tmp_path / "w"
+    args = ["world", "--start", "1900", "--end", "1960", "--seed", "2", "--out", str(out)]
+    result = cli(*args, "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)  # strict JSON: a NaN would fail to parse in JS
+    assert "NaN" not in result.stdout
+    for period in ("pre1945", "post1945"):
+        found = report["backtest"][period]
+        assert {"n", "accuracy", "brier", "auc", "baselines"} <= set(found)
+        assert set(found["baselines"]) == {"treaty_only", "power_only"}
+    for coding in ("leeds", "sabrosky"):
+        assert {"real", "simulated", "published"} <= set(report["reliability"][coding])
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["seed"] == 2 and meta["world"] == {"start": 1900, "end": 1960, "wars": "history"}
+    assert "ATOP" in meta["data"]["alliances"] and "w_sites" in meta["parameters"]
+    cases = pd.read_parquet(out / "cases.parquet")
+    assert len(cases) == report["backtest"]["pre1945"]["n"] + report["backtest"]["post1945"]["n"]
+    assert {"p_model", "joined", "contrib_buffer"} <= set(cases.columns)
+    text = cli(*args)
+    assert text.returncode == 0 and "Leeds-style" in text.stdout and "power_only" in text.stdout
