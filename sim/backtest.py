@@ -104,12 +104,15 @@ def defence_obligations() -> pd.DataFrame:
     return m
 
 
-def bound_to(partner: int, year: int) -> list[int]:
+@cache
+def bound_to(partner: int, year: int) -> tuple[int, ...]:
     """Return the states bound with ``partner`` by a defence obligation in force in ``year``."""
     m = defence_obligations()
-    live = m[(m["yrent"] <= year) & (m["yrexit"] >= year)]
-    pacts = live.loc[live["member"] == partner, "atopid"]
-    return sorted(set(live.loc[live["atopid"].isin(pacts), "member"]) - {partner})
+    pact, member = m["atopid"].to_numpy(), m["member"].to_numpy()
+    live = (m["yrent"].to_numpy() <= year) & (m["yrexit"].to_numpy() >= year)
+    pacts = pact[live & (member == partner)]
+    bound = set(member[live & np.isin(pact, pacts)].tolist()) - {partner}
+    return tuple(sorted(bound))
 
 
 @dataclass(frozen=True)

@@ -95,21 +95,35 @@ def pair_ratio(power: FloatArray, nuclear: BoolArray, parity: float = 0.0) -> Fl
     """Return the power ratio (stronger / weaker) of every pair of states.
 
     With ``parity`` > 0 (``nuclear_parity`` when states weigh whether to ally), mutual
-    deterrence narrows the gap between two nuclear powers: their ratio is raised to the power
-    ``1 - parity`` (P4, P11: even the weakest nuclear power can secure its own survival, so
-    nuclear powers can meet as near-equals). A state without power (outside the state
-    system) is no one's equal: its ratios are infinite.
+    deterrence narrows the gap between two nuclear powers (see :func:`with_parity`). A state
+    without power (outside the state system) is no one's equal: its ratios are infinite.
     """
     low = np.minimum(power[:, None], power[None, :])
     high = np.maximum(power[:, None], power[None, :])
     ratio = np.divide(high, low, out=np.full_like(low, np.inf), where=low > 0.0)
+    return with_parity(ratio, nuclear, parity)
+
+
+def with_parity(ratio: FloatArray, nuclear: BoolArray, parity: float) -> FloatArray:
+    """Return pair ratios with two nuclear powers' ratio raised to the power ``1 - parity``.
+
+    Even the weakest nuclear power can secure its own survival, so nuclear powers can meet as
+    near-equals (P4, P11).
+    """
+    if parity == 0.0:
+        return ratio
     both = nuclear[:, None] & nuclear[None, :]
     return np.where(both, ratio ** (1.0 - parity), ratio)
 
 
-def imbalance(members: BoolArray, ratio: FloatArray) -> FloatArray:
-    """Return the log of the largest power ratio between two members of each alliance."""
-    return np.log([ratio[np.ix_(inside, inside)].max(initial=1.0) for inside in members])
+def imbalance(members: BoolArray, power: FloatArray) -> FloatArray:
+    """Return the log of the largest power ratio between two members of each alliance.
+
+    That is the strongest member's power over the weakest's (0 for fewer than two members).
+    """
+    strongest = np.where(members, power[None, :], 0.0).max(axis=1, initial=0.0)
+    weakest = np.where(members, power[None, :], np.inf).min(axis=1, initial=np.inf)
+    return np.log(np.maximum(strongest / weakest, 1.0))
 
 
 def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]]:
@@ -118,15 +132,24 @@ def poles(members: BoolArray, power: FloatArray, share: float) -> list[list[int]
     A pole is a bloc (states joined by alliances of equals) whose share of all effective
     power is at least ``share``.
     """
+    return strong_blocs(blocs(members, len(power)), power, share)
+
+
+def blocs(members: BoolArray, n: int) -> NDArray[np.int64]:
+    """Return each state's bloc label: states joined by the alliances ``members`` share one."""
     if len(members) == 0:  # no alliance of equals: every state is a bloc of its own
-        label = np.arange(len(power))
-    else:
-        linked = (members.T.astype(float) @ members.astype(float)) > 0
-        _, label = connected_components(csr_matrix(linked), directed=False)
-    total = power.sum()
-    blocs = [np.flatnonzero(label == root) for root in np.unique(label)]
-    strong = [b for b in blocs if power[b].sum() >= share * total]
-    return [b.tolist() for b in sorted(strong, key=lambda b: -power[b].sum())]
+        return np.arange(n)
+    linked = (members.T.astype(float) @ members.astype(float)) > 0
+    _, label = connected_components(csr_matrix(linked), directed=False)
+    return np.asarray(label, dtype=np.int64)
+
+
+def strong_blocs(label: NDArray[np.int64], power: FloatArray, share: float) -> list[list[int]]:
+    """Return the blocs (by ``label``) with at least ``share`` of all power, strongest first."""
+    weight = np.bincount(label, weights=power)
+    strong = np.flatnonzero(weight >= share * power.sum())
+    strong = strong[np.argsort(-weight[strong], kind="stable")]
+    return [np.flatnonzero(label == root).tolist() for root in strong]
 
 
 def per_period(yearly: FloatArray, years: float) -> FloatArray:
@@ -200,35 +223,46 @@ def formation_propensity(
     alliance of equals together is no reason to form one), and with a specific goal they
     share against an adversary (``goals[i, j]`` holds that adversary's index, or -1).
     """
-    common, enemy = _common_threats(felt, params.threat_floor)
+    eligible = (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
+    np.fill_diagonal(eligible, False)
+    common, enemy = _common_threats(felt, params.threat_floor, eligible)
     goal = goals >= 0
     enemy = np.where(goal, goals, enemy)
-    reason = (common > 0.0) | goal
-    candidate = reason & (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
-    np.fill_diagonal(candidate, False)
+    candidate = eligible & ((common > 0.0) | goal)
     logit = (
         params.formation_baseline + params.w_common_threat * common + params.w_common_goal * goal
     )
     return np.where(candidate, _logistic(logit), 0.0), enemy
 
 
-def _common_threats(felt: FloatArray, floor: float) -> tuple[FloatArray, NDArray[np.int64]]:
-    """For every pair, the threat both feel from the outsider that threatens them both most.
+def _common_threats(
+    felt: FloatArray, floor: float, among: BoolArray
+) -> tuple[FloatArray, NDArray[np.int64]]:
+    """For the pairs ``among`` (symmetric), the threat both feel from their strongest enemy.
 
-    A common threat below ``floor`` (``threat_floor``, below which an alliance of equals has
-    lost its reason) is no reason to ally, and counts as none.
+    That is the outsider that threatens both most, by the lesser of the two threats. A
+    common threat below ``floor`` (``threat_floor``, below which an alliance of equals has
+    lost its reason) is no reason to ally, and counts as none. Of outsiders that threaten a
+    pair equally, the first (lowest index) is its enemy. Other pairs get 0.
     """
     n = felt.shape[0]
     common, enemy = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
-    # Threats that count are sparse: each outsider X threatens few states at the floor or
-    # above, so only the pairs among them can share it as an enemy. Work is the sum over X of
-    # those pairs, not states cubed. felt[i, i] is 0: a pair never counts one of its own.
+    # Threats that count are sparse: only outsiders threatening two states or more at the
+    # floor can be a common enemy, and only pairs of states they threaten can share one.
+    # The work is (such pairs) x (such outsiders), in chunks of pairs to bound memory.
     counts = felt >= max(floor, np.finfo(float).tiny)
-    for x in np.flatnonzero(counts.sum(axis=0) >= 2):
-        threatened = np.flatnonzero(counts[:, x])
-        block = np.ix_(threatened, threatened)
-        both = np.minimum.outer(felt[threatened, x], felt[threatened, x])
-        better = both > common[block]
-        common[block] = np.where(better, both, common[block])
-        enemy[block] = np.where(better, x, enemy[block])
+    outsiders = np.flatnonzero(counts.sum(axis=0) >= 2)
+    threatened = counts[:, outsiders].any(axis=1)
+    i, j = np.nonzero(np.triu(among & threatened[:, None] & threatened[None, :], k=1))
+    f = np.where(counts[:, outsiders], felt[:, outsiders], 0.0)  # (states, outsiders)
+    for lo in range(0, i.size, PAIR_CHUNK):
+        a, b = i[lo : lo + PAIR_CHUNK], j[lo : lo + PAIR_CHUNK]
+        both = np.minimum(f[a], f[b])
+        best = both.argmax(axis=1)
+        value = both[np.arange(a.size), best]
+        common[a, b] = common[b, a] = value
+        enemy[a, b] = enemy[b, a] = np.where(value > 0.0, outsiders[best], 0)
     return common, enemy
+
+
+PAIR_CHUNK = 8192  # pairs per chunk in :func:`_common_threats`

@@ -82,5 +82,7 @@ def alignment_gap(relations: FloatArray, power: FloatArray, params: Params) -> F
     stronger = power[None, :] >= params.asymmetry_ratio * power[:, None]
     courting = stronger & (relations > 0.0)
     courted = np.where(courting, relations, 0.0)
-    top2 = -np.sort(-courted, axis=1)[:, :2]
+    if courted.shape[1] < 2:
+        return np.zeros(len(courted))
+    top2 = -np.partition(-courted, 1, axis=1)[:, :2]  # the two largest, largest first
     return np.where(courting.sum(axis=1) >= 2, top2[:, 0] - top2[:, 1], 0.0)

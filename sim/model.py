@@ -132,6 +132,7 @@ class AllianceModel(mesa.Model):
         ]
         self.period = -1
         self.war_situation: Situation | None = None
+        self._blocs: tuple[bytes, NDArray[np.int64]] = (b"", np.arange(world.n))
         self.homeland = np.full(world.n, -1, dtype=np.int64)
         for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
             self.homeland[world.territory_holder[k]] = k
@@ -236,22 +237,22 @@ class AllianceModel(mesa.Model):
         )
         alive = book.alliances(t) & (book.starts < t)
         years = self.world.calendar.years_per_period
-        self._dissolve_equals(alive & book.symmetric, ratio, felt, years)
+        self._dissolve_equals(alive & book.symmetric, situation.power, felt, years)
         self._dissolve_clients(alive & ~book.symmetric, situation, years)
-        parity = formation.pair_ratio(situation.power, self.nuclear, p.nuclear_parity)
+        parity = formation.with_parity(ratio, self.nuclear, p.nuclear_parity)
         self._form(situation, parity, felt, years)
         self._weigh_institutions(situation.power)
         self._record_polarity(situation.power)
 
     def _dissolve_equals(
-        self, rows: NDArray[np.bool_], ratio: FloatArray, felt: FloatArray, years: float
+        self, rows: NDArray[np.bool_], power: FloatArray, felt: FloatArray, years: float
     ) -> None:
         idx = np.flatnonzero(rows)
         if idx.size == 0:
             return
         members = self.book.members[idx]
         common, _ = formation.common_threat(members, felt)
-        shift = formation.imbalance(members, ratio)
+        shift = formation.imbalance(members, power)
         hazard = formation.per_period(formation.equals_hazard(common, shift, self.params), years)
         ends = self.rng.random(idx.size) < hazard
         threat_term, balance_term = formation.equals_terms(common, shift, self.params)
@@ -348,8 +349,11 @@ class AllianceModel(mesa.Model):
 
     def _record_polarity(self, power: FloatArray) -> None:
         """Record the system's poles; flag a change from the period before (P11)."""
-        rows = self.book.alliances(self.period) & self.book.symmetric
-        poles = formation.poles(self.book.members[rows], power, self.params.pole_share)
+        members = self.book.members[self.book.alliances(self.period) & self.book.symmetric]
+        key = members.tobytes()
+        if key != self._blocs[0]:  # the blocs change only when alliances of equals do
+            self._blocs = (key, formation.blocs(members, self.world.n))
+        poles = formation.strong_blocs(self._blocs[1], power, self.params.pole_share)
         label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
         before = self.system_rows[-1]["poles"] if self.system_rows else label
         self.system_rows.append(

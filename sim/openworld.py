@@ -157,15 +157,14 @@ def _capitals(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return each state's capital: the one it held on entering the span."""
     caps = data_table("cow_capitals_geocoded_peacesciencer.csv")
-    lat, lng = np.zeros(len(codes)), np.zeros(len(codes))
-    for i, code in enumerate(codes):
-        first = max(int(spells.loc[spells["ccode"] == code, "styear"].min()), start)
-        day = f"{first}-07-01"
-        held = caps[caps["ccode"] == code]
-        then = held[(held["stdate"] <= day) & (held["enddate"] >= day)]
-        row = (then if len(then) else held).iloc[0]
-        lat[i], lng[i] = row["lat"], row["lng"]
-    return lat, lng
+    entry = spells.groupby("ccode")["styear"].min().clip(lower=start)
+    day = (entry.astype(str) + "-07-01").rename("day")
+    held = caps.merge(day, left_on="ccode", right_index=True)
+    then = held[(held["stdate"] <= held["day"]) & (held["enddate"] >= held["day"])]
+    chosen = then.drop_duplicates("ccode").set_index("ccode")
+    fallback = held.drop_duplicates("ccode").set_index("ccode")  # the first one recorded
+    table = chosen.combine_first(fallback).reindex(list(codes))
+    return table["lat"].to_numpy(dtype=float), table["lng"].to_numpy(dtype=float)
 
 
 def _borders(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
