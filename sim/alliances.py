@@ -67,6 +67,7 @@ class AllianceBook:
         self.threat_start = np.zeros(m)
         self.threat_end = np.full(m, np.nan)
         self.nuclear_patron = np.zeros(m, dtype=bool)
+        self._kind_masks: dict[tuple[tuple[str, ...], int], BoolArray] = {}
 
     @classmethod
     def from_world(cls, commitments: Commitments) -> AllianceBook:
@@ -80,6 +81,15 @@ class AllianceBook:
             starts=commitments.starts.copy(),
         )
 
+    def of_kinds(self, kinds: tuple[str, ...]) -> BoolArray:
+        """Return which rows are of one of ``kinds`` (kept while the book does not grow)."""
+        key = (kinds, len(self.kinds))
+        found = self._kind_masks.get(key)
+        if found is None:
+            found = np.array([k in kinds for k in self.kinds], dtype=bool)
+            self._kind_masks[key] = found
+        return found
+
     def origin_array(self) -> NDArray[np.str_]:
         """Return each row's origin (``scenario`` or ``formed``) as an array."""
         return np.array(self.origin)
@@ -90,13 +100,11 @@ class AllianceBook:
 
     def alliances(self, period: int) -> BoolArray:
         """Return which rows are alliances (not institutions) in force in a period."""
-        kinds = np.array([k in ALLIANCE_KINDS for k in self.kinds], dtype=bool)
-        return kinds & self.in_force(period)
+        return self.of_kinds(ALLIANCE_KINDS) & self.in_force(period)
 
     def duties(self, period: int) -> BoolArray:
         """Return which rows in force carry a duty that a partner can invoke."""
-        kinds = np.array([k in DUTY_KINDS for k in self.kinds], dtype=bool)
-        return kinds & self.in_force(period)
+        return self.of_kinds(DUTY_KINDS) & self.in_force(period)
 
     def classify(
         self,
@@ -175,8 +183,7 @@ class AllianceBook:
 
     def allied_pairs(self, period: int) -> BoolArray:
         """Return which pairs of states share a formal alliance (a duty to defend) in force."""
-        kinds = np.array([k in FORMAL_KINDS for k in self.kinds], dtype=bool)
-        rows = kinds & self.in_force(period)
+        rows = self.of_kinds(FORMAL_KINDS) & self.in_force(period)
         m = self.members[rows].astype(float)  # float matmul runs on BLAS
         pairs = (m.T @ m) > 0
         np.fill_diagonal(pairs, False)

@@ -15,6 +15,8 @@ Pure functions over arrays. The model calls them once per period:
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
@@ -59,7 +61,7 @@ def power_share(power: FloatArray) -> FloatArray:
     """Return ``share[i, j]``: j's share of the pair's power (0 where neither has any)."""
     total = power[None, :] + power[:, None]
     share: FloatArray = np.divide(
-        np.broadcast_to(power[None, :], total.shape),
+        power[None, :],
         total,
         out=np.zeros_like(total),
         where=total > 0.0,
@@ -253,7 +255,7 @@ def _common_threats(
     counts = felt >= max(floor, np.finfo(float).tiny)
     outsiders = np.flatnonzero(counts.sum(axis=0) >= 2)
     threatened = counts[:, outsiders].any(axis=1)
-    i, j = np.nonzero(np.triu(among & threatened[:, None] & threatened[None, :], k=1))
+    i, j = np.nonzero(among & threatened[:, None] & threatened[None, :] & upper(n))
     f = np.where(counts[:, outsiders], felt[:, outsiders], 0.0)  # (states, outsiders)
     for lo in range(0, i.size, PAIR_CHUNK):
         a, b = i[lo : lo + PAIR_CHUNK], j[lo : lo + PAIR_CHUNK]
@@ -266,3 +268,11 @@ def _common_threats(
 
 
 PAIR_CHUNK = 8192  # pairs per chunk in :func:`_common_threats`
+
+
+@cache
+def upper(n: int) -> BoolArray:
+    """Return the mask of pairs (i, j) with i < j among ``n`` states (read-only)."""
+    mask = np.triu(np.ones((n, n), dtype=bool), k=1)
+    mask.flags.writeable = False
+    return mask

@@ -133,6 +133,10 @@ class AllianceModel(mesa.Model):
         self.period = -1
         self.war_situation: Situation | None = None
         self._blocs: tuple[bytes, NDArray[np.int64]] = (b"", np.arange(world.n))
+        self._text_of = np.zeros(0)
+        self._poles_key: tuple[bytes, bytes] = (b"", b"")
+        self._poles: tuple[list[list[int]], str] = ([], "")
+        self._labels = world.calendar.labels
         self.homeland = np.full(world.n, -1, dtype=np.int64)
         for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
             self.homeland[world.territory_holder[k]] = k
@@ -300,7 +304,7 @@ class AllianceModel(mesa.Model):
             felt, ratio, s.hostility, allied, self.goals, self.params
         )
         chance = formation.per_period(propensity, years)
-        formed = np.triu(self._pair_draws() < chance, k=1)
+        formed = (self._pair_draws() < chance) & formation.upper(self.world.n)
         owners = self.world.territory_holder
         for i, j in zip(*np.nonzero(formed), strict=True):
             members = np.zeros(self.world.n, dtype=bool)
@@ -313,16 +317,18 @@ class AllianceModel(mesa.Model):
         Only living states draw, so that a run's past never depends on the states that enter
         the system later.
         """
+        n = self.world.n
+        if self.alive.all():
+            return self.rng.random((n, n))
         living = np.flatnonzero(self.alive)
-        draws = np.ones((self.world.n, self.world.n))
+        draws = np.ones((n, n))
         draws[np.ix_(living, living)] = self.rng.random((living.size, living.size))
         return draws
 
     def _weigh_institutions(self, power: FloatArray) -> None:
         """Members for whom an institution costs more than it saves leave it (P9)."""
         book = self.book
-        kinds = np.array([k == "institution" for k in book.kinds], dtype=bool)
-        rows = kinds & book.in_force(self.period)
+        rows = book.of_kinds(("institution",)) & book.in_force(self.period)
         for row in np.flatnonzero(rows):
             value = institutions.membership_value(book.members[row], power, self.params)
             for i in np.flatnonzero(book.members[row]):
@@ -338,7 +344,7 @@ class AllianceModel(mesa.Model):
         self.outcome_rows.append(
             {
                 "period": self.period,
-                "date": self.world.calendar.label(self.period),
+                "date": self._labels[self.period],
                 "kind": kind,
                 "subject": subject,
                 "state": self.world.ids[state],
@@ -350,16 +356,19 @@ class AllianceModel(mesa.Model):
     def _record_polarity(self, power: FloatArray) -> None:
         """Record the system's poles; flag a change from the period before (P11)."""
         members = self.book.members[self.book.alliances(self.period) & self.book.symmetric]
-        key = members.tobytes()
-        if key != self._blocs[0]:  # the blocs change only when alliances of equals do
-            self._blocs = (key, formation.blocs(members, self.world.n))
-        poles = formation.strong_blocs(self._blocs[1], power, self.params.pole_share)
-        label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
+        key = (members.tobytes(), power.tobytes())
+        if key != self._poles_key:  # poles change only when alliances of equals or power do
+            if key[0] != self._blocs[0]:
+                self._blocs = (key[0], formation.blocs(members, self.world.n))
+            poles = formation.strong_blocs(self._blocs[1], power, self.params.pole_share)
+            label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
+            self._poles_key, self._poles = key, (poles, label)
+        poles, label = self._poles
         before = self.system_rows[-1]["poles"] if self.system_rows else label
         self.system_rows.append(
             {
                 "period": self.period,
-                "date": self.world.calendar.label(self.period),
+                "date": self._labels[self.period],
                 "poles": label,
                 "n_poles": len(poles),
                 "polarity_changed": label != before,
@@ -430,7 +439,7 @@ class AllianceModel(mesa.Model):
         for attacker, defender in onset.draw_attacks(hazard, years, draws):
             if self.homeland[defender] < 0:
                 continue
-            ids, label = self.world.ids, self.world.calendar.label(self.period)
+            ids, label = self.world.ids, self._labels[self.period]
             war_id = f"war_{label}_{ids[attacker]}_{ids[defender]}"
             war = War(war_id, attacker, defender, int(self.homeland[defender]), 1.0, [])
             war.started_by_model, war.began = True, self.period
@@ -531,7 +540,10 @@ class AllianceModel(mesa.Model):
 
     def _texts(self) -> NDArray[np.float64]:
         """Return the text strength of every commitment in the book."""
-        return np.array([self._text(kind) for kind in self.book.kinds])
+        kinds = self.book.kinds
+        if len(self._text_of) != len(kinds):  # rows are only ever added, never change kind
+            self._text_of = np.array([self._text(kind) for kind in kinds])
+        return self._text_of
 
     def _text(self, kind: str) -> float:
         p = self.params
@@ -576,7 +588,7 @@ class AllianceModel(mesa.Model):
         ids = self.world.ids
         row: dict[str, Any] = {
             "period": self.period,
-            "date": self.world.calendar.label(self.period),
+            "date": self._labels[self.period],
             "war": front.war.war_id,
             "side": "defender" if front.defensive else "attacker",
             "guarantor": ids[g],
@@ -612,7 +624,7 @@ class AllianceModel(mesa.Model):
     def _record_states(self) -> None:
         eff = self.effective_power()
         gap = institutions.alignment_gap(self.relations, eff, self.params)
-        label = self.world.calendar.label(self.period)
+        label = self._labels[self.period]
         for i in np.flatnonzero(self.alive):
             sid = self.world.ids[i]
             self.state_rows.append(

@@ -47,9 +47,13 @@ class RunSet:
     outcomes: pd.DataFrame
 
 
-def replication_rngs(seed: int, runs: int) -> list[np.random.Generator]:
-    """Return one independent generator per replication, derived from ``seed`` alone."""
-    return [np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(runs)]
+def replication_rngs(seed: int, runs: int, first: int = 0) -> list[np.random.Generator]:
+    """Return one independent generator per replication, derived from ``seed`` alone.
+
+    They are those of replications ``first`` to ``runs - 1``.
+    """
+    children = np.random.SeedSequence(seed).spawn(runs)[first:]
+    return [np.random.default_rng(child) for child in children]
 
 
 def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceModel:
@@ -62,7 +66,7 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 def run_chunk(world: World, params: Params, seed: int, start: int, stop: int) -> Tables:
     """Run replications ``start`` to ``stop - 1`` and return their tables."""
     rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
-    rngs = replication_rngs(seed, stop)[start:]
+    rngs = replication_rngs(seed, stop, start)
     for r, rng in zip(range(start, stop), rngs, strict=True):
         model = run_one(world, params, rng)
         records = {

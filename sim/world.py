@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -54,6 +55,11 @@ class Calendar:
         """Return the first day of a period."""
         months = self.start.year * 12 + self.start.month - 1 + period * self.months
         return dt.date(months // 12, months % 12 + 1, 1)
+
+    @cached_property
+    def labels(self) -> tuple[str, ...]:
+        """Return every period's label, in order (computed once)."""
+        return tuple(self.label(t) for t in range(self.n_periods))
 
     def label(self, period: int) -> str:
         """Return a readable label: ``1945``, ``1945-Q2`` or ``2020-10``."""
