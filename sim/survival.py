@@ -9,6 +9,7 @@ ended, the change in threat over its life, whether its strongest member is nucle
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -185,14 +186,20 @@ def logrank(spells: pd.DataFrame, by: str) -> dict[str, float]:
 
 
 def cumulative_incidence(spells: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Return the cumulative incidence of each end reason (Aalen-Johansen, competing risks)."""
+    """Return the cumulative incidence of each end reason (Aalen-Johansen, competing risks).
+
+    lifelines breaks tied end times by jittering them (by 1e-4 years); the jitter is seeded,
+    so that the curves are the same on every call, and its expected warning is not shown.
+    """
     reasons = sorted(r for r in spells.loc[spells["ended"], "reason"].unique())
     codes = {reason: k + 1 for k, reason in enumerate(reasons)}
     event = spells["reason"].map(codes).where(spells["ended"], 0).fillna(0).astype(int)
     curves = {}
     for reason, code in codes.items():
-        fitter = AalenJohansenFitter(calculate_variance=False)
-        fitter.fit(spells["duration"], event, event_of_interest=code)
+        fitter = AalenJohansenFitter(calculate_variance=False, seed=0)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Tied event times")
+            fitter.fit(spells["duration"], event, event_of_interest=code)
         curves[reason] = fitter.cumulative_density_
     return curves
 

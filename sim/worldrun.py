@@ -10,6 +10,7 @@ each factor's signed contribution, so that every probability explains itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,12 +96,8 @@ def _score_cases(
     params: Params,
 ) -> list[dict[str, Any]]:
     """Score the cases of the wars that began this year in the model's situation."""
-    at = ow.at
-    listed = [
-        (war, case)
-        for war in begun
-        for case in backtest.war_cases(war, lambda c: c in at and bool(alive[at[c]]))
-    ]
+    at, living = ow.at, member_test(ow, alive)
+    listed = [(war, case) for war in begun for case in backtest.war_cases(war, living)]
     if not listed:
         return []
     g, p, a = (
@@ -193,6 +190,8 @@ def leeds_simulated(model: AllianceModel, before: int = backtest.SPLIT) -> dict[
 
 def reliability(result: WorldRun) -> dict[str, Any]:
     """Alliance reliability coded both ways: the data, the run, and the published figures."""
+    ow = result.openworld
+    real = [c.joined for c in real_cases(ow, before=backtest.SPLIT) if c.triggered]
     cases = result.cases
     early = cases[(cases["year"] < backtest.SPLIT) & cases["triggered"]]
     real_sab = backtest.sabrosky(
@@ -203,7 +202,7 @@ def reliability(result: WorldRun) -> dict[str, Any]:
     return {
         "leeds": {
             "published": backtest.LEEDS_PUBLISHED,
-            "real": {"n": len(early), "share": _mean(early["joined"])},
+            "real": {"n": len(real), "share": float(np.mean(real)) if real else float("nan")},
             "model_probability": {"n": len(early), "share": _mean(early["p_model"])},
             "simulated": sim_leeds,
         },
@@ -213,6 +212,25 @@ def reliability(result: WorldRun) -> dict[str, Any]:
             "simulated": sim_sab,
         },
     }
+
+
+def real_cases(ow: OpenWorld, before: int) -> list[backtest.Case]:
+    """Return the cases of the COW wars of the span that began before ``before``, from the data.
+
+    They are the same cases the back-test scores, whether or not the run replayed the wars.
+    """
+    found = []
+    for war in backtest.wars():
+        t = war.year - ow.start
+        if 0 <= t < ow.world.calendar.n_periods and war.year < before:
+            found += backtest.war_cases(war, member_test(ow, ow.world.alive[t]))
+    return found
+
+
+def member_test(ow: OpenWorld, alive: np.ndarray) -> Callable[[int], bool]:
+    """Return whether a COW code is a living member of the open world, by ``alive``."""
+    at = ow.at
+    return lambda code: code in at and bool(alive[at[code]])
 
 
 def _mean(values: pd.Series) -> float:

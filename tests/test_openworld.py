@@ -202,3 +202,37 @@ def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
     assert {"p_model", "joined", "contrib_buffer"} <= set(cases.columns)
     text = cli(*args)
     assert text.returncode == 0 and "Leeds-style" in text.stdout and "power_only" in text.stdout
+
+
+def test_real_reliability_is_the_data_whatever_the_wars(history_run):
+    own_wars = worldrun.run(openworld.build(mode="model"), Params(), seed=0)
+    real = worldrun.reliability(history_run)["leeds"]["real"]
+    assert worldrun.reliability(own_wars)["leeds"]["real"] == real
+    cases = history_run.cases
+    triggered = cases[(cases["year"] < 1945) & cases["triggered"]]
+    assert real == {"n": len(triggered), "share": pytest.approx(triggered["joined"].mean())}
+
+
+def test_power_and_proximity_alone_make_threats_that_alliances_answer():
+    """With anarchy's floor of hostility switched off, only wars make threats: few alliances."""
+    ow = openworld.build(1870, 1910)
+
+    def formed(**changes: float) -> int:
+        alliances = worldrun.run(ow, Params().replace(**changes), seed=0).table("alliances")
+        return int((alliances["origin"] == "formed").sum())
+
+    assert formed() > 5 * max(formed(latent_hostility=0.0), 1)
+
+
+def test_a_common_threat_below_the_floor_is_no_reason_to_ally():
+    from sim.formation import formation_propensity
+
+    felt = np.zeros((3, 3))
+    felt[0, 2] = felt[1, 2] = 0.05  # both feel state 2, a little
+    ratio, none = np.ones((3, 3)), np.zeros((3, 3))
+    goals, allied = np.full((3, 3), -1), np.zeros((3, 3), bool)
+    low = formation_propensity(felt, ratio, none, allied, goals, Params().replace(threat_floor=0.1))
+    high = formation_propensity(
+        felt, ratio, none, allied, goals, Params().replace(threat_floor=0.04)
+    )
+    assert low[0][0, 1] == 0.0 and high[0][0, 1] > 0.0 and high[1][0, 1] == 2
