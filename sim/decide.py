@@ -61,6 +61,13 @@ FACTORS: tuple[Factor, ...] = (
         "buffer", "w_buffer", +1, "stake", "the partner as a buffer on the guarantor's own border"
     ),
     Factor(
+        "border_threat",
+        "w_border_threat",
+        +1,
+        "stake",
+        "the adversary borders the guarantor: its victory puts a stronger power on its border",
+    ),
+    Factor(
         "rival_gain",
         "w_rival_gain",
         +1,
@@ -206,6 +213,7 @@ def factor_values(
         "baseline": np.ones(len(calls)),
         "sites_at_risk": _sites_at_risk(calls, s, params) * discount,
         "buffer": _buffer(calls, s) * discount,
+        "border_threat": _border_threat(calls, s, params) * discount,
         "rival_gain": _rival_gain(calls, s, side),
         "survival": _survival(calls, s, params),
         "own_war": s.at_war[g, a].astype(float),
@@ -253,6 +261,16 @@ def _buffer(calls: Calls, s: Situation) -> FloatArray:
     borders = s.borders[calls.guarantor, calls.partner]
     holds = s.territory_holder[calls.theatre] == calls.partner
     return (borders & holds).astype(float)
+
+
+def _border_threat(calls: Calls, s: Situation, params: Params) -> FloatArray:
+    """The adversary on G's own border: a war next door, unless G has the bomb (P4).
+
+    War spreads to the belligerents' neighbours and allies (Siverson & Starr 1991).
+    """
+    g = calls.guarantor
+    near = s.borders[g, calls.adversary].astype(float)
+    return near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
 
 
 def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:

@@ -61,6 +61,13 @@ class Params:
         "logit per unit",
         "weight of the partner as a buffer on the guarantor's border",
     )
+    w_border_threat: float = _p(
+        0.3,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the adversary on the guarantor's own border, less what nuclear arms remove",
+    )
     w_rival_gain: float = _p(
         2.0,
         0.0,

@@ -98,6 +98,8 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
         sites *= calls.scale[k] * discount
         holds = s.territory_holder[t] == p
         buffer = float(s.borders[g, p] and holds) * discount
+        deterred = 1 - params.nuclear_deterrence * s.nuclear[g]
+        border_threat = float(s.borders[g, a]) * deterred * discount
         rival = (
             max(
                 [
@@ -119,6 +121,7 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             "baseline": 1.0,
             "sites_at_risk": sites,
             "buffer": buffer,
+            "border_threat": border_threat,
             "rival_gain": rival,
             "survival": survival,
             "own_war": float(s.at_war[g, a]),

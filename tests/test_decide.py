@@ -38,3 +38,27 @@ def test_costs_push_against_and_stakes_towards():
             assert weights[f.name] >= 0, f.name
         if f.group == "cost":
             assert weights[f.name] <= 0, f.name
+
+
+def test_an_adversary_on_the_border_moves_a_conventional_guarantor_not_a_nuclear_one():
+    import dataclasses
+
+    calls, s = random_world(np.random.default_rng(3), n=8, territories=8, sites=0, k=4)
+    g, a = calls.guarantor, calls.adversary
+    apart, touching = s.borders.copy(), s.borders.copy()
+    apart[g, a] = apart[a, g] = False
+    touching[g, a] = touching[a, g] = True
+    at = FACTOR_NAMES.index("border_threat")
+
+    def p(borders, nuclear) -> np.ndarray:
+        world = dataclasses.replace(s, borders=borders, nuclear=nuclear)
+        return score(calls, world, Params(), np.zeros(len(calls))).p_honour
+
+    none, every = np.zeros(len(s.power), bool), np.ones(len(s.power), bool)
+    assert (p(touching, none) > p(apart, none)).all()
+    gain_conventional = p(touching, none) - p(apart, none)
+    gain_nuclear = p(touching, every) - p(apart, every)
+    assert (gain_nuclear < gain_conventional).all(), "the bomb removes most of the threat (P4)"
+    off = Params().replace(w_border_threat=0.0)
+    flat = dataclasses.replace(s, borders=touching, nuclear=none)
+    assert (score(calls, flat, off, np.zeros(len(calls))).contributions[:, at] == 0).all()
