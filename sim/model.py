@@ -441,8 +441,9 @@ class AllianceModel(mesa.Model):
                 continue
             ids, label = self.world.ids, self._labels[self.period]
             war_id = f"war_{label}_{ids[attacker]}_{ids[defender]}"
-            war = War(war_id, attacker, defender, int(self.homeland[defender]), 1.0, [])
-            war.started_by_model, war.began = True, self.period
+            theatre = int(self.homeland[defender])
+            war = War(war_id, attacker, defender, theatre, 1.0, [], began=self.period)
+            war.started_by_model = True
             self.wars[war_id] = war
             started.append(war)
         return started

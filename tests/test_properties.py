@@ -106,3 +106,24 @@ def test_records_agree_with_membership_at_every_period(n, world_seed, run_seed):
         # an alliance of equals binds every member to every other, from start to end
         assert np.array_equal(book.members[row], book.guarantors[row])
     assert len(model.state_rows) == n * world.calendar.n_periods
+
+
+@given(st.integers(2, 9), st.integers(0, 10_000), st.floats(0.0, 0.5))
+def test_the_common_enemy_search_is_the_plain_definition(n, seed, floor):
+    """For each eligible pair: the outsider maximising the lesser felt threat, if at the floor."""
+    from sim.formation import _common_threats
+
+    rng = np.random.default_rng(seed)
+    felt = np.where(rng.random((n, n)) < 0.6, rng.random((n, n)).round(1), 0.0)
+    np.fill_diagonal(felt, 0.0)
+    among = rng.random((n, n)) < 0.7
+    among = among & among.T & ~np.eye(n, dtype=bool)
+    common, enemy = _common_threats(felt, floor, among)
+    for i in range(n):
+        for j in range(n):
+            best, who = 0.0, 0
+            for x in range(n):
+                both = min(felt[i, x], felt[j, x])
+                if among[i, j] and both >= max(floor, 1e-300) and both > best:
+                    best, who = both, x
+            assert common[i, j] == best and enemy[i, j] == who
