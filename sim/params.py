@@ -327,7 +327,7 @@ class Params:
     )
     # --- wars the states start themselves (open world, --wars model) ---
     onset_baseline: float = _p(
-        -14.2, -20.0, 0.0, "logit", "yearly log-odds that one state attacks another, all else zero"
+        -14.0, -20.0, 0.0, "logit", "yearly log-odds that one state attacks another, all else zero"
     )
     w_onset_border: float = _p(
         5.0, 0.0, 15.0, "logit", "weight of a shared land border on the odds of attacking"
