@@ -155,7 +155,7 @@ def hot_spots() -> list[tuple[str, float, float]]:
 
     try:
         formation._common_threats = keep_common  # type: ignore[assignment]
-        model = worldrun.run(openworld.build(), Params(), 0).model
+        model = worldrun.run(openworld.build(), Params(), 0).models[0]
     finally:
         formation._common_threats = common
     book, last = model.book, model.period

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from sim import cow, results, summary, survival, worldcli
 from sim import explain as explaining
 from sim import params as parameters
 from sim import scorecard as scoring
+from sim.clitypes import positive
 from sim.errors import InputError
 from sim.runs import RunSet, replicate
 from sim.scenario import load, scenario_files
@@ -49,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped (``run.py ... | head``): nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     why.add_argument("--json", action="store_true", help="print one JSON object")
     why.set_defaults(command=cmd_explain)
     check = sub.add_parser("check", help="score the model against every scenario's history")
-    check.add_argument("--runs", type=_positive, default=100, help="Monte Carlo runs (100)")
+    check.add_argument("--runs", type=positive, default=100, help="Monte Carlo runs (100)")
     check.add_argument("--seed", type=int, default=0, help="random seed (0)")
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
@@ -121,21 +126,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME=LOW:HIGH:STEPS",
         help="a parameter and its values; repeatable",
     )
-    sweep.add_argument("--lhs", type=_positive, help="a Latin hypercube of N points instead")
+    sweep.add_argument("--lhs", type=positive, help="a Latin hypercube of N points instead")
     _point_options(sweep, runs=50, out="sweep")
     sweep.set_defaults(command=cmd_sweep)
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices with SALib")
     sens.add_argument("scenario")
     sens.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     sens.add_argument("--params", dest="names", help="comma-separated parameter names")
-    sens.add_argument("--samples", type=_positive, default=64, help="base sample size N (64)")
+    sens.add_argument("--samples", type=positive, default=64, help="base sample size N (64)")
     _point_options(sens, runs=20, out="sensitivity")
     sens.add_argument("--json", action="store_true")
     sens.set_defaults(command=cmd_sensitivity)
     tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
     tune.add_argument("--target", choices=["scenarios", "backtest", "both"], default="scenarios")
-    tune.add_argument("--trials", type=_positive, default=30)
-    tune.add_argument("--runs", type=_positive, default=20, help="runs per scenario per trial")
+    tune.add_argument("--trials", type=positive, default=30)
+    tune.add_argument("--runs", type=positive, default=20, help="runs per scenario per trial")
     tune.add_argument("--seed", type=int, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
     tune.add_argument("--dir", type=Path, default=SCENARIOS)
@@ -158,9 +163,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> None:
     """Options of the commands that run many parameter points (sweep, sensitivity)."""
-    parser.add_argument("--runs", type=_positive, default=runs, help=f"runs per point ({runs})")
+    parser.add_argument("--runs", type=positive, default=runs, help=f"runs per point ({runs})")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=_positive, default=1)
+    parser.add_argument("--workers", type=positive, default=1)
     parser.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
     parser.add_argument("--overlay", action="append", default=[], type=Path)
     parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
@@ -173,10 +178,10 @@ def _scenario_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _replication_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runs", type=_positive, default=200, help="Monte Carlo runs (200)")
+    parser.add_argument("--runs", type=positive, default=200, help="Monte Carlo runs (200)")
     parser.add_argument(
         "--workers",
-        type=_positive,
+        type=positive,
         default=1,
         help="worker processes (1); results do not depend on it",
     )
@@ -197,13 +202,6 @@ def _replication_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="apply a counterfactual overlay; repeatable",
     )
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def _scenario_path(name: str) -> Path:

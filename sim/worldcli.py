@@ -16,6 +16,7 @@ from typing import Any
 
 from sim import openworld, results, worldrun
 from sim import params as parameters
+from sim.clitypes import positive
 from sim.errors import InputError
 from sim.texttable import table
 
@@ -39,6 +40,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
+    parser.add_argument("--runs", type=positive, default=1, help="Monte Carlo runs (1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
@@ -58,7 +60,7 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
         built = openworld.build(start, end, wars)
     except ValueError as exc:
         raise InputError("world", "--start/--end/--wars", str(exc)) from None
-    return worldrun.run(built, params, args.seed)
+    return worldrun.run(built, params, args.seed, args.runs)
 
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
@@ -83,9 +85,11 @@ def cmd_world(args: argparse.Namespace) -> int:
         print(json.dumps(jsonable({**report, "files": [str(p) for p in written]}), indent=2))
         return 0
     ow, alliances = result.openworld, result.table("alliances")
+    runs = f"{result.runs} runs" if result.runs > 1 else "1 run"
     print(
-        f"Open world {ow.start}-{ow.end} ({ow.mode} wars), seed {result.seed}: "
-        f"{len(ow.codes)} states, {report['wars_fought']} wars, {len(alliances)} alliances"
+        f"Open world {ow.start}-{ow.end} ({ow.mode} wars; {runs}, seed {result.seed}): "
+        f"{len(ow.codes)} states; per run {report['wars_fought']:.4g} wars and "
+        f"{report['alliances']:.4g} alliances"
         + (f" (median {alliances['duration_years'].median():g} years)" if len(alliances) else "")
     )
     if report["backtest"] is not None:
@@ -101,7 +105,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     report = worldrun.summary(result)
     written = save(result, args.out) if args.out else []
     if args.json:
-        keep = {k: report[k] for k in ("backtest", "reliability", "seed")}
+        keep = {k: report[k] for k in ("backtest", "reliability", "seed", "runs")}
         print(json.dumps(jsonable({**keep, "files": [str(p) for p in written]}), indent=2))
         return 0
     print(backtest_text(report["backtest"]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -22,47 +23,90 @@ from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.model import AllianceModel
 from sim.openworld import DATA_VERSIONS, OpenWorld
 from sim.params import Params
+from sim.runs import replication_rngs
 
 TABLES = ("decisions", "alliances", "states", "system", "wars", "cases")
 
 
 @dataclass
 class WorldRun:
-    """A finished run of the open world and its tables."""
+    """Finished runs of the open world (Monte Carlo replications) and their tables."""
 
     openworld: OpenWorld
     params: Params
     seed: int
-    model: AllianceModel
-    cases: pd.DataFrame
+    models: list[AllianceModel]
+    case_runs: pd.DataFrame  # every run's cases, with a ``run`` column
+
+    @property
+    def runs(self) -> int:
+        """Number of replications."""
+        return len(self.models)
+
+    @cached_property
+    def cases(self) -> pd.DataFrame:
+        """Return one row per case: the data, and the model's mean figures over the runs."""
+        if self.case_runs.empty:
+            return self.case_runs.drop(columns="run")
+        keys = ["war", "guarantor", "partner"]
+        figures = ["p_model", *(str(c) for c in self.case_runs if str(c).startswith("contrib_"))]
+        first = self.case_runs[self.case_runs["run"] == 0].drop(columns=["run", *figures])
+        means = self.case_runs.groupby(keys, sort=False)[figures].mean().reset_index()
+        return first.merge(means, on=keys, how="left")[list(CASE_COLUMNS) + figures[1:]]
 
     def table(self, name: str) -> pd.DataFrame:
-        """Return one of :data:`TABLES` as a data frame."""
-        m = self.model
-        rows: Any = {
-            "decisions": m.decisions,
-            "alliances": m.alliance_rows(),
-            "states": m.state_rows,
-            "system": m.system_rows,
-            "wars": war_rows(m),
-        }.get(name)
-        return self.cases if name == "cases" else pd.DataFrame(rows)
+        """Return one of :data:`TABLES`: every run's rows with a ``run`` column (cases: means)."""
+        if name == "cases":
+            return self.cases
+        frames = [pd.DataFrame(_rows(m, name)).assign(run=r) for r, m in enumerate(self.models)]
+        frames = [f for f in frames if not f.empty]
+        if not frames:
+            return pd.DataFrame()
+        table = pd.concat(frames, ignore_index=True)
+        return table[["run", *(c for c in table.columns if c != "run")]]
 
     def metadata(self) -> dict[str, Any]:
-        """Return what makes the run reproducible: span, wars, parameters, seed, data."""
+        """Return what makes the runs reproducible: span, wars, parameters, seed, runs, data."""
         ow = self.openworld
         return {
             "world": {"start": ow.start, "end": ow.end, "wars": ow.mode},
             "states": len(ow.codes),
             "seed": self.seed,
+            "runs": self.runs,
             "parameters": self.params.as_dict(),
             "data": DATA_VERSIONS,
         }
 
 
-def run(openworld: OpenWorld, params: Params, seed: int) -> WorldRun:
-    """Run the model over every year of the open world; score each replayed war's cases."""
-    model = AllianceModel(openworld.world, params, rng=seed)
+def _rows(model: AllianceModel, name: str) -> list[dict[str, Any]]:
+    tables: dict[str, Callable[[], list[dict[str, Any]]]] = {
+        "decisions": lambda: model.decisions,
+        "alliances": model.alliance_rows,
+        "states": lambda: model.state_rows,
+        "system": lambda: model.system_rows,
+        "wars": lambda: war_rows(model),
+    }
+    return tables[name]()
+
+
+def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> WorldRun:
+    """Run the model ``runs`` times over every year of the open world.
+
+    Each run draws from its own stream spawned from ``seed`` (as scenario replications do);
+    each replayed war's cases are scored in every run.
+    """
+    models, frames = [], []
+    for r, rng in enumerate(replication_rngs(seed, runs)):
+        model, rows = _one_run(openworld, params, rng)
+        models.append(model)
+        frames.append(pd.DataFrame(rows, columns=_CASE_TABLE).assign(run=r))
+    return WorldRun(openworld, params, seed, models, pd.concat(frames, ignore_index=True))
+
+
+def _one_run(
+    openworld: OpenWorld, params: Params, rng: np.random.Generator
+) -> tuple[AllianceModel, list[dict[str, Any]]]:
+    model = AllianceModel(openworld.world, params, rng=rng)
     history = {f"cow_{w.war}": w for w in backtest.wars()}
     rows: list[dict[str, Any]] = []
     for t in range(openworld.world.calendar.n_periods):
@@ -70,8 +114,7 @@ def run(openworld: OpenWorld, params: Params, seed: int) -> WorldRun:
         begun = [history[e] for e, ev in openworld.world.events[t] if ev.kind == "war"]
         if begun and model.war_situation is not None:
             rows += _score_cases(openworld, model.war_situation, model.alive, begun, params)
-    columns = [*CASE_COLUMNS, *(f"contrib_{f}" for f in FACTOR_NAMES)]
-    return WorldRun(openworld, params, seed, model, pd.DataFrame(rows, columns=columns))
+    return model, rows
 
 
 CASE_COLUMNS = (
@@ -86,6 +129,7 @@ CASE_COLUMNS = (
     "p_model",
     "stronger",
 )
+_CASE_TABLE = [*CASE_COLUMNS, *(f"contrib_{f}" for f in FACTOR_NAMES)]
 
 
 def _score_cases(
@@ -151,16 +195,16 @@ def war_rows(model: AllianceModel) -> list[dict[str, Any]]:
 
 
 def sabrosky_simulated(
-    model: AllianceModel, until: int = backtest.SABROSKY_LAST
+    models: list[AllianceModel], until: int = backtest.SABROSKY_LAST
 ) -> dict[str, float]:
-    """Return how the belligerents' allies acted in the run, Sabrosky's way.
+    """Return how the belligerents' allies acted in the runs, Sabrosky's way (pooled).
 
     Every state with a duty to a belligerent when its war began counts once per war and side:
     it fought beside it, stayed out, or fought against it.
     """
     counts = {"beside": 0, "out": 0, "against": 0}
-    cal = model.world.calendar
-    for war in model.wars.values():
+    wars = [(model.world.calendar, war) for model in models for war in model.wars.values()]
+    for cal, war in wars:
         if cal.first_day(war.began).year > until:
             continue
         for side in (0, 1):
@@ -176,13 +220,13 @@ def sabrosky_simulated(
     return backtest.shares(counts)
 
 
-def leeds_simulated(model: AllianceModel, before: int = backtest.SPLIT) -> dict[str, float]:
-    """Return the share of triggered obligations the run's states honoured (Leeds's way)."""
-    cal = model.world.calendar
+def leeds_simulated(models: list[AllianceModel], before: int = backtest.SPLIT) -> dict[str, float]:
+    """Return the share of triggered obligations the runs' states honoured (Leeds's way)."""
     triggered = [
         d["fought"]
+        for model in models
         for d in model.decisions
-        if d["triggered"] and cal.first_day(d["period"]).year < before
+        if d["triggered"] and model.world.calendar.first_day(d["period"]).year < before
     ]
     share = float(np.mean(triggered)) if triggered else float("nan")
     return {"n": len(triggered), "share": share}
@@ -197,8 +241,8 @@ def reliability(result: WorldRun) -> dict[str, Any]:
     real_sab = backtest.sabrosky(
         result.openworld.start, min(result.openworld.end, backtest.SABROSKY_LAST)
     )
-    sim_leeds = leeds_simulated(result.model)
-    sim_sab = sabrosky_simulated(result.model)
+    sim_leeds = leeds_simulated(result.models)
+    sim_sab = sabrosky_simulated(result.models)
     return {
         "leeds": {
             "published": backtest.LEEDS_PUBLISHED,
@@ -238,12 +282,12 @@ def _mean(values: pd.Series) -> float:
 
 
 def summary(result: WorldRun) -> dict[str, Any]:
-    """Return the run's JSON summary: the back-test (history wars) and reliability."""
+    """Return the runs' JSON summary: wars and alliances per run, the back-test, reliability."""
     replayed = result.openworld.mode == "history"
     return {
         **result.metadata(),
-        "wars_fought": len(result.model.wars),
-        "alliances": len(result.model.alliance_rows()),
+        "wars_fought": float(np.mean([len(m.wars) for m in result.models])),
+        "alliances": float(np.mean([len(m.alliance_rows()) for m in result.models])),
         "backtest": backtest.report(result.cases) if replayed else None,
         "reliability": reliability(result),
     }

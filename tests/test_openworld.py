@@ -176,9 +176,9 @@ def test_sabrosky_and_leeds_count_the_simulated_history():
             {"triggered": True, "fought": True, "period": 80},  # 1980: after Leeds's years
         ],
     )
-    sab = worldrun.sabrosky_simulated(model)  # type: ignore[arg-type]
+    sab = worldrun.sabrosky_simulated([model])  # type: ignore[list-item]
     assert sab == {"n": 4, "beside": 0.25, "out": 0.5, "against": 0.25}
-    assert worldrun.leeds_simulated(model) == {"n": 2, "share": 0.5}  # type: ignore[arg-type]
+    assert worldrun.leeds_simulated([model]) == {"n": 2, "share": 0.5}  # type: ignore[list-item]
 
 
 def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
@@ -236,3 +236,15 @@ def test_a_common_threat_below_the_floor_is_no_reason_to_ally():
         felt, ratio, none, allied, goals, Params().replace(threat_floor=0.04)
     )
     assert low[0][0, 1] == 0.0 and high[0][0, 1] > 0.0 and high[1][0, 1] == 2
+
+
+def test_runs_are_replications_whose_mean_the_back_test_scores():
+    ow = openworld.build(1900, 1950)
+    one = worldrun.run(ow, Params(), seed=5)
+    three = worldrun.run(ow, Params(), seed=5, runs=3)
+    first = three.case_runs[three.case_runs["run"] == 0].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.case_runs, first)  # a run does not depend on the others
+    mean = three.case_runs.groupby(["war", "guarantor", "partner"], sort=False)["p_model"].mean()
+    assert np.allclose(three.cases["p_model"], mean.to_numpy())
+    assert len(three.cases) == len(one.cases) and three.table("alliances")["run"].nunique() == 3
+    assert worldrun.summary(three)["runs"] == 3
