@@ -53,9 +53,32 @@ def write_text(path: Path, text: str) -> None:
     write_atomic(path, write)
 
 
-def write_table(path: Path, table: pd.DataFrame) -> None:
-    """Write a table as Parquet (pyarrow) atomically."""
-    write_atomic(path, lambda tmp: table.to_parquet(tmp, engine="pyarrow", index=False))
+METADATA_KEY = b"alliance_sim"
+"""The key under which a table's Parquet schema carries the run's metadata (JSON)."""
+
+
+def write_table(path: Path, table: pd.DataFrame, metadata: dict[str, Any] | None = None) -> None:
+    """Write a table as Parquet (pyarrow) atomically, with the run's metadata in its schema.
+
+    ``metadata`` (parameters, seed, versions, ...) is kept as JSON under
+    :data:`METADATA_KEY`, so that a table read on its own still says how it was made.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if metadata is not None:
+        extra = {METADATA_KEY: json.dumps(metadata, sort_keys=True).encode()}
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
+    write_atomic(path, lambda tmp: pq.write_table(arrow, tmp))
+
+
+def table_metadata(path: Path) -> dict[str, Any] | None:
+    """Return the run's metadata kept in a Parquet table's schema, if any."""
+    import pyarrow.parquet as pq
+
+    found = (pq.read_schema(path).metadata or {}).get(METADATA_KEY)
+    return None if found is None else dict(json.loads(found))
 
 
 def versions() -> dict[str, str]:
@@ -88,13 +111,14 @@ def save(runset: RunSet, folder: str | Path) -> list[Path]:
     """Write every table of a run and its metadata into ``folder``; drop its checkpoint."""
     folder = Path(folder)
     written = []
+    about = run_metadata(runset)
     for name in TABLES:
         table = getattr(runset, name)
         path = folder / f"{name}.parquet"
-        write_table(path, table)
+        write_table(path, table, about)
         written.append(path)
     meta = folder / "metadata.json"
-    write_text(meta, json.dumps(run_metadata(runset), indent=2, sort_keys=True) + "\n")
+    write_text(meta, json.dumps(about, indent=2, sort_keys=True) + "\n")
     shutil.rmtree(folder / PARTS, ignore_errors=True)
     return [*written, meta]
 

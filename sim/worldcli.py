@@ -66,11 +66,11 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
     """Write every table of an open-world run and its metadata into ``folder``, atomically."""
     written = []
+    meta = {**result.metadata(), "versions": results.versions()}
     for name in worldrun.TABLES:
         path = folder / f"{name}.parquet"
-        results.write_table(path, result.table(name))
+        results.write_table(path, result.table(name), meta)
         written.append(path)
-    meta = {**result.metadata(), "versions": results.versions()}
     path = folder / "metadata.json"
     results.write_text(path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return [*written, path]

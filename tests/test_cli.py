@@ -62,6 +62,9 @@ def test_run_out_writes_tables_and_metadata(tmp_path):
     assert "grand_alliance" in set(alliances["alliance"])
     assert len(states) == 10 * 7 * 4  # runs x periods x states
     assert not list(out.glob(".*.tmp"))
+    from sim.results import table_metadata
+
+    assert table_metadata(out / "decisions.parquet") == meta, "each table says how it was made"
 
 
 def test_explain_gives_every_factor_in_words():

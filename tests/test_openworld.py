@@ -197,6 +197,9 @@ def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["seed"] == 2 and meta["world"] == {"start": 1900, "end": 1960, "wars": "history"}
     assert "ATOP" in meta["data"]["alliances"] and "w_sites" in meta["parameters"]
+    from sim.results import table_metadata
+
+    assert table_metadata(out / "alliances.parquet") == meta
     cases = pd.read_parquet(out / "cases.parquet")
     assert len(cases) == report["backtest"]["pre1945"]["n"] + report["backtest"]["post1945"]["n"]
     assert {"p_model", "joined", "contrib_buffer"} <= set(cases.columns)
