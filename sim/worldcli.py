@@ -84,17 +84,18 @@ def cmd_world(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(jsonable({**report, "files": [str(p) for p in written]}), indent=2))
         return 0
-    ow, alliances = result.openworld, result.table("alliances")
+    ow = result.openworld
     runs = f"{result.runs} runs" if result.runs > 1 else "1 run"
     print(
         f"Open world {ow.start}-{ow.end} ({ow.mode} wars; {runs}, seed {result.seed}): "
         f"{len(ow.codes)} states; per run {report['wars_fought']:.4g} wars and "
         f"{report['alliances']:.4g} alliances"
-        + (f" (median {alliances['duration_years'].median():g} years)" if len(alliances) else "")
     )
     if report["backtest"] is not None:
         print("\n" + backtest_text(report["backtest"]))
     print("\n" + reliability_text(report["reliability"]))
+    if written:
+        print(f"\nHow long its alliances last, beside ATOP's: run.py survival {args.out} --compare")
     print("\n".join(f"wrote {p}" for p in written))
     return 0
 
