@@ -8,6 +8,13 @@ Example:
     >>> import sim
     >>> scenario = sim.load("scenarios/karabakh_2020.yaml")  # doctest: +SKIP
     >>> runs = sim.replicate(scenario, sim.Params(), seed=0, runs=100)  # doctest: +SKIP
+
+The open world (the state system 1816-2003 from the COW and ATOP data) runs the same model;
+its cases are every bound state of every replayed war, P(joins) beside what it did:
+
+    >>> from sim import openworld, worldrun
+    >>> history = worldrun.run(openworld.build(1816, 2003), sim.Params(), seed=0)  # doctest: +SKIP
+    >>> history.cases  # doctest: +SKIP
 """
 
 from sim.errors import InputError, ParameterError, ScenarioError

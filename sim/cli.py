@@ -6,7 +6,11 @@ Commands:
 * ``run SCENARIO`` — replay a scenario: every commitment called, with P(honour), outcome,
   history and the factors that weighed most; alliances and how they ended;
 * ``explain SCENARIO DECISION`` — every factor of one decision, in words;
-* ``params`` — every parameter with its default, range, unit and meaning.
+* ``params`` — every parameter with its default, range, unit and meaning;
+* ``world`` and ``backtest`` — the open world from the data, and the back-test against every
+  interstate war 1816-2003 (:mod:`sim.worldcli`);
+* ``check``, ``survival``, ``plot``, ``sweep``, ``sensitivity``, ``tune``, ``figures`` — the
+  scorecard, alliance survival, figures, parameter studies, calibration and data look-ups.
 
 Bad input (a malformed scenario, an unknown parameter) prints one line naming the file,
 the field path and the line, and exits with code 2, never with a traceback.
