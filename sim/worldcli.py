@@ -96,7 +96,8 @@ def cmd_world(args: argparse.Namespace) -> int:
     print("\n" + reliability_text(report["reliability"]))
     if written:
         print(f"\nHow long its alliances last, beside ATOP's: run.py survival {args.out} --compare")
-    print("\n".join(f"wrote {p}" for p in written))
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
@@ -111,7 +112,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return 0
     print(backtest_text(report["backtest"]))
     print("\n" + reliability_text(report["reliability"]))
-    print("\n".join(f"wrote {p}" for p in written))
+    for path in written:
+        print(f"wrote {path}")
     return 0
 
 
