@@ -24,6 +24,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.geography import nearness
 from sim.params import Params
 
 FloatArray = NDArray[np.float64]
@@ -291,7 +292,7 @@ def _survival(calls: Calls, s: Situation, params: Params) -> FloatArray:
     """A hostile adversary fighting near G threatens G itself, unless G has the bomb (P4)."""
     g = calls.guarantor
     hostile = s.hostility[g, calls.adversary]
-    near = 1.0 / (1.0 + s.theatre_km[g, calls.theatre] / params.reach_km)
+    near = nearness(s.theatre_km[g, calls.theatre], params.reach_km)
     return hostile * near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
 
 

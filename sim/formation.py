@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from sim.geography import nearness
 from sim.params import Params
 
 FloatArray = NDArray[np.float64]
@@ -40,7 +41,7 @@ def threat_matrix(
     It grows with j's share of the pair's power and with hostility, and falls with
     distance (half at ``reach_km``).
     """
-    near = 1.0 / (1.0 + capital_km / params.reach_km)
+    near = nearness(capital_km, params.reach_km)
     threat = hostility * power_share(power) * near * threat_level
     np.fill_diagonal(threat, 0.0)
     return threat
@@ -159,7 +160,8 @@ def per_period(yearly: FloatArray, years: float) -> FloatArray:
     return 1.0 - (1.0 - yearly) ** years
 
 
-def _logistic(x: FloatArray) -> FloatArray:
+def logistic(x: FloatArray) -> FloatArray:
+    """Return the logistic function of ``x``: log-odds to probability."""
     return 1.0 / (1.0 + np.exp(-x))
 
 
@@ -179,7 +181,7 @@ def equals_terms(
 def equals_hazard(common: FloatArray, imbalance_now: FloatArray, params: Params) -> FloatArray:
     """Yearly hazard that an alliance of equals ends: its enemy gone, or its balance shifted."""
     threat_term, balance_term = equals_terms(common, imbalance_now, params)
-    return _logistic(params.dissolution_baseline + threat_term + balance_term)
+    return logistic(params.dissolution_baseline + threat_term + balance_term)
 
 
 def usefulness(
@@ -206,7 +208,7 @@ def usefulness(
 def client_hazard(useful: FloatArray, params: Params) -> FloatArray:
     """Yearly hazard that a patron-client tie ends as the client stops being useful."""
     useless = np.clip(1.0 - useful / params.usefulness_floor, 0.0, 1.0)
-    return _logistic(params.client_baseline + params.w_uselessness * useless)
+    return logistic(params.client_baseline + params.w_uselessness * useless)
 
 
 def formation_propensity(
@@ -234,7 +236,7 @@ def formation_propensity(
     logit = (
         params.formation_baseline + params.w_common_threat * common + params.w_common_goal * goal
     )
-    return np.where(candidate, _logistic(logit), 0.0), enemy
+    return np.where(candidate, logistic(logit), 0.0), enemy
 
 
 def _common_threats(

@@ -27,3 +27,9 @@ def haversine_km(
     dlng = np.radians(lng2)[None, :] - np.radians(lng1)[:, None]
     h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlng / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def nearness(km: NDArray[np.float64], reach_km: float) -> NDArray[np.float64]:
+    """Return how near a distance counts: 1 next door, 1/2 at ``reach_km``, falling beyond."""
+    near: NDArray[np.float64] = 1.0 / (1.0 + km / reach_km)
+    return near

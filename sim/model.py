@@ -451,7 +451,7 @@ class AllianceModel(mesa.Model):
     def _end_wars(self, years: float) -> None:
         """End each war the states started with the yearly ``war_end_rate``."""
         running = [w for w in self.wars.values() if w.active and w.started_by_model]
-        chance = 1.0 - (1.0 - self.params.war_end_rate) ** years
+        chance = formation.per_period(np.asarray(self.params.war_end_rate), years)
         for war, draw in zip(running, self.rng.random(len(running)), strict=True):
             if draw < chance:
                 war.active = False

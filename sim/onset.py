@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.formation import per_period, power_share
+from sim.formation import logistic, per_period, power_share
+from sim.geography import nearness
 from sim.params import Params
 
 FloatArray = NDArray[np.float64]
@@ -31,7 +32,7 @@ def onset_hazard(
 
     ``open_pairs`` marks the pairs that may fight at all (both alive, not allied, not at war).
     """
-    near = 1.0 / (1.0 + capital_km / params.reach_km)
+    near = nearness(capital_km, params.reach_km)
     logit = (
         params.onset_baseline
         + params.w_onset_border * borders
@@ -39,7 +40,7 @@ def onset_hazard(
         + params.w_onset_share * power_share(power).T
         + params.w_onset_hostility * hostility
     )
-    hazard = np.where(open_pairs, 1.0 / (1.0 + np.exp(-logit)), 0.0)
+    hazard = np.where(open_pairs, logistic(logit), 0.0)
     np.fill_diagonal(hazard, 0.0)
     return hazard
 
