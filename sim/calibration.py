@@ -77,7 +77,9 @@ def backtest_loss(seed: int) -> Loss:
 
     def brier(params: Params) -> float:
         cases = worldrun.run(early, params, seed).cases
-        return float(((cases["p_model"] - cases["joined"]) ** 2).mean())
+        return backtest.metrics(cases["p_model"].to_numpy(), cases["joined"].to_numpy(bool))[
+            "brier"
+        ]
 
     return brier
 

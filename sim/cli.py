@@ -30,7 +30,7 @@ from sim import cow, results, summary, survival, worldcli
 from sim import explain as explaining
 from sim import params as parameters
 from sim import scorecard as scoring
-from sim.clitypes import positive
+from sim.clitypes import parameters_from, positive
 from sim.errors import InputError
 from sim.runs import RunSet, replicate
 from sim.scenario import load, scenario_files
@@ -218,16 +218,10 @@ def _scenario_path(name: str) -> Path:
     return path
 
 
-def _parameters(args: argparse.Namespace) -> parameters.Params:
-    """Return the defaults, changed by ``--params FILE`` and then by each ``--set``."""
-    overrides = parameters.load_file(args.params) if args.params else None
-    return parameters.build(overrides, args.set)
-
-
 def _replicate(args: argparse.Namespace, *, keep_in: Path | None = None) -> RunSet:
     """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``."""
     scenario = load(_scenario_path(args.scenario), args.overlay)
-    params = _parameters(args)
+    params = parameters_from(args)
     store = None
     if keep_in is not None:
         key = results.run_key(
@@ -893,12 +887,12 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
 def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
     """Return the back-test of 1945-2003, out of sample, under the defaults and tuned values."""
-    from sim import openworld, worldrun
+    from sim import backtest, openworld, worldrun
 
     built = openworld.build()
     found = {}
     for which, params in (("defaults", parameters.Params()), ("tuned", parameters.build(values))):
-        report = worldrun.summary(worldrun.run(built, params, seed))["backtest"]["post1945"]
+        report = backtest.report(worldrun.run(built, params, seed).cases)["post1945"]
         found[which] = {k: report[k] for k in ("n", "brier", "auc")}
     return found
 
@@ -921,7 +915,7 @@ def _tune_loss(args: argparse.Namespace) -> Any:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
-    params = _parameters(args)
+    params = parameters_from(args)
     card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.backtest import defence_obligations, wars
+from sim.backtest import CowWar, defence_obligations, wars
 from sim.cow import CONTIGUITY_END, NMC, data_table
 from sim.geography import haversine_km
 from sim.schema import EndOfWarEvent, Event, NuclearEvent, WarEvent
@@ -249,6 +249,11 @@ _BLEEK = "Bleek 2017, 'When Did (and Didn't) States Proliferate?', via Our World
 _COW_WARS = "COW Inter-State War v4.0 (Sarkees & Wayman 2010)"
 
 
+def event_id(war: CowWar) -> str:
+    """Return the id of the event that replays a COW war."""
+    return f"cow_{war.war}"
+
+
 def history_wars(
     codes: tuple[int, ...], ids: tuple[str, ...], alive: np.ndarray, start: int
 ) -> list[tuple[str, int, int, WarEvent]]:
@@ -273,5 +278,5 @@ def history_wars(
             theatre=f"home_{ids[d]}",
             source=f"{_COW_WARS}: {war.name}",
         )
-        found.append((f"cow_{war.war}", war.year, war.last_year, event))
+        found.append((event_id(war), war.year, war.last_year, event))
     return found

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import openworld, results, worldrun
-from sim import params as parameters
-from sim.clitypes import positive
+from sim.clitypes import parameters_from, positive
 from sim.errors import InputError
 from sim.texttable import table
 
@@ -54,8 +53,7 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
 
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
-    overrides = parameters.load_file(args.params) if args.params else None
-    params = parameters.build(overrides, args.set)
+    params = parameters_from(args)
     try:
         built = openworld.build(start, end, wars)
     except ValueError as exc:

@@ -21,7 +21,7 @@ import pandas as pd
 from sim import backtest
 from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.model import AllianceModel
-from sim.openworld import DATA_VERSIONS, OpenWorld
+from sim.openworld import DATA_VERSIONS, OpenWorld, event_id
 from sim.params import Params
 from sim.runs import replication_rngs
 
@@ -95,19 +95,22 @@ def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> World
     Each run draws from its own stream spawned from ``seed`` (as scenario replications do);
     each replayed war's cases are scored in every run.
     """
+    history = {event_id(war): war for war in backtest.wars()}
     models, frames = [], []
     for r, rng in enumerate(replication_rngs(seed, runs)):
-        model, rows = _one_run(openworld, params, rng)
+        model, rows = _one_run(openworld, params, rng, history)
         models.append(model)
         frames.append(pd.DataFrame(rows, columns=_CASE_TABLE).assign(run=r))
     return WorldRun(openworld, params, seed, models, pd.concat(frames, ignore_index=True))
 
 
 def _one_run(
-    openworld: OpenWorld, params: Params, rng: np.random.Generator
+    openworld: OpenWorld,
+    params: Params,
+    rng: np.random.Generator,
+    history: dict[str, backtest.CowWar],
 ) -> tuple[AllianceModel, list[dict[str, Any]]]:
     model = AllianceModel(openworld.world, params, rng=rng)
-    history = {f"cow_{w.war}": w for w in backtest.wars()}
     rows: list[dict[str, Any]] = []
     for t in range(openworld.world.calendar.n_periods):
         model.step()
