@@ -8,6 +8,7 @@ no duty to fight and never count as alliances (P9).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -68,6 +69,29 @@ class AllianceBook:
         self.threat_end = np.full(m, np.nan)
         self.nuclear_patron = np.zeros(m, dtype=bool)
         self._kind_masks: dict[tuple[tuple[str, ...], int], BoolArray] = {}
+        self._derived: dict[tuple[str, bytes], BoolArray] = {}
+        self._in_force: dict[int, BoolArray] = {}
+        self.version = 0  # counts the changes to rows in force: added, ended, members left
+
+    def _changed(self) -> None:
+        """Forget what was derived from the rows: a row was added, ended or changed members."""
+        self._derived.clear()
+        self._in_force.clear()
+        self.version += 1
+
+    def _derive(self, name: str, period: int, compute: Callable[[], BoolArray]) -> BoolArray:
+        """Return an array derived from the rows in force in a period.
+
+        It is computed once for each set of rows in force until a row changes, and is
+        read-only: callers share it.
+        """
+        key = (name, self.in_force(period).tobytes())
+        found = self._derived.get(key)
+        if found is None:
+            found = compute()
+            found.flags.writeable = False
+            self._derived[key] = found
+        return found
 
     @classmethod
     def from_world(cls, commitments: Commitments) -> AllianceBook:
@@ -95,40 +119,49 @@ class AllianceBook:
         return np.array(self.origin)
 
     def in_force(self, period: int) -> BoolArray:
-        """Return which rows are in force in a period."""
-        return (self.starts <= period) & (self.ends < 0)
+        """Return which rows are in force in a period (read-only)."""
+        found = self._in_force.get(period)
+        if found is None:
+            found = self._in_force[period] = (self.starts <= period) & (self.ends < 0)
+            found.flags.writeable = False
+        return found
 
     def alliances(self, period: int) -> BoolArray:
         """Return which rows are alliances (not institutions) in force in a period."""
-        return self.of_kinds(ALLIANCE_KINDS) & self.in_force(period)
+        return self._derive(
+            "alliances", period, lambda: self.of_kinds(ALLIANCE_KINDS) & self.in_force(period)
+        )
 
     def duties(self, period: int) -> BoolArray:
         """Return which rows in force carry a duty that a partner can invoke."""
-        return self.of_kinds(DUTY_KINDS) & self.in_force(period)
+        return self._derive(
+            "duties", period, lambda: self.of_kinds(DUTY_KINDS) & self.in_force(period)
+        )
 
     def classify(
-        self,
-        rows: BoolArray,
-        ratio: NDArray[np.float64],
-        threshold: float,
-        power: NDArray[np.float64],
-        nuclear: BoolArray,
-        demand: NDArray[np.float64],
+        self, rows: BoolArray, threshold: float, power: NDArray[np.float64], nuclear: BoolArray
     ) -> None:
         """Record the shape of rows coming into force.
 
-        That is their capability ratio, whether they are symmetric, whether the strongest
-        member is nuclear, and the members' mean demand for allies then.
-
-        ``ratio`` is the pairwise power ratio of states (:func:`sim.formation.pair_ratio`).
+        That is their capability ratio (strongest member over weakest, infinite if one has
+        no power), whether they are symmetric (a ratio within ``threshold``) and whether the
+        strongest member is nuclear.
         """
+        idx = np.flatnonzero(rows)
+        if idx.size == 0:
+            return
+        inside = self.members[idx]
+        strongest = np.where(inside, power, -np.inf).max(axis=1)
+        weakest = np.where(inside, power, np.inf).min(axis=1)
+        ratio = np.divide(strongest, weakest, out=np.full(idx.size, np.inf), where=weakest > 0)
+        self.ratio[idx] = ratio
+        self.symmetric[idx] = ratio <= threshold
+        self.nuclear_patron[idx] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
+
+    def note_threat(self, rows: BoolArray, demand: NDArray[np.float64]) -> None:
+        """Record the members' mean demand for allies as rows come into force."""
         for row in np.flatnonzero(rows):
-            inside = self.members[row]
-            self.ratio[row] = float(ratio[np.ix_(inside, inside)].max())
-            self.symmetric[row] = self.ratio[row] <= threshold
-            patron = int(np.flatnonzero(inside)[power[inside].argmax()])
-            self.nuclear_patron[row] = bool(nuclear[patron])
-            self.threat_start[row] = float(demand[inside].mean())
+            self.threat_start[row] = demand[self.members[row]].mean()
 
     def end(self, row: int, period: int, reason: str, demand: NDArray[np.float64]) -> None:
         """Close a row in a period, for a reason from :data:`REASONS`; note the threat then.
@@ -139,11 +172,13 @@ class AllianceBook:
         if reason not in REASONS:
             raise ValueError(f"unknown reason for an alliance's end: {reason!r}")
         self.ends[row] = period
+        self._changed()
         self.reasons[row] = reason
         self.threat_end[row] = float(demand[self.members[row]].mean())
 
     def add(self, members: BoolArray, covers: BoolArray, period: int, enemy: str) -> int:
         """Add an alliance formed during the run (a coalition against ``enemy``)."""
+        self._changed()
         self.ids.append(f"formed_{len(self.ids)}")
         self.kinds.append("coalition")
         self.members = np.vstack([self.members, members])
@@ -171,20 +206,41 @@ class AllianceBook:
             if (self.members[row] & ~gone).sum() < 2:
                 self.end(int(row), period, "member_gone", demand)  # its record keeps them all
             else:
-                self.members[row] &= ~gone
-                self.guarantors[row] &= ~gone
+                self.leave(int(row), gone)
+
+    def leave(self, row: int, states: BoolArray) -> None:
+        """Take ``states`` out of a row's members (and guarantors); the row stays in force."""
+        self.members[row] &= ~states
+        self.guarantors[row] &= ~states
+        self._changed()
 
     def defence_partners(self, period: int) -> BoolArray:
-        """Return ``D[x, y]``: y is bound to defend x by a duty in force."""
-        rows = self.duties(period)
-        d = (self.members[rows].T.astype(float) @ self.guarantors[rows].astype(float)) > 0
-        np.fill_diagonal(d, False)
-        return d
+        """Return ``D[x, y]``: y is bound to defend x by a duty in force (read-only)."""
+
+        def compute() -> BoolArray:
+            rows = self.duties(period)
+            d = (self.members[rows].T.astype(float) @ self.guarantors[rows].astype(float)) > 0
+            np.fill_diagonal(d, False)
+            return d
+
+        return self._derive("defence_partners", period, compute)
 
     def allied_pairs(self, period: int) -> BoolArray:
-        """Return which pairs of states share a formal alliance (a duty to defend) in force."""
-        rows = self.of_kinds(FORMAL_KINDS) & self.in_force(period)
-        m = self.members[rows].astype(float)  # float matmul runs on BLAS
-        pairs = (m.T @ m) > 0
-        np.fill_diagonal(pairs, False)
-        return pairs
+        """Return which pairs of states share a formal alliance in force (read-only)."""
+        return self._derive(
+            "allied_pairs", period, lambda: pairs_sharing(self.members[self.formal(period)])
+        )
+
+    def formal(self, period: int) -> BoolArray:
+        """Return which rows are formal alliances in force in a period."""
+        return self._derive(
+            "formal", period, lambda: self.of_kinds(FORMAL_KINDS) & self.in_force(period)
+        )
+
+
+def pairs_sharing(members: BoolArray) -> BoolArray:
+    """Return which pairs of (different) states share a row of ``members``."""
+    m = members.astype(float)  # float matmul runs on BLAS
+    pairs = (m.T @ m) > 0
+    np.fill_diagonal(pairs, False)
+    return pairs

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from sim.geography import nearness
 from sim.params import Params
+from sim.shared import shared
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -133,6 +134,7 @@ FACTORS: tuple[Factor, ...] = (
     ),
 )
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
+PERCEPTION = FACTOR_NAMES.index("perception")
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,13 @@ class Situation:
     @cached_property
     def hostility(self) -> FloatArray:
         """Hostility between states: 1 at war, else the negative part of relations."""
-        return np.where(self.at_war, 1.0, np.clip(-self.relations, 0.0, 1.0))
+        return hostility(self.at_war, self.relations)
+
+
+@shared
+def hostility(at_war: BoolArray, relations: FloatArray) -> FloatArray:
+    """Return hostility between states: 1 at war, else the negative part of relations."""
+    return np.where(at_war, 1.0, np.clip(-relations, 0.0, 1.0))
 
 
 @dataclass(frozen=True)
@@ -205,7 +213,22 @@ def score(calls: Calls, situation: Situation, params: Params, noise: FloatArray)
 def factor_values(
     calls: Calls, situation: Situation, params: Params, noise: FloatArray
 ) -> FloatArray:
-    """Return the value of every factor for every call, shape (calls, factors)."""
+    """Return the value of every factor for every call, shape (calls, factors).
+
+    The factors but perception are read from the situation (:func:`stakes`); perception is
+    this run's ``noise``.
+    """
+    values = stakes(calls, situation, params).copy()
+    values[:, PERCEPTION] = noise
+    return values
+
+
+@shared
+def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
+    """Return the value of every factor for every call but perception (0), (calls, factors).
+
+    Guarantors that face the same calls in the same situation share them.
+    """
     s, g, a = situation, calls.guarantor, calls.adversary
     core, side = _adversary_side(calls, s, params)
     strength = (core * s.power).sum(axis=1)
@@ -225,7 +248,7 @@ def factor_values(
         "relations_with_adversary": np.clip(s.relations[g, a], 0.0, 1.0),
         "treaty_text": np.where(calls.covered, calls.text, 0.0),
         "loyalty": s.loyalty[calls.partner],
-        "perception": noise,
+        "perception": np.zeros(len(calls)),
     }
     return np.column_stack([columns[name] for name in FACTOR_NAMES])
 

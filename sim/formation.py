@@ -1,13 +1,14 @@
 """Threat, the demand for allies, and how alliances form and dissolve.
 
-Pure functions over arrays. The model calls them once per period:
+Pure functions over arrays. The model calls them once per period (through
+:func:`sim.assessment.assess`):
 
 * :func:`threat_matrix` — how much each state threatens each other one;
 * :func:`demand_for_allies` — how much a state needs allies: the threat it faces, less
-  what its own nuclear arms remove (P4);
-* :func:`equals_hazard` — an alliance of comparable states holds while a common enemy
+  what its own nuclear arms remove (P4); :func:`pressure` gives both;
+* :func:`equals_pressure` — an alliance of comparable states holds while a common enemy
   threatens all of them and the balance among them holds (P5);
-* :func:`client_hazard` — a patron-client tie holds while the client is useful to the
+* :func:`client_pressure` — a patron-client tie holds while the client is useful to the
   patron: sites on its soil, a buffer on its border (P6, P8), discounted by technology and
   by the general threat level (P7);
 * :func:`formation_propensity` — two comparable states with a common threat ally (P5, P11).
@@ -78,6 +79,27 @@ def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> Float
 def demand_for_allies(felt: FloatArray) -> FloatArray:
     """Return each state's demand for allies: the largest threat it feels (P4)."""
     return felt.max(axis=1, initial=0.0)
+
+
+def pressure(
+    power: FloatArray,
+    hostility: FloatArray,
+    relations: FloatArray,
+    allied: BoolArray,
+    nuclear: BoolArray,
+    capital_km: FloatArray,
+    params: Params,
+    threat_level: float,
+) -> tuple[FloatArray, FloatArray]:
+    """Return the threat each state feels from each other one, and its demand for allies.
+
+    Hostility is at least anarchy's floor (:func:`rivalry`); the threat is
+    :func:`threat_matrix`, less what a state's own nuclear arms remove (:func:`felt_threat`).
+    """
+    hostile = np.maximum(hostility, rivalry(relations, allied, params))
+    threat = threat_matrix(power, hostile, capital_km, params, threat_level)
+    felt = felt_threat(threat, nuclear, params)
+    return felt, demand_for_allies(felt)
 
 
 def common_threat(members: BoolArray, felt: FloatArray) -> tuple[FloatArray, NDArray[np.int64]]:
@@ -178,10 +200,18 @@ def equals_terms(
     return params.w_threat_gone * threat_gone, params.w_balance_shift * shift
 
 
-def equals_hazard(common: FloatArray, imbalance_now: FloatArray, params: Params) -> FloatArray:
-    """Yearly hazard that an alliance of equals ends: its enemy gone, or its balance shifted."""
-    threat_term, balance_term = equals_terms(common, imbalance_now, params)
-    return logistic(params.dissolution_baseline + threat_term + balance_term)
+def equals_pressure(
+    members: BoolArray, power: FloatArray, felt: FloatArray, params: Params
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the yearly hazard that each alliance of equals (a row of ``members``) ends.
+
+    It ends as its enemy goes or its balance shifts; the two pushes, in logit units
+    (:func:`equals_terms`), are returned beside it.
+    """
+    common, _ = common_threat(members, felt)
+    threat_term, balance_term = equals_terms(common, imbalance(members, power), params)
+    hazard = logistic(params.dissolution_baseline + threat_term + balance_term)
+    return hazard, threat_term, balance_term
 
 
 def usefulness(
@@ -209,6 +239,25 @@ def client_hazard(useful: FloatArray, params: Params) -> FloatArray:
     """Yearly hazard that a patron-client tie ends as the client stops being useful."""
     useless = np.clip(1.0 - useful / params.usefulness_floor, 0.0, 1.0)
     return logistic(params.client_baseline + params.w_uselessness * useless)
+
+
+def client_pressure(
+    members: BoolArray,
+    power: FloatArray,
+    site_owner_on: FloatArray,
+    borders: BoolArray,
+    params: Params,
+    technology: float,
+    threat_level: float,
+) -> tuple[NDArray[np.int64], FloatArray, FloatArray]:
+    """Return, for patron-client alliances (rows of ``members``), patron, usefulness, hazard.
+
+    The patron is the strongest member; usefulness is :func:`usefulness`, the yearly hazard
+    :func:`client_hazard`.
+    """
+    patron = np.where(members, power[None, :], -1.0).argmax(axis=1)
+    useful = usefulness(patron, members, site_owner_on, borders, params, technology, threat_level)
+    return patron, useful, client_hazard(useful, params)
 
 
 def formation_propensity(

@@ -6,6 +6,7 @@ Pure functions over arrays.
   bilateral bargains it saves, less the voice a strong member gives up by voting as an equal.
   A great power stays in an institution with far weaker states when the saving is larger
   (P9). Membership carries no duty to fight: institutions are never called in a war.
+  :func:`weigh` says who stays, who leaves, and which institutions are left too small.
 * :func:`sanction_loss` — the share of its power a target loses to sanctions: the imposing
   coalition's weight against it, times its vulnerability, which falls with its size. Weak
   targets are crippled, strong ones inconvenienced (P10).
@@ -13,28 +14,60 @@ Pure functions over arrays.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.params import Params
+from sim.shared import shared
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
 def membership_value(members: BoolArray, power: FloatArray, params: Params) -> FloatArray:
-    """Return the value of one institution to each state (0 for non-members).
+    """Return the value of institutions to each state (0 for non-members).
 
     Args:
-        members: which states belong to the institution.
+        members: which states belong to the institution; or a row per institution.
         power: effective power of every state.
         params: ``transaction_saving`` (per partner) and ``voice_cost``.
     """
-    m = int(members.sum())
-    share = np.where(members, power, 0.0) / max(float(power[members].sum()), 1e-12)
+    m = members.sum(axis=-1, keepdims=True)
+    held = np.where(members, power, 0.0)
+    share = held / np.maximum(held.sum(axis=-1, keepdims=True), 1e-12)
     saving = params.transaction_saving * (m - 1)
-    voice = params.voice_cost * np.clip(share - 1.0 / m, 0.0, None)
+    voice = params.voice_cost * np.clip(share - 1.0 / np.maximum(m, 1), 0.0, None)
     return np.where(members, saving - voice, 0.0)
+
+
+class Weighing(NamedTuple):
+    """Institutions (rows) weighed by their members: a record per (institution, member)."""
+
+    row: NDArray[np.int64]  # per membership: the institution
+    state: NDArray[np.int64]  # ... the member
+    value: FloatArray  # ... what the institution is worth to it
+    stays: BoolArray  # ... whether it stays (value >= 0)
+    leaving: NDArray[np.int64]  # institutions that some members leave
+    leavers: BoolArray  # (institutions, n): who leaves
+    lapsing: NDArray[np.int64]  # institutions left with fewer than two members
+
+
+def weigh(members: BoolArray, power: FloatArray, params: Params) -> Weighing:
+    """Return how the members of institutions (rows of ``members``) weigh them (P9)."""
+    value = membership_value(members, power, params)
+    row, state = np.nonzero(members)
+    leavers = value < 0.0
+    return Weighing(
+        row=row,
+        state=state,
+        value=value[row, state],
+        stays=value[row, state] >= 0.0,
+        leaving=np.flatnonzero(leavers.any(axis=1)),
+        leavers=leavers,
+        lapsing=np.flatnonzero((members & ~leavers).sum(axis=1) < 2),
+    )
 
 
 def sanction_loss(
@@ -73,6 +106,7 @@ def hedge(relations: FloatArray, power: FloatArray, params: Params, years: float
     return np.where(change.T, out.T, out)  # relations stay symmetric
 
 
+@shared
 def alignment_gap(relations: FloatArray, power: FloatArray, params: Params) -> FloatArray:
     """Return, for each state, how much closer it is to its closest patron than to the next.
 

@@ -17,6 +17,7 @@ model's ``rng``, and the draws are made in a fixed order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,15 +25,47 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import formation, institutions, onset
+from sim import assessment, formation, institutions, onset
 from sim.agents import StateAgent
 from sim.alliances import AllianceBook
 from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.params import Params
+from sim.records import Ledger, Panel
 from sim.schema import Event
 from sim.world import World
 
 FloatArray = NDArray[np.float64]
+
+STATE_FIGURES = (
+    "power",
+    "effective_power",
+    "nuclear",
+    "demand_for_allies",
+    "ally_value",
+    "alignment_gap",
+)
+"""The states table: each living state's figures in each period (after period, date, state)."""
+SYSTEM_COLUMNS = ("period", "date", "poles", "n_poles", "polarity_changed")
+"""The system table: the poles in each period, and whether they changed (P11)."""
+DECISION_COLUMNS = (
+    "period",
+    "date",
+    "war",
+    "side",
+    "guarantor",
+    "partner",
+    "adversary",
+    "theatre",
+    "covered",
+    "triggered",
+    "fought",
+    "outcome",
+    "p_honour",
+    *(f"{kind}_{name}" for name in FACTOR_NAMES for kind in ("value", "contrib")),
+)
+"""The decisions table: a row per call, with each factor's value and signed contribution."""
+OUTCOME_COLUMNS = ("period", "date", "kind", "subject", "state", "value", "result")
+"""The outcomes table: mechanisms other than a decision to fight (membership, presence, ...)."""
 
 
 @dataclass
@@ -115,17 +148,21 @@ class AllianceModel(mesa.Model):
         self.site_open = world.site_open.copy()
         self.site_value = world.site_value.copy()
         self.territory_holder = world.territory_holder.copy()
-        self.outcome_rows: list[dict[str, Any]] = []
+        self.outcomes_record = Ledger(OUTCOME_COLUMNS)
         self.technology = self.params.technology
         self.threat_level = self.params.threat_level
         self.wars: dict[str, War] = {}
         self.book = AllianceBook.from_world(world.commitments)
         self.demand = np.zeros(world.n)
-        self.decisions: list[dict[str, Any]] = []
-        self.state_rows: list[dict[str, Any]] = []
+        self.decisions = Ledger(DECISION_COLUMNS)
+        self.states_record = Panel(world.ids, world.calendar.labels, STATE_FIGURES)
         self.ally_value = np.zeros(world.n)
         self.goals = np.full((world.n, world.n), -1, dtype=np.int64)
-        self.system_rows: list[dict[str, Any]] = []
+        self.system_record = Ledger(SYSTEM_COLUMNS)
+        self._last_poles: str | None = None
+        self._id_array = np.asarray(world.ids, dtype=object)
+        self._territory_ids = np.asarray(world.territory_ids, dtype=object)
+        self._book_id_array = np.zeros(0, dtype=object)
         self.states = [
             StateAgent(self, i, sid, nm)
             for i, (sid, nm) in enumerate(zip(world.ids, world.names, strict=True))
@@ -137,6 +174,8 @@ class AllianceModel(mesa.Model):
         self._poles_key: tuple[bytes, bytes] = (b"", b"")
         self._poles: tuple[list[list[int]], str] = ([], "")
         self._labels = world.calendar.labels
+        self._fronts: list[tuple[list[int], list[int]]] | None = None
+        self._at_war = np.zeros((world.n, world.n), dtype=bool)
         self.homeland = np.full(world.n, -1, dtype=np.int64)
         for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
             self.homeland[world.territory_holder[k]] = k
@@ -148,14 +187,20 @@ class AllianceModel(mesa.Model):
         return self.power * (1.0 + self.params.nuclear_bonus * self.nuclear)
 
     def at_war(self) -> NDArray[np.bool_]:
-        """Return which pairs of states are at war with each other now."""
-        at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
-        for war in self.wars.values():
-            if war.active and not war.crisis:
-                attackers, defenders = list(war.camp(0)), list(war.camp(1))
+        """Return which pairs of states are at war with each other now (read-only)."""
+        fronts = [
+            (list(war.camp(0)), list(war.camp(1)))
+            for war in self.wars.values()
+            if war.active and not war.crisis
+        ]
+        if fronts != self._fronts:  # wars begin, end or are joined only now and then
+            at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
+            for attackers, defenders in fronts:
                 at_war[np.ix_(attackers, defenders)] = True
                 at_war[np.ix_(defenders, attackers)] = True
-        return at_war
+            at_war.flags.writeable = False
+            self._fronts, self._at_war = fronts, at_war
+        return self._at_war
 
     def situation(self) -> Situation:
         """Return the arrays the decision kernel reads, for the current period."""
@@ -186,30 +231,56 @@ class AllianceModel(mesa.Model):
         self.period += 1
         self._enter_system()
         years = self.world.calendar.years_per_period
-        self.relations = institutions.hedge(
-            self.relations, self.effective_power(), self.params, years
-        )
-        situation = self.situation()
-        allied = self.book.allied_pairs(self.period)
-        rivalry = formation.rivalry(self.relations, allied, self.params)
-        threat = formation.threat_matrix(
-            situation.power,
-            np.maximum(situation.hostility, rivalry),
-            self.world.capital_km,
-            self.params,
-            self.threat_level,
-        )
-        felt = formation.felt_threat(threat, self.nuclear, self.params)
-        self.demand = formation.demand_for_allies(felt)
-        self._alliances(situation, felt)
+        starting = self._starting()
+        opening = self._opening(starting, years)
+        pressures = assessment.assess(opening, self.params)
+        self.relations, self.demand = pressures.relations, pressures.demand
+        if starting.any():
+            self.book.note_threat(starting, self.demand)
+        self._alliances(opening, pressures)
         new_wars = [
             self._fire(event_id, event) for event_id, event in self.world.events[self.period]
         ]
         if self.world.endogenous_wars:
             self._end_wars(years)
-            new_wars += self._start_wars(situation, years)
+            new_wars += self._start_wars(opening, pressures.hostility, years)
         self._decide([war for war in new_wars if war is not None])
         self._record_states()
+
+    def _opening(self, starting: NDArray[np.bool_], years: float) -> assessment.Opening:
+        """Return the state of the world as the period opens, rows ``starting`` shaped."""
+        book, t, w = self.book, self.period, self.world
+        power = self.effective_power()
+        if starting.any():
+            book.classify(starting, self.params.asymmetry_ratio, power, self.nuclear)
+        running = book.alliances(t) & (book.starts < t)
+        return assessment.Opening(
+            power=power,
+            nuclear=self.nuclear,
+            relations=self.relations,
+            at_war=self.at_war(),
+            members=book.members,
+            formal=book.formal(t),
+            equals=running & book.symmetric,
+            clients=running & ~book.symmetric,
+            institutions=book.of_kinds(("institution",)) & book.in_force(t),
+            site_holder=w.site_holder,
+            site_territory=w.site_territory,
+            territory_holder=self.territory_holder,
+            site_value=self.site_value,
+            site_open=self.site_open,
+            borders=self.borders,
+            capital_km=w.capital_km,
+            goals=self.goals,
+            technology=self.technology,
+            threat_level=self.threat_level,
+            years=years,
+        )
+
+    def _starting(self) -> NDArray[np.bool_]:
+        """Return the book's rows that come into force this period (all earlier ones at 0)."""
+        starts = self.book.starts
+        return starts == self.period if self.period > 0 else starts <= 0
 
     def _enter_system(self) -> None:
         """Take this period's power and members of the state system.
@@ -232,84 +303,42 @@ class AllianceModel(mesa.Model):
 
     # --- 2. alliances ------------------------------------------------------------------
 
-    def _alliances(self, situation: Situation, felt: FloatArray) -> None:
-        book, t, p = self.book, self.period, self.params
-        ratio = formation.pair_ratio(situation.power, self.nuclear)
-        starting = book.starts == t if t > 0 else book.starts <= 0
-        book.classify(
-            starting, ratio, p.asymmetry_ratio, situation.power, self.nuclear, self.demand
-        )
-        alive = book.alliances(t) & (book.starts < t)
-        years = self.world.calendar.years_per_period
-        self._dissolve_equals(alive & book.symmetric, situation.power, felt, years)
-        self._dissolve_clients(alive & ~book.symmetric, situation, years)
-        parity = formation.with_parity(ratio, self.nuclear, p.nuclear_parity)
-        self._form(situation, parity, felt, years)
-        self._weigh_institutions(situation.power)
-        self._record_polarity(situation.power)
+    def _alliances(self, o: assessment.Opening, a: assessment.Assessment) -> None:
+        self._dissolve_equals(np.flatnonzero(o.equals), a)
+        self._dissolve_clients(np.flatnonzero(o.clients), a)
+        self._form(a)
+        self._weigh_institutions(np.flatnonzero(o.institutions), a.institutions)
+        self._record_polarity(o.power)
 
-    def _dissolve_equals(
-        self, rows: NDArray[np.bool_], power: FloatArray, felt: FloatArray, years: float
-    ) -> None:
-        idx = np.flatnonzero(rows)
-        if idx.size == 0:
+    def _dissolve_equals(self, rows: NDArray[np.int64], a: assessment.Assessment) -> None:
+        if rows.size == 0:
             return
-        members = self.book.members[idx]
-        common, _ = formation.common_threat(members, felt)
-        shift = formation.imbalance(members, power)
-        hazard = formation.per_period(formation.equals_hazard(common, shift, self.params), years)
-        ends = self.rng.random(idx.size) < hazard
-        threat_term, balance_term = formation.equals_terms(common, shift, self.params)
+        ends = self.rng.random(rows.size) < a.equals_end
         for k in np.flatnonzero(ends):
-            reason = _equals_reason(float(threat_term[k]), float(balance_term[k]))
-            self.book.end(int(idx[k]), self.period, reason, self.demand)
+            reason = _equals_reason(float(a.threat_term[k]), float(a.balance_term[k]))
+            self.book.end(int(rows[k]), self.period, reason, self.demand)
 
-    def _dissolve_clients(self, rows: NDArray[np.bool_], s: Situation, years: float) -> None:
-        self.ally_value = np.zeros(self.world.n)
-        idx = np.flatnonzero(rows)
-        if idx.size == 0:
+    def _dissolve_clients(self, rows: NDArray[np.int64], a: assessment.Assessment) -> None:
+        self.ally_value = a.ally_value
+        if rows.size == 0:
             return
-        members = self.book.members[idx]
-        patron = np.where(members, s.power[None, :], -1.0).argmax(axis=1)
-        useful = formation.usefulness(
-            patron,
-            members,
-            self._site_value_on(),
-            self.borders,
-            self.params,
-            self.technology,
-            self.threat_level,
-        )
-        np.maximum.at(self.ally_value, patron, useful)
-        hazard = formation.per_period(formation.client_hazard(useful, self.params), years)
-        ends = self.rng.random(idx.size) < hazard
+        ends = self.rng.random(rows.size) < a.clients_end
         for row, still_useful in zip(
-            idx[ends], useful[ends] >= self.params.usefulness_floor, strict=True
+            rows[ends], a.useful[ends] >= self.params.usefulness_floor, strict=True
         ):
             self.book.end(
                 int(row), self.period, "lapsed" if still_useful else "not_useful", self.demand
             )
 
-    def _site_value_on(self) -> FloatArray:
-        """Return ``v[i, j]``: the value of i's open sites on territory held by j."""
-        w = self.world
-        value = np.zeros((w.n, w.n))
-        holders = w.territory_holder[w.site_territory]
-        np.add.at(value, (w.site_holder, holders), w.site_value * self.site_open)
-        return value
-
-    def _form(self, s: Situation, ratio: FloatArray, felt: FloatArray, years: float) -> None:
-        allied = self.book.allied_pairs(self.period)
-        propensity, enemy = formation.formation_propensity(
-            felt, ratio, s.hostility, allied, self.goals, self.params
-        )
-        chance = formation.per_period(propensity, years)
-        formed = (self._pair_draws() < chance) & formation.upper(self.world.n)
+    def _form(self, a: assessment.Assessment) -> None:
+        """Pairs not allied (after this period's ends) ally with the assessed chance."""
+        chance = np.where(self.book.allied_pairs(self.period), 0.0, a.form)
+        formed = self._pair_draws() < chance
         owners = self.world.territory_holder
         for i, j in zip(*np.nonzero(formed), strict=True):
             members = np.zeros(self.world.n, dtype=bool)
             members[[i, j]] = True
-            self.book.add(members, members[owners], self.period, self.world.ids[enemy[i, j]])
+            self.book.add(members, members[owners], self.period, self.world.ids[a.enemy[i, j]])
 
     def _pair_draws(self) -> FloatArray:
         """Return a uniform draw for every pair of living states (1.0, never drawn, for others).
@@ -325,32 +354,47 @@ class AllianceModel(mesa.Model):
         draws[np.ix_(living, living)] = self.rng.random((living.size, living.size))
         return draws
 
-    def _weigh_institutions(self, power: FloatArray) -> None:
-        """Members for whom an institution costs more than it saves leave it (P9)."""
-        book = self.book
-        rows = book.of_kinds(("institution",)) & book.in_force(self.period)
-        for row in np.flatnonzero(rows):
-            value = institutions.membership_value(book.members[row], power, self.params)
-            for i in np.flatnonzero(book.members[row]):
-                stays = bool(value[i] >= 0.0)
-                self._outcome("membership", book.ids[row], int(i), float(value[i]), stays)
-                if not stays:
-                    book.members[row, i] = book.guarantors[row, i] = False
-            if book.members[row].sum() < 2:
-                book.end(int(row), self.period, "not_worth_costs", self.demand)
+    def _weigh_institutions(self, rows: NDArray[np.int64], w: institutions.Weighing) -> None:
+        """Members for whom an institution costs more than it saves leave it (P9).
+
+        ``rows`` are the institutions in force, ``w`` how their members weigh them.
+        """
+        if rows.size == 0:
+            return
+        self._outcomes("membership", self._book_ids()[rows[w.row]], w.state, w.value, w.stays)
+        for j in w.leaving:
+            self.book.leave(int(rows[j]), w.leavers[j])
+        for row in rows[w.lapsing]:
+            self.book.end(int(row), self.period, "not_worth_costs", self.demand)
+
+    def _book_ids(self) -> NDArray[np.object_]:
+        """Return the book's row ids as an array (rows are only ever added)."""
+        if len(self._book_id_array) != len(self.book.ids):
+            self._book_id_array = np.asarray(self.book.ids, dtype=object)
+        return self._book_id_array
 
     def _outcome(self, kind: str, subject: str, state: int, value: float, result: bool) -> None:
         """Record the outcome of a mechanism other than a decision to fight."""
-        self.outcome_rows.append(
-            {
-                "period": self.period,
-                "date": self._labels[self.period],
-                "kind": kind,
-                "subject": subject,
-                "state": self.world.ids[state],
-                "value": value,
-                "result": result,
-            }
+        self._outcomes(kind, [subject], np.array([state]), np.array([value]), np.array([result]))
+
+    def _outcomes(
+        self,
+        kind: str,
+        subjects: Sequence[str] | NDArray[np.object_],
+        states: NDArray[np.int64],
+        values: FloatArray,
+        results: NDArray[np.bool_],
+    ) -> None:
+        """Record the outcomes of one mechanism: a row per (subject, state)."""
+        k = len(states)
+        self.outcomes_record.add(
+            period=[self.period] * k,
+            date=[self._labels[self.period]] * k,
+            kind=[kind] * k,
+            subject=subjects,
+            state=self._id_array[states],
+            value=values,
+            result=results,
         )
 
     def _record_polarity(self, power: FloatArray) -> None:
@@ -364,15 +408,14 @@ class AllianceModel(mesa.Model):
             label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
             self._poles_key, self._poles = key, (poles, label)
         poles, label = self._poles
-        before = self.system_rows[-1]["poles"] if self.system_rows else label
-        self.system_rows.append(
-            {
-                "period": self.period,
-                "date": self._labels[self.period],
-                "poles": label,
-                "n_poles": len(poles),
-                "polarity_changed": label != before,
-            }
+        before = label if self._last_poles is None else self._last_poles
+        self._last_poles = label
+        self.system_record.add(
+            period=[self.period],
+            date=[self._labels[self.period]],
+            poles=[label],
+            n_poles=[len(poles)],
+            polarity_changed=[label != before],
         )
 
     # --- 3. events ----------------------------------------------------------------------
@@ -413,6 +456,7 @@ class AllianceModel(mesa.Model):
                 self.goals[a, b] = self.goals[b, a] = at(event.adversary)
             case "relation":
                 a, b = at(event.between[0]), at(event.between[1])
+                self.relations = self.relations.copy()  # the last period's may be shared
                 self.relations[a, b] = self.relations[b, a] = event.value
             case "site_opened" | "site_closed":
                 self.site_open[w.site_ids.index(event.site)] = event.kind == "site_opened"
@@ -426,13 +470,13 @@ class AllianceModel(mesa.Model):
                 self._sanction(event_id, event)
         return None
 
-    def _start_wars(self, s: Situation, years: float) -> list[War]:
+    def _start_wars(self, o: assessment.Opening, hostility: FloatArray, years: float) -> list[War]:
         """Let the states start wars of their own (see :mod:`sim.onset`)."""
         open_pairs = (
-            np.outer(self.alive, self.alive) & ~s.at_war & ~self.book.allied_pairs(self.period)
+            np.outer(self.alive, self.alive) & ~o.at_war & ~self.book.allied_pairs(self.period)
         )
         hazard = onset.onset_hazard(
-            s.power, s.hostility, self.borders, self.world.capital_km, open_pairs, self.params
+            o.power, hostility, self.borders, self.world.capital_km, open_pairs, self.params
         )
         draws = self._pair_draws()
         started = []
@@ -518,9 +562,12 @@ class AllianceModel(mesa.Model):
         scores = score(calls, situation, self.params, noise)
         invoked = self.rng.random(len(calls)) < self.params.invoke_probability
         fights = self.rng.random(len(calls)) < scores.p_honour
-        for k, (front, g, covered, _) in enumerate(called):
-            triggered = bool(covered and invoked[k])
-            self._settle(k, front, g, covered, triggered, bool(fights[k]), scores)
+        triggered = calls.covered & invoked
+        for (front, g, _, _), was_triggered, fought in zip(called, triggered, fights, strict=True):
+            self._settle(front, g, bool(was_triggered), bool(fought))
+        self._record_decisions(
+            [front for front, _, _, _ in called], calls, triggered, fights, scores
+        )
 
     def _called(self, front: Front) -> list[tuple[int, bool, float]]:
         """Return (guarantor, covered, text) for every state with a duty to the partner."""
@@ -570,42 +617,43 @@ class AllianceModel(mesa.Model):
             text=np.array([t for _, _, _, t in called]),
         )
 
-    def _settle(
-        self,
-        k: int,
-        front: Front,
-        g: int,
-        covered: bool,
-        triggered: bool,
-        fights: bool,
-        scores: Any,
-    ) -> None:
-        """Record one decision and apply it: a guarantor that fights joins its partner's side."""
-        outcome = "not_triggered" if not triggered else ("honoured" if fights else "violated")
+    def _settle(self, front: Front, g: int, triggered: bool, fights: bool) -> None:
+        """Apply one decision: a guarantor that fights joins its partner's side."""
         if fights:
             front.war.sides[front.side].add(g)
-        if outcome == "violated":
+        elif triggered:  # violated
             self._maybe_end_on_violation(g, front.partner)
-        ids = self.world.ids
-        row: dict[str, Any] = {
-            "period": self.period,
-            "date": self._labels[self.period],
-            "war": front.war.war_id,
-            "side": "defender" if front.defensive else "attacker",
-            "guarantor": ids[g],
-            "partner": ids[front.partner],
-            "adversary": ids[front.adversary],
-            "theatre": self.world.territory_ids[front.war.theatre],
-            "covered": covered,
-            "triggered": triggered,
-            "fought": fights,
-            "outcome": outcome,
-            "p_honour": float(scores.p_honour[k]),
-        }
+
+    def _record_decisions(
+        self,
+        fronts: list[Front],
+        calls: Calls,
+        triggered: NDArray[np.bool_],
+        fights: NDArray[np.bool_],
+        scores: Any,
+    ) -> None:
+        """Record the period's decisions, a row per call, with each factor's contribution."""
+        k, ids = len(fronts), self._id_array
+        figures = {}
         for f, name in enumerate(FACTOR_NAMES):
-            row[f"value_{name}"] = float(scores.values[k, f])
-            row[f"contrib_{name}"] = float(scores.contributions[k, f])
-        self.decisions.append(row)
+            figures[f"value_{name}"] = scores.values[:, f]
+            figures[f"contrib_{name}"] = scores.contributions[:, f]
+        self.decisions.add(
+            period=[self.period] * k,
+            date=[self._labels[self.period]] * k,
+            war=[front.war.war_id for front in fronts],
+            side=["defender" if front.defensive else "attacker" for front in fronts],
+            guarantor=ids[calls.guarantor],
+            partner=ids[calls.partner],
+            adversary=ids[calls.adversary],
+            theatre=self._territory_ids[calls.theatre],
+            covered=calls.covered,
+            triggered=triggered,
+            fought=fights,
+            outcome=np.where(triggered, np.where(fights, "honoured", "violated"), "not_triggered"),
+            p_honour=scores.p_honour,
+            **figures,
+        )
 
     def _maybe_end_on_violation(self, g: int, partner: int) -> None:
         book = self.book
@@ -624,23 +672,25 @@ class AllianceModel(mesa.Model):
 
     def _record_states(self) -> None:
         eff = self.effective_power()
-        gap = institutions.alignment_gap(self.relations, eff, self.params)
-        label = self._labels[self.period]
-        for i in np.flatnonzero(self.alive):
-            sid = self.world.ids[i]
-            self.state_rows.append(
-                {
-                    "period": self.period,
-                    "date": label,
-                    "state": sid,
-                    "power": float(self.power[i]),
-                    "effective_power": float(eff[i]),
-                    "nuclear": bool(self.nuclear[i]),
-                    "demand_for_allies": float(self.demand[i]),
-                    "ally_value": float(self.ally_value[i]),
-                    "alignment_gap": float(gap[i]),
-                }
-            )
+        self.states_record.add(  # arrays replaced, never changed, from period to period
+            self.period,
+            self.alive,
+            self.power,
+            eff,
+            self.nuclear.copy(),  # changed in place when a state gets the bomb
+            self.demand,
+            self.ally_value,
+            institutions.alignment_gap(self.relations, eff, self.params),
+        )
+
+    def ledgers(self) -> dict[str, Ledger | Panel]:
+        """Return the run's tables kept as columns: decisions, states, system and outcomes."""
+        return {
+            "decisions": self.decisions,
+            "states": self.states_record,
+            "system": self.system_record,
+            "outcomes": self.outcomes_record,
+        }
 
     def alliance_rows(self) -> list[dict[str, Any]]:
         """Return one record per alliance: members, start, end or censoring, reason, shape."""

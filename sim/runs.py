@@ -18,6 +18,7 @@ import pandas as pd
 
 from sim.model import AllianceModel
 from sim.params import Params
+from sim.records import Ledger, Panel, gather
 from sim.scenario import Scenario
 from sim.world import World, build
 
@@ -65,20 +66,17 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 
 def run_chunk(world: World, params: Params, seed: int, start: int, stop: int) -> Tables:
     """Run replications ``start`` to ``stop - 1`` and return their tables."""
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+    alliances: list[dict[str, object]] = []
+    kept: dict[str, list[Ledger | Panel]] = {name: [] for name in TABLES if name != "alliances"}
     rngs = replication_rngs(seed, stop, start)
     for r, rng in zip(range(start, stop), rngs, strict=True):
         model = run_one(world, params, rng)
-        records = {
-            "decisions": model.decisions,
-            "alliances": model.alliance_rows(),
-            "states": model.state_rows,
-            "system": model.system_rows,
-            "outcomes": model.outcome_rows,
-        }
-        for name, items in records.items():
-            rows[name] += [{"run": r, **row} for row in items]
-    return {name: pd.DataFrame(rows[name]) for name in TABLES}
+        alliances += [{"run": r, **row} for row in model.alliance_rows()]
+        for name, ledger in model.ledgers().items():
+            kept[name].append(ledger)
+    tables = {name: gather(ledgers, range(start, stop)) for name, ledgers in kept.items()}
+    tables["alliances"] = pd.DataFrame(alliances)
+    return {name: tables[name] for name in TABLES}
 
 
 def chunks(runs: int, size: int = CHUNK) -> list[tuple[int, int]]:

@@ -10,7 +10,7 @@ each factor's signed contribution, so that every probability explains itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +23,7 @@ from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.model import AllianceModel
 from sim.openworld import DATA_VERSIONS, OpenWorld, event_id
 from sim.params import Params
+from sim.records import Columns, gather
 from sim.runs import replication_rngs
 
 TABLES = ("decisions", "alliances", "states", "system", "wars", "cases")
@@ -58,6 +59,8 @@ class WorldRun:
         """Return one of :data:`TABLES`: every run's rows with a ``run`` column (cases: means)."""
         if name == "cases":
             return self.cases
+        if name in ("decisions", "states", "system"):
+            return gather([m.ledgers()[name] for m in self.models], range(self.runs))
         frames = [pd.DataFrame(_rows(m, name)).assign(run=r) for r, m in enumerate(self.models)]
         frames = [f for f in frames if not f.empty]
         if not frames:
@@ -80,10 +83,7 @@ class WorldRun:
 
 def _rows(model: AllianceModel, name: str) -> list[dict[str, Any]]:
     tables: dict[str, Callable[[], list[dict[str, Any]]]] = {
-        "decisions": lambda: model.decisions,
         "alliances": model.alliance_rows,
-        "states": lambda: model.state_rows,
-        "system": lambda: model.system_rows,
         "wars": lambda: war_rows(model),
     }
     return tables[name]()
@@ -226,13 +226,20 @@ def sabrosky_simulated(
 def leeds_simulated(models: list[AllianceModel], before: int = backtest.SPLIT) -> dict[str, float]:
     """Return the share of triggered obligations the runs' states honoured (Leeds's way)."""
     triggered = [
-        d["fought"]
+        fought
         for model in models
-        for d in model.decisions
-        if d["triggered"] and model.world.calendar.first_day(d["period"]).year < before
+        for fought, was_triggered, period in _columns(
+            model.decisions.columns(), "fought", "triggered", "period"
+        )
+        if was_triggered and model.world.calendar.first_day(int(period)).year < before
     ]
     share = float(np.mean(triggered)) if triggered else float("nan")
     return {"n": len(triggered), "share": share}
+
+
+def _columns(columns: Columns, *names: str) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of some columns of a table (none if it has no rows)."""
+    return zip(*(columns[name] for name in names), strict=True) if columns else iter(())
 
 
 def reliability(result: WorldRun) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def test_a_crisis_calls_commitments_without_putting_anyone_at_war(scenario_copy)
     world = build(load(path))
     model = AllianceModel(world, Params(), rng=replication_rngs(1, 1)[0])
     model.step()
-    assert {d["guarantor"] for d in model.decisions} == {"RUS", "BLR", "KZK", "KYR", "TAJ"}
+    assert set(model.decisions.table()["guarantor"]) == {"RUS", "BLR", "KZK", "KYR", "TAJ"}
     assert not model.at_war().any()
 
 

@@ -14,6 +14,7 @@ from sim import backtest, onset, openworld, worldrun
 from sim.alliances import AllianceBook
 from sim.model import War
 from sim.params import Params
+from sim.records import Ledger
 from sim.world import Commitments
 
 from conftest import cli
@@ -166,15 +167,14 @@ def test_sabrosky_and_leeds_count_the_simulated_history():
     war.allies = ({2}, {3, 4, 5})  # 2 bound to the attacker; 3, 4, 5 to the defender
     war.sides = (set(), {3})  # 3 fought beside the defender
     war.sides[0].add(5)  # 5 fought against its partner
+    decisions = Ledger(("triggered", "fought", "period"))
+    decisions.add(
+        triggered=[True, True, False, True],
+        fought=[True, False, False, True],
+        period=[0, 0, 0, 80],  # 80: 1980, after Leeds's years
+    )
     model = SimpleNamespace(
-        wars={"w": war},
-        world=SimpleNamespace(calendar=calendar),
-        decisions=[
-            {"triggered": True, "fought": True, "period": 0},
-            {"triggered": True, "fought": False, "period": 0},
-            {"triggered": False, "fought": False, "period": 0},
-            {"triggered": True, "fought": True, "period": 80},  # 1980: after Leeds's years
-        ],
+        wars={"w": war}, world=SimpleNamespace(calendar=calendar), decisions=decisions
     )
     sab = worldrun.sabrosky_simulated([model])  # type: ignore[list-item]
     assert sab == {"n": 4, "beside": 0.25, "out": 0.5, "against": 0.25}

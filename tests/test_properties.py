@@ -105,7 +105,7 @@ def test_records_agree_with_membership_at_every_period(n, world_seed, run_seed):
     for row in np.flatnonzero(book.symmetric & (book.origin_array() == "formed")):
         # an alliance of equals binds every member to every other, from start to end
         assert np.array_equal(book.members[row], book.guarantors[row])
-    assert len(model.state_rows) == n * world.calendar.n_periods
+    assert len(model.states_record.table()) == n * world.calendar.n_periods
 
 
 @given(st.integers(2, 9), st.integers(0, 10_000), st.floats(0.0, 0.5))
