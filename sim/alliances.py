@@ -71,10 +71,10 @@ class AllianceBook:
         self._kind_masks: dict[tuple[tuple[str, ...], int], BoolArray] = {}
         self._derived: dict[tuple[str, bytes], BoolArray] = {}
         self._in_force: dict[int, BoolArray] = {}
-        self.version = 0  # counts the changes to rows in force: added, ended, members left
+        self.version = 0  # counts the changes to rows: shaped, added, ended, members left
 
     def _changed(self) -> None:
-        """Forget what was derived from the rows: a row was added, ended or changed members."""
+        """Forget what was derived from the rows: a row was shaped, added, ended or left."""
         self._derived.clear()
         self._in_force.clear()
         self.version += 1
@@ -157,6 +157,7 @@ class AllianceBook:
         self.ratio[idx] = ratio
         self.symmetric[idx] = ratio <= threshold
         self.nuclear_patron[idx] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
+        self._changed()
 
     def note_threat(self, rows: BoolArray, demand: NDArray[np.float64]) -> None:
         """Record the members' mean demand for allies as rows come into force."""

@@ -65,9 +65,11 @@ class Assessment(NamedTuple):
     useful: FloatArray  # per patron-client tie: the most useful client's use to the patron
     clients_end: FloatArray  # ... the chance the tie ends this period
     ally_value: FloatArray  # per state: the use of its most useful client (0 if none)
-    form: FloatArray  # per pair (i < j): the chance it allies this period, were it not allied
+    form: FloatArray  # per pair (i < j) not allied: the chance it allies this period
+    form_unallied: FloatArray  # ... and were no pair allied (after an alliance has ended)
     enemy: IntArray  # ... the common enemy it would ally against
     institutions: institutions.Weighing  # how members weigh the institutions in force
+    alignment_gap: FloatArray  # per state: how far it leans to its closest patron (P12)
 
 
 @shared
@@ -99,6 +101,7 @@ def assess(o: Opening, params: Params) -> Assessment:
     )
     ally_value = np.zeros(len(o.power))
     np.maximum.at(ally_value, patron, useful)
+    form = np.where(formation.upper(len(o.power)), formation.per_period(form, o.years), 0.0)
     return Assessment(
         relations=relations,
         hostility=hostile,
@@ -110,9 +113,11 @@ def assess(o: Opening, params: Params) -> Assessment:
         useful=useful,
         clients_end=formation.per_period(clients_end, o.years),
         ally_value=ally_value,
-        form=np.where(formation.upper(len(o.power)), formation.per_period(form, o.years), 0.0),
+        form=np.where(allied, 0.0, form),
+        form_unallied=form,
         enemy=enemy,
         institutions=institutions.weigh(o.members[o.institutions], o.power, params),
+        alignment_gap=institutions.alignment_gap(relations, o.power, params),
     )
 
 

@@ -20,7 +20,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.params import Params
-from sim.shared import shared
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -106,7 +105,6 @@ def hedge(relations: FloatArray, power: FloatArray, params: Params, years: float
     return np.where(change.T, out.T, out)  # relations stay symmetric
 
 
-@shared
 def alignment_gap(relations: FloatArray, power: FloatArray, params: Params) -> FloatArray:
     """Return, for each state, how much closer it is to its closest patron than to the next.
 

@@ -32,7 +32,7 @@ from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.params import Params
 from sim.records import Ledger, Panel
 from sim.schema import Event
-from sim.world import World
+from sim.world import ALLIANCE_KINDS, World
 
 FloatArray = NDArray[np.float64]
 
@@ -141,6 +141,12 @@ class AllianceModel(mesa.Model):
         self.params = params or Params()
         self.power = world.power[0].copy()
         self.alive = world.alive[0]
+        self._all_members = bool(world.alive.all())
+        self._effective: tuple[FloatArray, NDArray[np.bool_], FloatArray] = (
+            np.zeros(0),
+            np.zeros(0, dtype=bool),
+            np.zeros(0),
+        )
         self.borders = world.borders_in(0)
         self.shock = np.ones(world.n)
         self.nuclear = world.nuclear.copy()
@@ -171,7 +177,7 @@ class AllianceModel(mesa.Model):
         self.war_situation: Situation | None = None
         self._blocs: tuple[bytes, NDArray[np.int64]] = (b"", np.arange(world.n))
         self._text_of = np.zeros(0)
-        self._poles_key: tuple[bytes, bytes] = (b"", b"")
+        self._poles_key: tuple[int, bytes, bytes] = (-1, b"", b"")
         self._poles: tuple[list[list[int]], str] = ([], "")
         self._labels = world.calendar.labels
         self._fronts: list[tuple[list[int], list[int]]] | None = None
@@ -183,8 +189,17 @@ class AllianceModel(mesa.Model):
     # --- figures of the current period -------------------------------------------------
 
     def effective_power(self) -> FloatArray:
-        """Power with nuclear arms counted: CINC x (1 + nuclear_bonus) for nuclear states."""
-        return self.power * (1.0 + self.params.nuclear_bonus * self.nuclear)
+        """Power with nuclear arms counted: CINC x (1 + nuclear_bonus) for nuclear states.
+
+        Power and nuclear status are replaced, never changed in place, so the figure is
+        kept until either is replaced (read-only).
+        """
+        power, nuclear, eff = self._effective
+        if power is not self.power or nuclear is not self.nuclear:
+            eff = self.power * (1.0 + self.params.nuclear_bonus * self.nuclear)
+            eff.flags.writeable = False
+            self._effective = (self.power, self.nuclear, eff)
+        return eff
 
     def at_war(self) -> NDArray[np.bool_]:
         """Return which pairs of states are at war with each other now (read-only)."""
@@ -245,7 +260,7 @@ class AllianceModel(mesa.Model):
             self._end_wars(years)
             new_wars += self._start_wars(opening, pressures.hostility, years)
         self._decide([war for war in new_wars if war is not None])
-        self._record_states()
+        self._record_states(opening, pressures)
 
     def _opening(self, starting: NDArray[np.bool_], years: float) -> assessment.Opening:
         """Return the state of the world as the period opens, rows ``starting`` shaped."""
@@ -253,7 +268,8 @@ class AllianceModel(mesa.Model):
         power = self.effective_power()
         if starting.any():
             book.classify(starting, self.params.asymmetry_ratio, power, self.nuclear)
-        running = book.alliances(t) & (book.starts < t)
+        in_force = book.in_force(t)
+        running = book.of_kinds(ALLIANCE_KINDS) & in_force & (book.starts < t)
         return assessment.Opening(
             power=power,
             nuclear=self.nuclear,
@@ -263,7 +279,7 @@ class AllianceModel(mesa.Model):
             formal=book.formal(t),
             equals=running & book.symmetric,
             clients=running & ~book.symmetric,
-            institutions=book.of_kinds(("institution",)) & book.in_force(t),
+            institutions=book.of_kinds(("institution",)) & in_force,
             site_holder=w.site_holder,
             site_territory=w.site_territory,
             territory_holder=self.territory_holder,
@@ -287,10 +303,13 @@ class AllianceModel(mesa.Model):
 
         States that left the system leave their alliances and their wars.
         """
-        gone = self.alive & ~self.world.alive[self.period]
-        self.alive = self.world.alive[self.period]
-        self.borders = self.world.borders_in(self.period)
-        self.power = self.world.power[self.period] * self.shock
+        w, t = self.world, self.period
+        self.borders = w.borders_in(t)
+        self.power = w.power[t] * self.shock
+        if self._all_members:  # every state is in the system throughout: no one leaves
+            return
+        gone = self.alive & ~w.alive[t]
+        self.alive = w.alive[t]
         if gone.any():
             self.book.drop_members(gone, self.period, self.demand)
             for war in self.wars.values():
@@ -304,9 +323,10 @@ class AllianceModel(mesa.Model):
     # --- 2. alliances ------------------------------------------------------------------
 
     def _alliances(self, o: assessment.Opening, a: assessment.Assessment) -> None:
+        version = self.book.version
         self._dissolve_equals(np.flatnonzero(o.equals), a)
         self._dissolve_clients(np.flatnonzero(o.clients), a)
-        self._form(a)
+        self._form(a, version)
         self._weigh_institutions(np.flatnonzero(o.institutions), a.institutions)
         self._record_polarity(o.power)
 
@@ -323,6 +343,8 @@ class AllianceModel(mesa.Model):
         if rows.size == 0:
             return
         ends = self.rng.random(rows.size) < a.clients_end
+        if not ends.any():
+            return
         for row, still_useful in zip(
             rows[ends], a.useful[ends] >= self.params.usefulness_floor, strict=True
         ):
@@ -330,10 +352,19 @@ class AllianceModel(mesa.Model):
                 int(row), self.period, "lapsed" if still_useful else "not_useful", self.demand
             )
 
-    def _form(self, a: assessment.Assessment) -> None:
-        """Pairs not allied (after this period's ends) ally with the assessed chance."""
-        chance = np.where(self.book.allied_pairs(self.period), 0.0, a.form)
+    def _form(self, a: assessment.Assessment, version: int) -> None:
+        """Pairs not allied ally with the assessed chance.
+
+        ``version`` is the book's as the period opened: if an alliance has ended since, the
+        pairs it held are free to ally.
+        """
+        if self.book.version == version:
+            chance = a.form
+        else:
+            chance = np.where(self.book.allied_pairs(self.period), 0.0, a.form_unallied)
         formed = self._pair_draws() < chance
+        if not formed.any():
+            return
         owners = self.world.territory_holder
         for i, j in zip(*np.nonzero(formed), strict=True):
             members = np.zeros(self.world.n, dtype=bool)
@@ -399,11 +430,12 @@ class AllianceModel(mesa.Model):
 
     def _record_polarity(self, power: FloatArray) -> None:
         """Record the system's poles; flag a change from the period before (P11)."""
-        members = self.book.members[self.book.alliances(self.period) & self.book.symmetric]
-        key = (members.tobytes(), power.tobytes())
-        if key != self._poles_key:  # poles change only when alliances of equals or power do
-            if key[0] != self._blocs[0]:
-                self._blocs = (key[0], formation.blocs(members, self.world.n))
+        book = self.book
+        key = (book.version, book.in_force(self.period).tobytes(), power.tobytes())
+        if key != self._poles_key:  # poles change only when alliances or power do
+            members = book.members[book.alliances(self.period) & book.symmetric]
+            if members.tobytes() != self._blocs[0]:
+                self._blocs = (members.tobytes(), formation.blocs(members, self.world.n))
             poles = formation.strong_blocs(self._blocs[1], power, self.params.pole_share)
             label = "|".join("+".join(self.world.ids[i] for i in pole) for pole in poles)
             self._poles_key, self._poles = key, (poles, label)
@@ -446,6 +478,7 @@ class AllianceModel(mesa.Model):
                 self.shock[at(event.state)] *= event.factor
                 self.power = self.world.power[self.period] * self.shock
             case "nuclear":
+                self.nuclear = self.nuclear.copy()  # replaced, never changed in place
                 self.nuclear[at(event.state)] = True
             case "technology":
                 self.technology = min(event.value, 0.95)
@@ -574,17 +607,12 @@ class AllianceModel(mesa.Model):
         book, war = self.book, front.war
         rows = book.duties(self.period) & book.members[:, front.partner]
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        text = self._texts()
-        result = []
         bound = np.flatnonzero(book.guarantors[rows].any(axis=0))
         war.allies[front.side].update(int(g) for g in bound if g != front.partner)
-        for g in bound:
-            if g in excluded:
-                continue
-            covering = rows & book.guarantors[:, g] & book.covers[:, war.theatre]
-            covering &= front.defensive
-            result.append((int(g), bool(covering.any()), float(text[covering].max(initial=0.0))))
-        return result
+        covering = book.guarantors & (rows & book.covers[:, war.theatre] & front.defensive)[:, None]
+        text = np.where(covering, self._texts()[:, None], 0.0).max(axis=0, initial=0.0)
+        covered = covering.any(axis=0)
+        return [(int(g), bool(covered[g]), float(text[g])) for g in bound if g not in excluded]
 
     def _texts(self) -> NDArray[np.float64]:
         """Return the text strength of every commitment in the book."""
@@ -670,17 +698,21 @@ class AllianceModel(mesa.Model):
 
     # --- 5. records ---------------------------------------------------------------------
 
-    def _record_states(self) -> None:
+    def _record_states(self, o: assessment.Opening, a: assessment.Assessment) -> None:
         eff = self.effective_power()
+        if self.relations is a.relations and np.array_equal(eff, o.power):
+            gap = a.alignment_gap  # no event has changed relations or power
+        else:
+            gap = institutions.alignment_gap(self.relations, eff, self.params)
         self.states_record.add(  # arrays replaced, never changed, from period to period
             self.period,
             self.alive,
             self.power,
             eff,
-            self.nuclear.copy(),  # changed in place when a state gets the bomb
+            self.nuclear,
             self.demand,
             self.ally_value,
-            institutions.alignment_gap(self.relations, eff, self.params),
+            gap,
         )
 
     def ledgers(self) -> dict[str, Ledger | Panel]:
@@ -695,19 +727,20 @@ class AllianceModel(mesa.Model):
     def alliance_rows(self) -> list[dict[str, Any]]:
         """Return one record per alliance: members, start, end or censoring, reason, shape."""
         book, cal, last = self.book, self.world.calendar, self.period
+        starts, ends = book.starts.tolist(), book.ends.tolist()
         rows = []
         for r, kind in enumerate(book.kinds):
-            if kind == "institution" or book.starts[r] > last:
+            if kind == "institution" or starts[r] > last:
                 continue
-            ended = book.ends[r] >= 0
-            start = max(int(book.starts[r]), 0)
-            end = int(book.ends[r]) if ended else last + 1
+            ended = ends[r] >= 0
+            start = max(starts[r], 0)
+            end = ends[r] if ended else last + 1
             rows.append(
                 {
                     "alliance": book.ids[r],
                     "kind": kind,
                     "origin": book.origin[r],
-                    "members": ";".join(np.array(self.world.ids)[book.members[r]]),
+                    "members": ";".join(self._id_array[book.members[r]]),
                     "start_period": start,
                     "start": cal.label(start),
                     "end_period": end,

@@ -143,5 +143,5 @@ def _column(chunks: list[Any]) -> NDArray[Any]:
     if all(isinstance(c, list) for c in chunks):
         column = np.asarray([value for chunk in chunks for value in chunk])
     else:
-        column = np.concatenate([np.asarray(c) for c in chunks])
+        column = np.concatenate(chunks)
     return column.astype(object) if column.dtype.kind == "U" else column

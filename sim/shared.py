@@ -91,13 +91,18 @@ def _key(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[tuple[Any, ...]
 
 
 def _extend(key: list[Any], values: Any) -> int:
-    """Add the content of ``values`` to a key; return the bytes of their arrays."""
+    """Add the content of ``values`` to a key; return the bytes of their arrays.
+
+    It stops once they pass :data:`KEY_LIMIT` (the key is then incomplete, and not used).
+    """
     size = 0
     for a in values:
         kind = type(a)
+        if size > KEY_LIMIT:
+            break
         if kind is np.ndarray:
-            key += (a.tobytes(), a.shape, a.dtype.char)
             size += a.nbytes
+            key += (a.tobytes() if size <= KEY_LIMIT else b"", a.shape, a.dtype.char)
         elif kind in _SCALARS:
             key.append(a)
         elif kind is Params:
