@@ -47,6 +47,26 @@ STATE_FIGURES = (
 """The states table: each living state's figures in each period (after period, date, state)."""
 SYSTEM_COLUMNS = ("period", "date", "poles", "n_poles", "polarity_changed")
 """The system table: the poles in each period, and whether they changed (P11)."""
+ALLIANCE_COLUMNS = (
+    "alliance",
+    "kind",
+    "origin",
+    "members",
+    "start_period",
+    "start",
+    "end_period",
+    "end",
+    "ended",
+    "reason",
+    "symmetric",
+    "capability_ratio",
+    "duration_years",
+    "common_enemy",
+    "start_year",
+    "nuclear_patron",
+    "threat_change",
+)
+"""The alliances table: a row per alliance that came into force, with its end or censoring."""
 DECISION_COLUMNS = (
     "period",
     "date",
@@ -142,6 +162,7 @@ class AllianceModel(mesa.Model):
         self.power = world.power[0].copy()
         self.alive = world.alive[0]
         self._all_members = bool(world.alive.all())
+        self._start_periods = set(world.commitments.starts.tolist())
         self._effective: tuple[FloatArray, NDArray[np.bool_], FloatArray] = (
             np.zeros(0),
             np.zeros(0, dtype=bool),
@@ -211,8 +232,8 @@ class AllianceModel(mesa.Model):
         if fronts != self._fronts:  # wars begin, end or are joined only now and then
             at_war = np.zeros((self.world.n, self.world.n), dtype=bool)
             for attackers, defenders in fronts:
-                at_war[np.ix_(attackers, defenders)] = True
-                at_war[np.ix_(defenders, attackers)] = True
+                a, d = np.asarray(attackers)[:, None], np.asarray(defenders)[:, None]
+                at_war[a, d.T] = at_war[d, a.T] = True
             at_war.flags.writeable = False
             self._fronts, self._at_war = fronts, at_war
         return self._at_war
@@ -250,7 +271,7 @@ class AllianceModel(mesa.Model):
         opening = self._opening(starting, years)
         pressures = assessment.assess(opening, self.params)
         self.relations, self.demand = pressures.relations, pressures.demand
-        if starting.any():
+        if starting is not None:
             self.book.note_threat(starting, self.demand)
         self._alliances(opening, pressures)
         new_wars = [
@@ -262,11 +283,11 @@ class AllianceModel(mesa.Model):
         self._decide([war for war in new_wars if war is not None])
         self._record_states(opening, pressures)
 
-    def _opening(self, starting: NDArray[np.bool_], years: float) -> assessment.Opening:
+    def _opening(self, starting: NDArray[np.bool_] | None, years: float) -> assessment.Opening:
         """Return the state of the world as the period opens, rows ``starting`` shaped."""
         book, t, w = self.book, self.period, self.world
         power = self.effective_power()
-        if starting.any():
+        if starting is not None:
             book.classify(starting, self.params.asymmetry_ratio, power, self.nuclear)
         in_force = book.in_force(t)
         running = book.of_kinds(ALLIANCE_KINDS) & in_force & (book.starts < t)
@@ -293,10 +314,17 @@ class AllianceModel(mesa.Model):
             years=years,
         )
 
-    def _starting(self) -> NDArray[np.bool_]:
-        """Return the book's rows that come into force this period (all earlier ones at 0)."""
-        starts = self.book.starts
-        return starts == self.period if self.period > 0 else starts <= 0
+    def _starting(self) -> NDArray[np.bool_] | None:
+        """Return the book's rows that come into force this period (all earlier ones at 0).
+
+        None if no row does: only the scenario's commitments start after the first period
+        (an alliance formed during a run is in force from the period it forms).
+        """
+        if self.period == 0:
+            return self.book.starts <= 0
+        if self.period in self._start_periods:
+            return self.book.starts == self.period
+        return None
 
     def _enter_system(self) -> None:
         """Take this period's power and members of the state system.
@@ -324,17 +352,17 @@ class AllianceModel(mesa.Model):
 
     def _alliances(self, o: assessment.Opening, a: assessment.Assessment) -> None:
         version = self.book.version
-        self._dissolve_equals(np.flatnonzero(o.equals), a)
-        self._dissolve_clients(np.flatnonzero(o.clients), a)
+        self._dissolve_equals(o.equals.nonzero()[0], a)
+        self._dissolve_clients(o.clients.nonzero()[0], a)
         self._form(a, version)
-        self._weigh_institutions(np.flatnonzero(o.institutions), a.institutions)
+        self._weigh_institutions(o.institutions.nonzero()[0], a.institutions)
         self._record_polarity(o.power)
 
     def _dissolve_equals(self, rows: NDArray[np.int64], a: assessment.Assessment) -> None:
         if rows.size == 0:
             return
         ends = self.rng.random(rows.size) < a.equals_end
-        for k in np.flatnonzero(ends):
+        for k in ends.nonzero()[0]:
             reason = _equals_reason(float(a.threat_term[k]), float(a.balance_term[k]))
             self.book.end(int(rows[k]), self.period, reason, self.demand)
 
@@ -442,12 +470,8 @@ class AllianceModel(mesa.Model):
         poles, label = self._poles
         before = label if self._last_poles is None else self._last_poles
         self._last_poles = label
-        self.system_record.add(
-            period=[self.period],
-            date=[self._labels[self.period]],
-            poles=[label],
-            n_poles=[len(poles)],
-            polarity_changed=[label != before],
+        self.system_record.add_row(
+            self.period, self._labels[self.period], label, len(poles), label != before
         )
 
     # --- 3. events ----------------------------------------------------------------------
@@ -716,9 +740,10 @@ class AllianceModel(mesa.Model):
         )
 
     def ledgers(self) -> dict[str, Ledger | Panel]:
-        """Return the run's tables kept as columns: decisions, states, system and outcomes."""
+        """Return the run's tables as columns: decisions, alliances, states, system, outcomes."""
         return {
             "decisions": self.decisions,
+            "alliances": self.alliance_record(),
             "states": self.states_record,
             "system": self.system_record,
             "outcomes": self.outcomes_record,
@@ -726,37 +751,37 @@ class AllianceModel(mesa.Model):
 
     def alliance_rows(self) -> list[dict[str, Any]]:
         """Return one record per alliance: members, start, end or censoring, reason, shape."""
+        columns = self.alliance_record().columns()
+        return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+    def alliance_record(self) -> Ledger:
+        """Return the alliances table: a row per alliance that came into force."""
         book, cal, last = self.book, self.world.calendar, self.period
-        starts, ends = book.starts.tolist(), book.ends.tolist()
-        rows = []
-        for r, kind in enumerate(book.kinds):
-            if kind == "institution" or starts[r] > last:
-                continue
-            ended = ends[r] >= 0
-            start = max(starts[r], 0)
-            end = ends[r] if ended else last + 1
-            rows.append(
-                {
-                    "alliance": book.ids[r],
-                    "kind": kind,
-                    "origin": book.origin[r],
-                    "members": ";".join(self._id_array[book.members[r]]),
-                    "start_period": start,
-                    "start": cal.label(start),
-                    "end_period": end,
-                    "end": cal.label(end) if ended else "",
-                    "ended": ended,
-                    "reason": book.reasons[r] if ended else "censored",
-                    "symmetric": bool(book.symmetric[r]),
-                    "capability_ratio": float(book.ratio[r]),
-                    "duration_years": (end - start) * cal.years_per_period,
-                    "common_enemy": book.enemy[r],
-                    "start_year": cal.first_day(start).year,
-                    "nuclear_patron": bool(book.nuclear_patron[r]),
-                    "threat_change": float(
-                        (book.threat_end[r] if ended else self.demand[book.members[r]].mean())
-                        - book.threat_start[r]
-                    ),
-                }
-            )
-        return rows
+        record = Ledger(ALLIANCE_COLUMNS)
+        rows = np.flatnonzero(~book.of_kinds(("institution",)) & (book.starts <= last))
+        ended = book.ends[rows] >= 0
+        start = np.maximum(book.starts[rows], 0)
+        end = np.where(ended, book.ends[rows], last + 1)
+        members = book.members[rows]
+        threat_now = book.threat_end[rows].copy()
+        threat_now[~ended] = [self.demand[inside].mean() for inside in members[~ended]]
+        record.add(
+            alliance=[book.ids[r] for r in rows],
+            kind=[book.kinds[r] for r in rows],
+            origin=[book.origin[r] for r in rows],
+            members=[";".join(self._id_array[inside]) for inside in members],
+            start_period=start,
+            start=[cal.label(t) for t in start.tolist()],
+            end_period=end,
+            end=[cal.label(t) if e else "" for t, e in zip(end.tolist(), ended, strict=True)],
+            ended=ended,
+            reason=np.where(ended, np.array(book.reasons, dtype=object)[rows], "censored"),
+            symmetric=book.symmetric[rows],
+            capability_ratio=book.ratio[rows],
+            duration_years=(end - start) * cal.years_per_period,
+            common_enemy=[book.enemy[r] for r in rows],
+            start_year=[cal.first_day(t).year for t in start.tolist()],
+            nuclear_patron=book.nuclear_patron[rows],
+            threat_change=threat_now - book.threat_start[rows],
+        )
+        return record

@@ -28,13 +28,26 @@ class Ledger:
     def __init__(self, names: Sequence[str]) -> None:
         self.names = tuple(names)
         self._chunks: list[tuple[Any, ...]] = []
+        self._rows: list[tuple[Any, ...]] = []  # single rows not yet in a chunk
 
     def add(self, **batch: Any) -> None:
         """Add rows: each column a sequence of the same length (all the table's columns)."""
-        self._chunks.append(tuple(batch[name] for name in self.names))
+        self._flush()
+        self._chunks.append(tuple([batch[name] for name in self.names]))
+
+    def add_row(self, *values: Any) -> None:
+        """Add one row: a value per column, in the table's order."""
+        self._rows.append(values)
+
+    def _flush(self) -> None:
+        """Put the single rows added since the last chunk into a chunk of their own."""
+        if self._rows:
+            self._chunks.append(tuple(list(column) for column in zip(*self._rows, strict=True)))
+            self._rows = []
 
     def columns(self) -> Columns:
         """Return the table's columns (strings as objects); none if it has no rows."""
+        self._flush()
         if not any(len(chunk[0]) for chunk in self._chunks):
             return {}
         return {
@@ -47,6 +60,8 @@ class Ledger:
 
     def gathered(self, runs: Sequence[Ledger], numbers: Sequence[int]) -> Columns:
         """Return the columns of several runs' ledgers (of this one's columns), led by ``run``."""
+        for ledger in runs:
+            ledger._flush()
         self._chunks = [chunk for ledger in runs for chunk in ledger._chunks]
         columns = self.columns()
         if not columns:

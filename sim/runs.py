@@ -26,7 +26,7 @@ WORKER_CONTEXT = multiprocessing.get_context("forkserver")
 """Workers start from a clean server process: forking a process with threads is unsafe."""
 
 TABLES = ("decisions", "alliances", "states", "system", "outcomes")
-CHUNK = 25
+CHUNK = 50
 """Replications per chunk: the unit of parallel work and of checkpointing."""
 
 Tables = dict[str, pd.DataFrame]
@@ -66,17 +66,13 @@ def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceM
 
 def run_chunk(world: World, params: Params, seed: int, start: int, stop: int) -> Tables:
     """Run replications ``start`` to ``stop - 1`` and return their tables."""
-    alliances: list[dict[str, object]] = []
-    kept: dict[str, list[Ledger | Panel]] = {name: [] for name in TABLES if name != "alliances"}
+    kept: dict[str, list[Ledger | Panel]] = {name: [] for name in TABLES}
     rngs = replication_rngs(seed, stop, start)
-    for r, rng in zip(range(start, stop), rngs, strict=True):
+    for rng in rngs:
         model = run_one(world, params, rng)
-        alliances += [{"run": r, **row} for row in model.alliance_rows()]
         for name, ledger in model.ledgers().items():
             kept[name].append(ledger)
-    tables = {name: gather(ledgers, range(start, stop)) for name, ledgers in kept.items()}
-    tables["alliances"] = pd.DataFrame(alliances)
-    return {name: tables[name] for name in TABLES}
+    return {name: gather(kept[name], range(start, stop)) for name in TABLES}
 
 
 def chunks(runs: int, size: int = CHUNK) -> list[tuple[int, int]]:

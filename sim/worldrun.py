@@ -59,9 +59,9 @@ class WorldRun:
         """Return one of :data:`TABLES`: every run's rows with a ``run`` column (cases: means)."""
         if name == "cases":
             return self.cases
-        if name in ("decisions", "states", "system"):
+        if name != "wars":
             return gather([m.ledgers()[name] for m in self.models], range(self.runs))
-        frames = [pd.DataFrame(_rows(m, name)).assign(run=r) for r, m in enumerate(self.models)]
+        frames = [pd.DataFrame(war_rows(m)).assign(run=r) for r, m in enumerate(self.models)]
         frames = [f for f in frames if not f.empty]
         if not frames:
             return pd.DataFrame()
@@ -79,14 +79,6 @@ class WorldRun:
             "parameters": self.params.as_dict(),
             "data": DATA_VERSIONS,
         }
-
-
-def _rows(model: AllianceModel, name: str) -> list[dict[str, Any]]:
-    tables: dict[str, Callable[[], list[dict[str, Any]]]] = {
-        "alliances": model.alliance_rows,
-        "wars": lambda: war_rows(model),
-    }
-    return tables[name]()
 
 
 def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> WorldRun:

@@ -28,7 +28,7 @@ def test_results_are_byte_identical_across_repeats_and_worker_counts(tmp_path):
 
 def test_an_interrupted_run_keeps_what_finished_and_resumes(tmp_path):
     out = tmp_path / "run"
-    args = ["run", "karabakh_2020", "--runs", "600", "--seed", "9", "--out", str(out)]
+    args = ["run", "karabakh_2020", "--runs", "1500", "--seed", "9", "--out", str(out)]
     code, err = interrupt_when(args, lambda: bool(list((out / ".parts").glob("done_*"))))
     assert code == 130 and "Traceback" not in err
     kept = sorted((out / ".parts").glob("done_*"))
