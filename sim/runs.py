@@ -24,6 +24,8 @@ from sim.world import World, build
 
 WORKER_CONTEXT = multiprocessing.get_context("forkserver")
 """Workers start from a clean server process: forking a process with threads is unsafe."""
+WORKER_CONTEXT.set_forkserver_preload(["sim.runs", "sim.tuning"])
+"""The server imports the simulator once; each worker forks from it ready to run."""
 
 TABLES = ("decisions", "alliances", "states", "system", "outcomes")
 CHUNK = 50
