@@ -20,9 +20,10 @@ the least recently used results first.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import numpy as np
@@ -56,6 +57,17 @@ def enabled(on: bool) -> None:
     _counts.update(hits=0, misses=0)
 
 
+@contextlib.contextmanager
+def switched(on: bool) -> Iterator[None]:
+    """Run a block with the memo on or off, then restore it (emptied either way)."""
+    before = _enabled
+    enabled(on)
+    try:
+        yield
+    finally:
+        enabled(before)
+
+
 def counts() -> dict[str, int]:
     """Return how many kept calls found their result (hits) and computed it (misses)."""
     return dict(_counts)
@@ -75,8 +87,10 @@ _FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 def _arrays(x: Any) -> list[np.ndarray]:
     """Return the arrays in ``x``: itself, a tuple's, or a dataclass's fields'."""
-    if isinstance(x, np.ndarray):
+    if type(x) is np.ndarray:
         return [x]
+    if type(x) in _SCALARS:
+        return []
     if isinstance(x, tuple):
         return [a for y in x for a in _arrays(y)]
     names = _fields(type(x))
@@ -126,15 +140,28 @@ def _frozen(result: Any, args: tuple[Any, ...]) -> Any:
 
     An array that is (or views) an argument's is copied first: the caller keeps its own.
     """
-    if isinstance(result, tuple):
-        items = [_frozen(x, args) for x in result]
-        return result._make(items) if hasattr(result, "_make") else tuple(items)
-    if names := _fields(type(result)):
-        return dataclasses.replace(result, **{n: _frozen(getattr(result, n), args) for n in names})
-    if isinstance(result, np.ndarray):
-        if any(np.may_share_memory(result, a) for a in _arrays(args)):
+    return _freeze(result, {id(_owner(a)) for a in _arrays(args)})
+
+
+def _owner(a: np.ndarray) -> object:
+    """Return the object that owns an array's memory (a view's base, or the array)."""
+    return a if a.base is None else a.base
+
+
+def _freeze(result: Any, inputs: set[int]) -> Any:
+    if type(result) is np.ndarray:
+        if id(_owner(result)) in inputs:
             result = result.copy()
         result.flags.writeable = False
+        return result
+    if type(result) in _SCALARS:
+        return result
+    if isinstance(result, tuple):
+        items = [_freeze(x, inputs) for x in result]
+        return result._make(items) if hasattr(result, "_make") else tuple(items)
+    if names := _fields(type(result)):
+        fields = {n: _freeze(getattr(result, n), inputs) for n in names}
+        return dataclasses.replace(result, **fields)
     return result
 
 
@@ -149,8 +176,10 @@ def shared[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if kwargs or not _enabled:
+            return cast(R, _frozen(fn(*args, **kwargs), args))
         key, size = _key(fn, args)
-        if kwargs or not _enabled or size > KEY_LIMIT:
+        if size > KEY_LIMIT:
             return cast(R, _frozen(fn(*args, **kwargs), args))
         entry = _memo.get(key)
         _counts["misses" if entry is None else "hits"] += 1
