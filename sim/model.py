@@ -406,7 +406,7 @@ class AllianceModel(mesa.Model):
         the system later.
         """
         n = self.world.n
-        if self.alive.all():
+        if self._all_members or self.alive.all():
             return self.rng.random((n, n))
         living = np.flatnonzero(self.alive)
         draws = np.ones((n, n))
@@ -724,7 +724,7 @@ class AllianceModel(mesa.Model):
 
     def _record_states(self, o: assessment.Opening, a: assessment.Assessment) -> None:
         eff = self.effective_power()
-        if self.relations is a.relations and np.array_equal(eff, o.power):
+        if self.relations is a.relations and (eff is o.power or np.array_equal(eff, o.power)):
             gap = a.alignment_gap  # no event has changed relations or power
         else:
             gap = institutions.alignment_gap(self.relations, eff, self.params)
@@ -771,9 +771,9 @@ class AllianceModel(mesa.Model):
             origin=[book.origin[r] for r in rows],
             members=[";".join(self._id_array[inside]) for inside in members],
             start_period=start,
-            start=[cal.label(t) for t in start.tolist()],
+            start=[self._labels[t] for t in start.tolist()],
             end_period=end,
-            end=[cal.label(t) if e else "" for t, e in zip(end.tolist(), ended, strict=True)],
+            end=[self._labels[t] if e else "" for t, e in zip(end.tolist(), ended, strict=True)],
             ended=ended,
             reason=np.where(ended, np.array(book.reasons, dtype=object)[rows], "censored"),
             symmetric=book.symmetric[rows],
