@@ -129,6 +129,15 @@ def evaluate(target: Target, job: Job) -> dict[str, Any]:
     return record
 
 
+def evaluate_into(store: PointStore | None, target: Target, job: Job) -> dict[str, Any] | None:
+    """Run one point and save it to ``store``; without a store, return its record."""
+    record = evaluate(target, job)
+    if store is None:
+        return record
+    store.save(record)
+    return None
+
+
 class PointStore:
     """Finished points of one sweep, one Parquet file each, under ``folder/points``."""
 
@@ -165,13 +174,22 @@ def sweep(
     store: PointStore,
     progress: Callable[[int], None] = lambda n: None,
 ) -> pd.DataFrame:
-    """Run every job not yet done on ``executor``, saving each as it finishes."""
+    """Run every job not yet done on ``executor``, saving each as it finishes.
+
+    The processes of a local pool save the points they run (they share this machine's disk);
+    a cluster's workers hand their points back to be saved here.
+    """
     todo = [job for job in jobs if not store.done(job.index)]
     progress(len(jobs) - len(todo))
-    futures: list[Future[dict[str, Any]]] = [executor.submit(evaluate, target, job) for job in todo]
+    local = isinstance(executor, ProcessPoolExecutor)
+    futures: list[Future[dict[str, Any] | None]] = [
+        executor.submit(evaluate_into, store if local else None, target, job) for job in todo
+    ]
     try:
         for future in as_completed(futures):
-            store.save(future.result())
+            record = future.result()
+            if record is not None:
+                store.save(record)
             progress(1)
     except BaseException:
         for future in futures:
