@@ -148,20 +148,26 @@ class AllianceBook:
         strongest member is nuclear.
         """
         idx = np.flatnonzero(rows)
-        if idx.size == 0:
+        self.measure(idx, power, nuclear)
+        self.symmetric[idx] = self.ratio[idx] <= threshold
+
+    def measure(
+        self, rows: NDArray[np.int64], power: NDArray[np.float64], nuclear: BoolArray
+    ) -> None:
+        """Record rows' capability ratio and whether their strongest member is nuclear."""
+        if rows.size == 0:
             return
-        inside = self.members[idx]
+        inside = self.members[rows]
         strongest = np.where(inside, power, -np.inf).max(axis=1)
         weakest = np.where(inside, power, np.inf).min(axis=1)
-        ratio = np.divide(strongest, weakest, out=np.full(idx.size, np.inf), where=weakest > 0)
-        self.ratio[idx] = ratio
-        self.symmetric[idx] = ratio <= threshold
-        self.nuclear_patron[idx] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
+        ratio = np.divide(strongest, weakest, out=np.full(rows.size, np.inf), where=weakest > 0)
+        self.ratio[rows] = ratio
+        self.nuclear_patron[rows] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
         self._changed()
 
-    def note_threat(self, rows: BoolArray, demand: NDArray[np.float64]) -> None:
+    def note_threat(self, rows: BoolArray | NDArray[np.int64], demand: NDArray[np.float64]) -> None:
         """Record the members' mean demand for allies as rows come into force."""
-        for row in np.flatnonzero(rows):
+        for row in np.flatnonzero(rows) if rows.dtype == bool else rows:
             self.threat_start[row] = demand[self.members[row]].mean()
 
     def end(self, row: int, period: int, reason: str, demand: NDArray[np.float64]) -> None:

@@ -393,11 +393,15 @@ class AllianceModel(mesa.Model):
         formed = self._pair_draws() < chance
         if not formed.any():
             return
-        owners = self.world.territory_holder
+        owners, rows = self.world.territory_holder, []
         for i, j in zip(*np.nonzero(formed), strict=True):
             members = np.zeros(self.world.n, dtype=bool)
             members[[i, j]] = True
-            self.book.add(members, members[owners], self.period, self.world.ids[a.enemy[i, j]])
+            enemy = self.world.ids[a.enemy[i, j]]
+            rows.append(self.book.add(members, members[owners], self.period, enemy))
+        formed_rows = np.array(rows, dtype=np.int64)  # formed as equals: they stay symmetric
+        self.book.measure(formed_rows, self.effective_power(), self.nuclear)
+        self.book.note_threat(formed_rows, self.demand)
 
     def _pair_draws(self) -> FloatArray:
         """Return a uniform draw for every pair of living states (1.0, never drawn, for others).

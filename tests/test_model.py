@@ -54,6 +54,25 @@ def test_alliance_records_agree_with_the_book_at_the_end():
     assert model.period == world.calendar.n_periods - 1
 
 
+def test_a_formed_alliance_records_its_shape_and_threat_when_it_forms():
+    """Its capability ratio, patron and threat at the start are its members', not defaults."""
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    formed = 0
+    for rng in replication_rngs(3, 20):
+        model = AllianceModel(world, Params(), rng=rng)
+        for _ in range(world.calendar.n_periods):
+            known = len(model.book.ids)
+            model.step()
+            for row in range(known, len(model.book.ids)):
+                inside = model.book.members[row]
+                power = model.effective_power()[inside]
+                assert model.book.ratio[row] == power.max() / power.min()
+                assert model.book.threat_start[row] == model.demand[inside].mean()
+                assert model.book.symmetric[row]  # formed as equals
+                formed += 1
+    assert formed > 0
+
+
 def test_defeat_cuts_power_and_ends_the_defeated_states_wars():
     world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
     model = AllianceModel(world, Params(), rng=replication_rngs(5, 1)[0])
