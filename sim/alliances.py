@@ -69,23 +69,26 @@ class AllianceBook:
         self.threat_end = np.full(m, np.nan)
         self.nuclear_patron = np.zeros(m, dtype=bool)
         self._kind_masks: dict[tuple[tuple[str, ...], int], BoolArray] = {}
-        self._derived: dict[tuple[str, bytes], BoolArray] = {}
-        self._in_force: dict[int, BoolArray] = {}
+        self._derived: dict[tuple[str, int], BoolArray] = {}
+        self._last_start: int | None = None
         self.version = 0  # counts the changes to rows: shaped, added, ended, members left
 
     def _changed(self) -> None:
         """Forget what was derived from the rows: a row was shaped, added, ended or left."""
         self._derived.clear()
-        self._in_force.clear()
+        self._last_start = None
         self.version += 1
 
     def _derive(self, name: str, period: int, compute: Callable[[], BoolArray]) -> BoolArray:
-        """Return an array derived from the rows in force in a period.
+        """Return an array derived from the rows as they stand in a period.
 
-        It is computed once for each set of rows in force until a row changes, and is
-        read-only: callers share it.
+        What is derived depends on the period only through which rows have started (and
+        started before it), so every period after the last start shares one result. It is
+        computed once until a row changes, and is read-only: callers share it.
         """
-        key = (name, self.in_force(period).tobytes())
+        if self._last_start is None:
+            self._last_start = int(self.starts.max(initial=-1))
+        key = (name, min(period, self._last_start + 1))
         found = self._derived.get(key)
         if found is None:
             found = compute()
@@ -120,11 +123,19 @@ class AllianceBook:
 
     def in_force(self, period: int) -> BoolArray:
         """Return which rows are in force in a period (read-only)."""
-        found = self._in_force.get(period)
-        if found is None:
-            found = self._in_force[period] = (self.starts <= period) & (self.ends < 0)
-            found.flags.writeable = False
-        return found
+        return self._derive("in_force", period, lambda: (self.starts <= period) & (self.ends < 0))
+
+    def running(self, period: int) -> BoolArray:
+        """Return the alliances in force in a period that came into force before it."""
+        return self._derive(
+            "running", period, lambda: self.alliances(period) & (self.starts < period)
+        )
+
+    def institutions(self, period: int) -> BoolArray:
+        """Return which rows are institutions in force in a period."""
+        return self._derive(
+            "institutions", period, lambda: self.of_kinds(("institution",)) & self.in_force(period)
+        )
 
     def alliances(self, period: int) -> BoolArray:
         """Return which rows are alliances (not institutions) in force in a period."""

@@ -32,7 +32,7 @@ from sim.decide import FACTOR_NAMES, Calls, Situation, score
 from sim.params import Params
 from sim.records import Ledger, Panel
 from sim.schema import Event
-from sim.world import ALLIANCE_KINDS, World
+from sim.world import World
 
 FloatArray = NDArray[np.float64]
 
@@ -289,8 +289,7 @@ class AllianceModel(mesa.Model):
         power = self.effective_power()
         if starting is not None:
             book.classify(starting, self.params.asymmetry_ratio, power, self.nuclear)
-        in_force = book.in_force(t)
-        running = book.of_kinds(ALLIANCE_KINDS) & in_force & (book.starts < t)
+        running = book.running(t)
         return assessment.Opening(
             power=power,
             nuclear=self.nuclear,
@@ -300,7 +299,7 @@ class AllianceModel(mesa.Model):
             formal=book.formal(t),
             equals=running & book.symmetric,
             clients=running & ~book.symmetric,
-            institutions=book.of_kinds(("institution",)) & in_force,
+            institutions=book.institutions(t),
             site_holder=w.site_holder,
             site_territory=w.site_territory,
             territory_holder=self.territory_holder,
