@@ -12,8 +12,8 @@ the entry so that its identity cannot be reused). A result is a function of its 
 alone, so a run is the same with or without the memo, in one process or many. Results are
 returned read-only, so that no caller can change what another replication will read.
 
-Only small inputs are kept (at most :data:`KEY_LIMIT` bytes of arrays a call, about a
-hundred states): in large worlds the arithmetic dominates, states seldom repeat, and the
+Only small inputs are kept (at most :data:`KEY_LIMIT` bytes of arrays a call: a period's
+assessment in a world of up to about sixty states): in large worlds the arithmetic dominates, states seldom repeat, and the
 memo would only cost memory. The memo holds at most :data:`MEMORY_LIMIT` bytes and forgets
 the least recently used results first.
 """
