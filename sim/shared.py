@@ -13,9 +13,10 @@ alone, so a run is the same with or without the memo, in one process or many. Re
 returned read-only, so that no caller can change what another replication will read.
 
 Only small inputs are kept (at most :data:`KEY_LIMIT` bytes of arrays a call: a period's
-assessment in a world of up to about sixty states): in large worlds the arithmetic dominates, states seldom repeat, and the
-memo would only cost memory. The memo holds at most :data:`MEMORY_LIMIT` bytes and forgets
-the least recently used results first.
+assessment in a world of up to about sixty states): in large worlds the arithmetic
+dominates, states seldom repeat, and the memo would only cost memory. The memo holds at most
+:data:`MEMORY_LIMIT` bytes and forgets the least recently used results first. Threads (a Dask
+worker's) share it under a lock.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -45,6 +47,7 @@ def _size(entry: tuple[Any, ...]) -> int:
 
 
 _memo: LRUCache[tuple[Any, ...], tuple[Any, ...]] = LRUCache(MEMORY_LIMIT, getsizeof=_size)
+_lock = threading.Lock()
 _enabled = True
 _counts = {"hits": 0, "misses": 0}
 
@@ -52,9 +55,10 @@ _counts = {"hits": 0, "misses": 0}
 def enabled(on: bool) -> None:
     """Switch the memo on or off for this process (off: every call computes; for tests)."""
     global _enabled
-    _enabled = on
-    _memo.clear()
-    _counts.update(hits=0, misses=0)
+    with _lock:
+        _enabled = on
+        _memo.clear()
+        _counts.update(hits=0, misses=0)
 
 
 @contextlib.contextmanager
@@ -97,14 +101,20 @@ def _arrays(x: Any) -> list[np.ndarray]:
     return [a for n in names for a in _arrays(getattr(x, n))] if names else []
 
 
-def _key(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[tuple[Any, ...], int]:
-    """Return the key of a call (function and arguments' content) and its arrays' bytes."""
+def _key(
+    fn: Callable[..., Any], args: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], int, list[Params]]:
+    """Return a call's key (function and arguments' content) and its arrays' bytes.
+
+    Also the parameters the key names by identity, to be kept alive with the entry.
+    """
     key: list[Any] = [fn]
-    size = _extend(key, args)
-    return tuple(key), size
+    named: list[Params] = []
+    size = _extend(key, args, named)
+    return tuple(key), size, named
 
 
-def _extend(key: list[Any], values: Any) -> int:
+def _extend(key: list[Any], values: Any, named: list[Params]) -> int:
     """Add the content of ``values`` to a key; return the bytes of their arrays.
 
     It stops once they pass :data:`KEY_LIMIT` (the key is then incomplete, and not used).
@@ -118,17 +128,18 @@ def _extend(key: list[Any], values: Any) -> int:
             size += a.nbytes
             key += (a.tobytes() if size <= KEY_LIMIT else b"", a.shape, a.dtype.char)
         elif kind in _SCALARS:
-            key.append(a)
+            key += (kind, a)  # 1, 1.0 and True are equal keys, not equal arguments
         elif kind is Params:
             key.append(id(a))
+            named.append(a)
         elif isinstance(a, tuple):
             key.append(kind)
-            size += _extend(key, a)
+            size += _extend(key, a, named)
         elif names := _fields(kind):
             key.append(kind)
-            size += _extend(key, [getattr(a, n) for n in names])
+            size += _extend(key, [getattr(a, n) for n in names], named)
         else:
-            key.append(a)
+            key += (kind, a)
     return size
 
 
@@ -178,15 +189,16 @@ def shared[**P, R](fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if kwargs or not _enabled:
             return cast(R, _frozen(fn(*args, **kwargs), args))
-        key, size = _key(fn, args)
+        key, size, named = _key(fn, args)
         if size > KEY_LIMIT:
             return cast(R, _frozen(fn(*args, **kwargs), args))
-        entry = _memo.get(key)
-        _counts["misses" if entry is None else "hits"] += 1
+        with _lock:
+            entry = _memo.get(key)
+            _counts["misses" if entry is None else "hits"] += 1
         if entry is None:
-            keep = tuple(a for a in args if isinstance(a, Params))  # their ids stay unique
-            entry = (_frozen(fn(*args, **kwargs), args), keep, size)
-            _memo[key] = entry
+            entry = (_frozen(fn(*args, **kwargs), args), named, size)  # named ids stay unique
+            with _lock:
+                _memo[key] = entry
         return cast(R, entry[0])
 
     return wrapper

@@ -70,6 +70,24 @@ def test_equal_content_is_computed_once_and_different_content_again():
     assert calls == ["doubled"] * 4
 
 
+def test_equal_scalars_of_other_types_are_other_keys():
+    x = np.arange(3.0)
+    doubled(x, 1.0)
+    doubled(x, 1)
+    doubled(x, True)
+    assert calls == ["doubled"] * 3
+
+
+def test_threads_share_the_memo_safely():
+    from concurrent.futures import ThreadPoolExecutor
+
+    arrays = [np.full(3, float(k % 7)) for k in range(400)]
+    with ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda a: doubled(a, 1.0), arrays))
+    assert all(np.array_equal(f, 2.0 * a) for f, a in zip(found, arrays, strict=True))
+    assert len(calls) >= 7 and shared.counts()["hits"] + shared.counts()["misses"] == 400
+
+
 def test_a_changed_argument_is_a_new_key():
     x = np.arange(4.0)
     doubled(x, 1.0)
