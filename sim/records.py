@@ -58,7 +58,7 @@ class Ledger:
         """Return the table (with no columns if it has no rows)."""
         return pd.DataFrame(self.columns())
 
-    def gathered(self, runs: Sequence[Ledger], numbers: Sequence[int]) -> Columns:
+    def _gathered(self, runs: Sequence[Ledger], numbers: Sequence[int]) -> Columns:
         """Return the columns of several runs' ledgers (of this one's columns), led by ``run``."""
         for ledger in runs:
             ledger._flush()
@@ -126,7 +126,7 @@ class Panel:
         """Return the table (with no columns if it has no rows)."""
         return pd.DataFrame(self.columns())
 
-    def gathered(self, runs: Sequence[Panel], numbers: Sequence[int]) -> Columns:
+    def _gathered(self, runs: Sequence[Panel], numbers: Sequence[int]) -> Columns:
         """Return the columns of several runs' panels (of this one's figures), led by ``run``."""
         for panel, r in zip(runs, numbers, strict=True):
             self._periods += panel._periods
@@ -148,9 +148,9 @@ def gather(runs: Sequence[Ledger | Panel], numbers: Sequence[int]) -> pd.DataFra
     if isinstance(first, Panel):
         panels = [r for r in runs if isinstance(r, Panel)]
         empty = Panel(first._ids, first._labels, first.names)
-        return pd.DataFrame(empty.gathered(panels, numbers))
+        return pd.DataFrame(empty._gathered(panels, numbers))
     ledgers = [r for r in runs if isinstance(r, Ledger)]
-    return pd.DataFrame(Ledger(first.names).gathered(ledgers, numbers))
+    return pd.DataFrame(Ledger(first.names)._gathered(ledgers, numbers))
 
 
 def _column(chunks: list[Any]) -> NDArray[Any]:
