@@ -21,7 +21,8 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import InputError
-from sim.runs import TABLES, Checkpoint, RunSet, Tables
+from sim.runs import Checkpoint, RunSet, Tables
+from sim.tables import TABLES
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:

@@ -20,6 +20,7 @@ from sim.model import AllianceModel
 from sim.params import Params
 from sim.records import Ledger, Panel, gather
 from sim.scenario import Scenario
+from sim.tables import TABLES
 from sim.world import World, build
 
 WORKER_CONTEXT = multiprocessing.get_context("forkserver")
@@ -27,7 +28,6 @@ WORKER_CONTEXT = multiprocessing.get_context("forkserver")
 WORKER_CONTEXT.set_forkserver_preload(["sim.runs", "sim.tuning"])
 """The server imports the simulator once; each worker forks from it ready to run."""
 
-TABLES = ("decisions", "alliances", "states", "system", "outcomes")
 CHUNK = 50
 """Replications per chunk: the unit of parallel work and of checkpointing."""
 

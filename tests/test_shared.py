@@ -12,8 +12,9 @@ import pytest
 
 from sim import shared
 from sim.params import Params
-from sim.runs import TABLES, replicate
+from sim.runs import replicate
 from sim.scenario import load
+from sim.tables import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 calls: list[str] = []

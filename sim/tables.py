@@ -1,0 +1,63 @@
+"""The columns of the tables a run records, in order.
+
+A run of the model records five tables (:mod:`sim.records` keeps them as columns):
+decisions, alliances, states, system and outcomes.
+"""
+
+from __future__ import annotations
+
+from sim.decide import FACTOR_NAMES
+
+TABLES = ("decisions", "alliances", "states", "system", "outcomes")
+"""The tables of a scenario's runs, in the order they are written."""
+
+STATE_FIGURES = (
+    "power",
+    "effective_power",
+    "nuclear",
+    "demand_for_allies",
+    "ally_value",
+    "alignment_gap",
+)
+"""The states table: each living state's figures in each period (after period, date, state)."""
+SYSTEM_COLUMNS = ("period", "date", "poles", "n_poles", "polarity_changed")
+"""The system table: the poles in each period, and whether they changed (P11)."""
+ALLIANCE_COLUMNS = (
+    "alliance",
+    "kind",
+    "origin",
+    "members",
+    "start_period",
+    "start",
+    "end_period",
+    "end",
+    "ended",
+    "reason",
+    "symmetric",
+    "capability_ratio",
+    "duration_years",
+    "common_enemy",
+    "start_year",
+    "nuclear_patron",
+    "threat_change",
+)
+"""The alliances table: a row per alliance that came into force, with its end or censoring."""
+DECISION_COLUMNS = (
+    "period",
+    "date",
+    "war",
+    "side",
+    "guarantor",
+    "partner",
+    "adversary",
+    "theatre",
+    "covered",
+    "triggered",
+    "fought",
+    "outcome",
+    "p_honour",
+    *(f"{kind}_{name}" for name in FACTOR_NAMES for kind in ("value", "contrib")),
+)
+"""The decisions table: a row per call, with each factor's value and signed contribution."""
+OUTCOME_COLUMNS = ("period", "date", "kind", "subject", "state", "value", "result")
+"""The outcomes table: mechanisms other than a decision to fight (membership, presence, ...)."""
