@@ -176,9 +176,9 @@ class AllianceBook:
         self.nuclear_patron[rows] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
         self._changed()
 
-    def note_threat(self, rows: BoolArray | NDArray[np.int64], demand: NDArray[np.float64]) -> None:
+    def note_threat(self, rows: NDArray[np.int64], demand: NDArray[np.float64]) -> None:
         """Record the members' mean demand for allies as rows come into force."""
-        for row in np.flatnonzero(rows) if rows.dtype == bool else rows:
+        for row in rows:
             self.threat_start[row] = demand[self.members[row]].mean()
 
     def end(self, row: int, period: int, reason: str, demand: NDArray[np.float64]) -> None:

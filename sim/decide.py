@@ -164,7 +164,6 @@ class Situation:
         return hostility(self.at_war, self.relations)
 
 
-@shared
 def hostility(at_war: BoolArray, relations: FloatArray) -> FloatArray:
     """Return hostility between states: 1 at war, else the negative part of relations."""
     return np.where(at_war, 1.0, np.clip(-relations, 0.0, 1.0))

@@ -228,7 +228,7 @@ class AllianceModel(mesa.Model):
         pressures = assessment.assess(opening, self.params)
         self.relations, self.demand = pressures.relations, pressures.demand
         if starting is not None:
-            self.book.note_threat(starting, self.demand)
+            self.book.note_threat(np.flatnonzero(starting), self.demand)
         self._alliances(opening, pressures)
         new_wars = [
             self._fire(event_id, event) for event_id, event in self.world.events[self.period]
