@@ -20,13 +20,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from benchmarks.synthetic import synthetic
-from sim import formation, institutions, results, shared
-from sim.decide import score
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.runs import replicate, replication_rngs
-from sim.scenario import load
-from sim.world import build
+from sim import results
+from sim.model import formation, institutions, shared
+from sim.model.alliance_model import AllianceModel
+from sim.model.decide import score
+from sim.model.params import Params
+from sim.model.world import build
+from sim.results.runs import replicate, replication_rngs
+from sim.scenario.loading import load
 
 from oracle import oracle, random_world
 
@@ -136,8 +137,8 @@ def open_world() -> dict[str, float]:
 
     code = (
         "import json, resource, statistics, time\n"
-        "from sim import openworld, worldrun\n"
-        "from sim.params import Params\n"
+        "from sim.history import openworld, worldrun\n"
+        "from sim.model.params import Params\n"
         "t = time.perf_counter(); w = openworld.build(); built = time.perf_counter() - t\n"
         "runs = []\n"
         "for seed in range(3):\n"
@@ -161,7 +162,7 @@ def hot_spots() -> list[tuple[str, float, float]]:
     checked to agree before it is timed.
     """
     from benchmarks import before
-    from sim import openworld, worldrun
+    from sim.history import openworld, worldrun
 
     felts: list[tuple[np.ndarray, float, np.ndarray]] = []
     blocs: list[tuple[np.ndarray, np.ndarray, float]] = []
@@ -208,7 +209,7 @@ def sweep_speedup(points: int = 100) -> tuple[float, float]:
     """Seconds for a sweep of ``points`` points on 1 and on 2 worker processes."""
     import tempfile
 
-    from sim import tuning
+    from sim.analysis import tuning
 
     static = str(ROOT / "scenarios" / "counterfactuals" / "technology_and_threat_static.yaml")
     target = tuning.Target(static, (), {}, 20, 0)

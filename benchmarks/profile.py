@@ -11,10 +11,10 @@ from pathlib import Path
 
 from pyinstrument import Profiler
 
-from sim import openworld, worldrun
-from sim.params import Params
-from sim.runs import replicate
-from sim.scenario import load
+from sim.history import openworld, worldrun
+from sim.model.params import Params
+from sim.results.runs import replicate
+from sim.scenario.loading import load
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.scenario import Scenario
-from sim.schema import ScenarioSpec
+from sim.scenario.loading import Scenario
+from sim.scenario.schema import ScenarioSpec
 
 
 def _sid(i: int) -> str:

@@ -18,10 +18,10 @@ its cases are every bound state of every replayed war, P(joins) beside what it d
 """
 
 from sim.errors import InputError, ParameterError, ScenarioError
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.runs import RunSet, replicate
-from sim.scenario import Scenario, load
+from sim.model.alliance_model import AllianceModel
+from sim.model.params import Params
+from sim.results.runs import RunSet, replicate
+from sim.scenario.loading import Scenario, load
 
 __all__ = [
     "AllianceModel",

@@ -26,14 +26,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sim import cow, results, summary, survival, worldcli
-from sim import explain as explaining
-from sim import params as parameters
-from sim import scorecard as scoring
+from sim import worldcli
+from sim.analysis import explain as explaining
+from sim.analysis import scorecard as scoring
+from sim.analysis import summary, survival
 from sim.clitypes import parameters_from, positive
 from sim.errors import InputError
-from sim.runs import RunSet, replicate
-from sim.scenario import load, scenario_files
+from sim.history import cow
+from sim.model import params as parameters
+from sim.results import files as results
+from sim.results.runs import RunSet, replicate
+from sim.scenario.loading import load, scenario_files
 from sim.texttable import table as _table
 
 EXIT_INPUT = 2
@@ -731,7 +734,7 @@ def _usual_plots(runset: RunSet, out: Path) -> list[Path]:
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
     from tqdm import tqdm
 
-    from sim import tuning
+    from sim.analysis import tuning
 
     scenario = _scenario_path(args.scenario)
     load(scenario, args.overlay)  # bad input fails here, with its message, before any work
@@ -761,7 +764,8 @@ def _metric(table: Any, wanted: str | None) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a grid or Latin hypercube of points, in parallel, resumably."""
-    from sim import plots, tuning
+    from sim import plots
+    from sim.analysis import tuning
 
     ranges = [tuning.parse_range(text) for text in args.param]
     jobs = tuning.latin_hypercube(ranges, args.lhs, args.seed) if args.lhs else tuning.grid(ranges)
@@ -781,7 +785,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of the chosen parameters on one measured quantity."""
-    from sim import plots, sensitivity
+    from sim import plots
+    from sim.analysis import sensitivity
 
     names = args.names.split(",") if args.names else ["w_sites", "w_distance", "technology"]
     for name in names:
@@ -819,7 +824,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_tune(args: argparse.Namespace) -> int:
     """Calibrate parameters against the scenarios' history; write tuned.yaml."""
-    from sim import calibration, plots
+    from sim import plots
+    from sim.analysis import calibration
 
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
@@ -887,7 +893,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
 def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
     """Return the back-test of 1945-2003, out of sample, under the defaults and tuned values."""
-    from sim import backtest, openworld, worldrun
+    from sim.history import backtest, openworld, worldrun
 
     built = openworld.build()
     found = {}
@@ -899,7 +905,7 @@ def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
 
 def _tune_loss(args: argparse.Namespace) -> Any:
     """Return the loss the ``--target`` names: scenarios, the back-test to 1944, or their mean."""
-    from sim import calibration
+    from sim.analysis import calibration
 
     if args.target == "scenarios":
         return calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)

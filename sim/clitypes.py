@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from sim import params as parameters
+from sim.model import params as parameters
 
 
 def positive(text: str) -> int:

@@ -22,9 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from sim.explain import Explanation
-from sim.results import write_atomic
-from sim.survival import Group
+from sim.analysis.explain import Explanation
+from sim.analysis.survival import Group
+from sim.results.files import write_atomic
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 """Okabe & Ito (2008), safe for the common kinds of colour blindness."""

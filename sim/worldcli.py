@@ -14,9 +14,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim import openworld, results, worldrun
 from sim.clitypes import parameters_from, positive
 from sim.errors import InputError
+from sim.history import openworld, worldrun
+from sim.results import files as results
 from sim.texttable import table
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.params import Params
-from sim.runs import RunSet, replicate
-from sim.scenario import load
+from sim.model.params import Params
+from sim.results.runs import RunSet, replicate
+from sim.scenario.loading import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -90,6 +90,6 @@ def interrupt_when(args: list[str], ready, timeout: float = 120) -> tuple[int, s
 @pytest.fixture(scope="session")
 def history_run():
     """The open world 1816-2003 with the wars of history, under the defaults (seed 0)."""
-    from sim import openworld, worldrun
+    from sim.history import openworld, worldrun
 
     return worldrun.run(openworld.build(), Params(), seed=0)

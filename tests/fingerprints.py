@@ -77,8 +77,8 @@ def scenario_fingerprints() -> dict[str, dict[str, str]]:
 
 def world_fingerprints() -> dict[str, dict[str, str]]:
     """Return the fingerprint of each table of the open world, history's wars and the model's."""
-    from sim import openworld, worldrun
-    from sim.params import Params
+    from sim.history import openworld, worldrun
+    from sim.model.params import Params
 
     found = {}
     for mode, (start, end) in (("history", (1816, 2003)), ("model", (1816, 1914))):

@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from sim.decide import FACTORS, Calls, Situation
-from sim.params import Params
+from sim.model.decide import FACTORS, Calls, Situation
+from sim.model.params import Params
 
 
 def random_world(

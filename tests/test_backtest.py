@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import backtest
+from sim.history import backtest
 
 from conftest import cli
 

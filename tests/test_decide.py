@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.decide import FACTOR_NAMES, FACTORS, score, signed_weights
-from sim.params import Params
+from sim.model.decide import FACTOR_NAMES, FACTORS, score, signed_weights
+from sim.model.params import Params
 
 from oracle import oracle, random_world
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from sim import cli
 from sim.errors import InputError, ParameterError, ScenarioError
-from sim.params import load_file, parse_assignment
-from sim.runs import replicate
-from sim.scenario import load, scenario_files
+from sim.model.params import load_file, parse_assignment
+from sim.results.runs import replicate
+from sim.scenario.loading import load, scenario_files
 
 from conftest import COUNTERFACTUALS, SCENARIOS
 
@@ -100,7 +100,7 @@ def test_mutated_scenarios_load_or_fail_clearly(tmp_path_factory, case):
         assert "\n" not in str(error)
         return
     # what loads must also run
-    rs = replicate(scenario, __import__("sim.params").params.Params(), seed=0, runs=2)
+    rs = replicate(scenario, __import__("sim.model.params").model.params.Params(), seed=0, runs=2)
     if len(rs.decisions):
         assert rs.decisions["p_honour"].between(0, 1).all()
 

@@ -7,11 +7,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.runs import replication_rngs
-from sim.scenario import load
-from sim.world import Calendar, build
+from sim.model.alliance_model import AllianceModel
+from sim.model.params import Params
+from sim.model.world import Calendar, build
+from sim.results.runs import replication_rngs
+from sim.scenario.loading import load
 
 from conftest import SCENARIOS, runs_of
 

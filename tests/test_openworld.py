@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import backtest, onset, openworld, worldrun
-from sim.alliances import AllianceBook
-from sim.model import War
-from sim.params import Params
-from sim.records import Ledger
-from sim.world import Commitments
+from sim.history import backtest, openworld, worldrun
+from sim.model import onset
+from sim.model.alliance_model import War
+from sim.model.alliances import AllianceBook
+from sim.model.params import Params
+from sim.model.records import Ledger
+from sim.model.world import Commitments
 
 from conftest import cli
 
@@ -228,7 +229,7 @@ def test_power_and_proximity_alone_make_threats_that_alliances_answer():
 
 
 def test_a_common_threat_below_the_floor_is_no_reason_to_ally():
-    from sim.formation import formation_propensity
+    from sim.model.formation import formation_propensity
 
     felt = np.zeros((3, 3))
     felt[0, 2] = felt[1, 2] = 0.05  # both feel state 2, a little

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from sim import params
 from sim.errors import ParameterError
+from sim.model import params
 
 from conftest import cli
 

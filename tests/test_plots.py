@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import PolyCollection
 
-from sim import plots, survival
-from sim.explain import explain
+from sim import plots
+from sim.analysis import survival
+from sim.analysis.explain import explain
 
 from conftest import runs_of
 from test_survival import hand_made

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic
-from sim.decide import score
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.runs import replication_rngs
-from sim.world import build
+from sim.model.alliance_model import AllianceModel
+from sim.model.decide import score
+from sim.model.params import Params
+from sim.model.world import build
+from sim.results.runs import replication_rngs
 
 from oracle import random_world
 
@@ -111,7 +111,7 @@ def test_records_agree_with_membership_at_every_period(n, world_seed, run_seed):
 @given(st.integers(2, 9), st.integers(0, 10_000), st.floats(0.0, 0.5))
 def test_the_common_enemy_search_is_the_plain_definition(n, seed, floor):
     """For each eligible pair: the outsider maximising the lesser felt threat, if at the floor."""
-    from sim.formation import _common_threats
+    from sim.model.formation import _common_threats
 
     rng = np.random.default_rng(seed)
     felt = np.where(rng.random((n, n)) < 0.6, rng.random((n, n)).round(1), 0.0)

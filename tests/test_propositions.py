@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.runs import replicate, replication_rngs
-from sim.scenario import load
-from sim.world import build
+from sim.model.alliance_model import AllianceModel
+from sim.model.params import Params
+from sim.model.world import build
+from sim.results.runs import replicate, replication_rngs
+from sim.scenario.loading import load
 
 from conftest import SCENARIOS, decision, runs_of
 

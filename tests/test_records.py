@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.records import Ledger, Panel, gather
+from sim.model.records import Ledger, Panel, gather
 
 
 def test_a_ledger_joins_batches_in_order_with_strings_as_objects():

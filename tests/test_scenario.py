@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario import load
+from sim.scenario.loading import load
 
 from conftest import COUNTERFACTUALS, SCENARIOS, cli
 

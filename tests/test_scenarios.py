@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from sim import cow
-from sim.scenario import load, scenario_files
+from sim.history import cow
+from sim.scenario.loading import load, scenario_files
 
 from conftest import SCENARIOS, decision, runs_of
 
@@ -134,8 +134,8 @@ def test_history_is_never_read_by_the_model(scenario_copy):
             "outcome: not_triggered, fought: false", "outcome: honoured, fought: true"
         ),
     )
-    from sim.params import Params
-    from sim.runs import replicate
+    from sim.model.params import Params
+    from sim.results.runs import replicate
 
     a = replicate(load(SCENARIOS / "karabakh_2020.yaml"), Params(), seed=3, runs=20)
     b = replicate(load(flipped), Params(), seed=3, runs=20)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sim.params import Params
-from sim.scorecard import scorecard
+from sim.analysis.scorecard import scorecard
+from sim.model.params import Params
 
 from conftest import SCENARIOS, cli
 

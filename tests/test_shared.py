@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import shared
-from sim.params import Params
-from sim.runs import replicate
-from sim.scenario import load
-from sim.tables import TABLES
+from sim.model import shared
+from sim.model.params import Params
+from sim.model.tables import TABLES
+from sim.results.runs import replicate
+from sim.scenario.loading import load
 
 ROOT = Path(__file__).resolve().parent.parent
 calls: list[str] = []

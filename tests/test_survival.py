@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import survival
+from sim.analysis import survival
 
 from conftest import cli
 

@@ -7,9 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from sim import calibration, tuning, worldrun
+from sim.analysis import calibration, tuning
 from sim.errors import ParameterError
-from sim.params import Params
+from sim.history import worldrun
+from sim.model.params import Params
 
 from conftest import SCENARIOS, cli, interrupt_when
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import optuna
 
-from sim import params as parameters
+from sim.analysis.scorecard import scorecard
 from sim.errors import InputError
-from sim.params import Params
-from sim.scorecard import scorecard
+from sim.model import params as parameters
+from sim.model.params import Params
 
 DEFAULT_TUNED = (
     "baseline",
@@ -71,7 +71,7 @@ def backtest_loss(seed: int) -> Loss:
 
     The open world is built to 1944 only: no case, war or figure of 1945 or later is read.
     """
-    from sim import backtest, openworld, worldrun
+    from sim.history import backtest, openworld, worldrun
 
     early = openworld.build(openworld.FIRST_YEAR, backtest.SPLIT - 1, "history")
 

@@ -1,7 +1,7 @@
 """Loading scenario files: YAML to validated :class:`Scenario`, with counterfactual overlays.
 
 A scenario is data. It is read with a safe YAML 1.2 loader, checked against the schema in
-:mod:`sim.schema`, and then checked for consistency (every id it names exists, every event
+:mod:`sim.scenario.schema`, and then checked for consistency (every id it names exists, every event
 falls inside the scenario's time). Any problem raises :class:`~sim.errors.ScenarioError`
 naming the file, the field path and the line.
 
@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from sim.errors import ScenarioError
-from sim.schema import OverlaySpec, ScenarioSpec, WarEvent
-from sim.yamlfile import dotted, line_of, load_yaml
+from sim.scenario.schema import OverlaySpec, ScenarioSpec, WarEvent
+from sim.scenario.yamlfile import dotted, line_of, load_yaml
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.formation import logistic, per_period, power_share
-from sim.geography import nearness
-from sim.params import Params
+from sim.model.formation import logistic, per_period, power_share
+from sim.model.geography import nearness
+from sim.model.params import Params
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

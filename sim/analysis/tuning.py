@@ -23,12 +23,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim import params as parameters
+from sim.analysis.summary import decision_id
 from sim.errors import ParameterError
-from sim.results import claim, run_key, write_table
-from sim.runs import WORKER_CONTEXT, replicate
-from sim.scenario import Scenario, load
-from sim.summary import decision_id
+from sim.model import params as parameters
+from sim.results.files import claim, run_key, write_table
+from sim.results.runs import WORKER_CONTEXT, replicate
+from sim.scenario.loading import Scenario, load
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Threat, the demand for allies, and how alliances form and dissolve.
 
 Pure functions over arrays. The model calls them once per period (through
-:func:`sim.assessment.assess`):
+:func:`sim.model.assessment.assess`):
 
 * :func:`threat_matrix` — how much each state threatens each other one;
 * :func:`demand_for_allies` — how much a state needs allies: the threat it faces, less
@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from sim.geography import nearness
-from sim.params import Params
+from sim.model.geography import nearness
+from sim.model.params import Params
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

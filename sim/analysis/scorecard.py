@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.params import Params
-from sim.runs import RunSet, replicate
-from sim.scenario import load
+from sim.model.params import Params
+from sim.results.runs import RunSet, replicate
+from sim.scenario.loading import load
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-DATASETS = Path(__file__).parent / "datasets"
+DATASETS = Path(__file__).parent.parent / "datasets"
 NMC = "cow_nmc_v7_0_from_peacesciencer.csv"
 NMC_CITATION = "COW NMC v7.0 (cinc)"
 CONTIGUITY_END = (

@@ -16,16 +16,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.model import AllianceModel
-from sim.params import Params
-from sim.records import Ledger, Panel, gather
-from sim.scenario import Scenario
-from sim.tables import TABLES
-from sim.world import World, build
+from sim.model.alliance_model import AllianceModel
+from sim.model.params import Params
+from sim.model.records import Ledger, Panel, gather
+from sim.model.tables import TABLES
+from sim.model.world import World, build
+from sim.scenario.loading import Scenario
 
 WORKER_CONTEXT = multiprocessing.get_context("forkserver")
 """Workers start from a clean server process: forking a process with threads is unsafe."""
-WORKER_CONTEXT.set_forkserver_preload(["sim.runs", "sim.tuning"])
+WORKER_CONTEXT.set_forkserver_preload(["sim.results.runs", "sim.analysis.tuning"])
 """The server imports the simulator once; each worker forks from it ready to run."""
 
 CHUNK = 50

@@ -1,12 +1,12 @@
 """The columns of the tables a run records, in order.
 
-A run of the model records five tables (:mod:`sim.records` keeps them as columns):
+A run of the model records five tables (:mod:`sim.model.records` keeps them as columns):
 decisions, alliances, states, system and outcomes.
 """
 
 from __future__ import annotations
 
-from sim.decide import FACTOR_NAMES
+from sim.model.decide import FACTOR_NAMES
 
 TABLES = ("decisions", "alliances", "states", "system", "outcomes")
 """The tables of a scenario's runs, in the order they are written."""

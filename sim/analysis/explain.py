@@ -1,7 +1,7 @@
 """Why a guarantor did or did not fight: one decision, factor by factor.
 
 An explanation averages each factor's value and signed contribution over the runs of a
-:class:`~sim.runs.RunSet`, and says which of the guarantor's commitments bind it to the
+:class:`~sim.results.runs.RunSet`, and says which of the guarantor's commitments bind it to the
 partner and whether they cover the theatre.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.alliances import DUTY_KINDS
-from sim.decide import FACTORS, signed_weights
-from sim.runs import RunSet
-from sim.summary import decision_id
+from sim.analysis.summary import decision_id
+from sim.model.alliances import DUTY_KINDS
+from sim.model.decide import FACTORS, signed_weights
+from sim.results.runs import RunSet
 
 
 @dataclass(frozen=True)

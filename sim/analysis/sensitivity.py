@@ -12,8 +12,8 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from sim import params as parameters
-from sim.tuning import Job
+from sim.analysis.tuning import Job
+from sim.model import params as parameters
 
 STABLE_SOBOL_N = 512
 """Base sample size below which Sobol indices are commonly unstable (Saltelli et al. 2010)."""

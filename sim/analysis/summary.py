@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.decide import FACTOR_NAMES
-from sim.runs import RunSet
-from sim.schema import History
+from sim.model.decide import FACTOR_NAMES
+from sim.results.runs import RunSet
+from sim.scenario.schema import History
 
 OUTCOMES = ("honoured", "violated", "not_triggered")
 KEY = ["war", "guarantor", "partner", "adversary", "theatre"]

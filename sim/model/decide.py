@@ -24,9 +24,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.geography import nearness
-from sim.params import Params
-from sim.shared import shared
+from sim.model.geography import nearness
+from sim.model.params import Params
+from sim.model.shared import shared
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

@@ -1,8 +1,8 @@
 """One run of the open world, its back-test and its reliability, real and simulated.
 
-:func:`run` steps the model one year at a time over an :class:`~sim.openworld.OpenWorld`.
+:func:`run` steps the model one year at a time over an :class:`~sim.history.openworld.OpenWorld`.
 With the wars replayed from history, each war's cases (every state bound by an ATOP defence
-obligation to one of its first two belligerents, :func:`sim.backtest.war_cases`) are scored
+obligation to one of its first two belligerents, :func:`sim.history.backtest.war_cases`) are scored
 by the decision kernel in the situation the model has reached when the war begins: its
 simulated alliances, wars and nuclear club, with that year's COW figures. The cases keep
 each factor's signed contribution, so that every probability explains itself.
@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import backtest
-from sim.decide import FACTOR_NAMES, Calls, Situation, score
-from sim.model import AllianceModel
-from sim.openworld import DATA_VERSIONS, OpenWorld, event_id
-from sim.params import Params
-from sim.records import Columns, gather
-from sim.runs import replication_rngs
+from sim.history import backtest
+from sim.history.openworld import DATA_VERSIONS, OpenWorld, event_id
+from sim.model.alliance_model import AllianceModel
+from sim.model.decide import FACTOR_NAMES, Calls, Situation, score
+from sim.model.params import Params
+from sim.model.records import Columns, gather
+from sim.results.runs import replication_rngs
 
 TABLES = ("decisions", "alliances", "states", "system", "wars", "cases")
 

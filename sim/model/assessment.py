@@ -6,7 +6,7 @@ end, each pair to ally, and what each institution is worth to its members. :func
 computes all of it at once, as a pure function; the model then draws what happens.
 
 Replications that open a period in the same state share its assessment
-(:func:`sim.shared.shared`).
+(:func:`sim.model.shared.shared`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import formation, institutions
-from sim.alliances import pairs_sharing
-from sim.decide import hostility
-from sim.params import Params
-from sim.shared import shared
+from sim.model import formation, institutions
+from sim.model.alliances import pairs_sharing
+from sim.model.decide import hostility
+from sim.model.params import Params
+from sim.model.shared import shared
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

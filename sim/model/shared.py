@@ -7,7 +7,7 @@ same threat, the same hazards and the same propensities. A function decorated wi
 every replication that meets it again.
 
 The memo is exact: the key is the full content of every argument (an array's dtype, shape
-and bytes; a scalar's value; a :class:`~sim.params.Params` object's identity, kept alive by
+and bytes; a scalar's value; a :class:`~sim.model.params.Params` object's identity, kept alive by
 the entry so that its identity cannot be reused). A result is a function of its inputs
 alone, so a run is the same with or without the memo, in one process or many. Results are
 returned read-only, so that no caller can change what another replication will read.
@@ -31,7 +31,7 @@ from typing import Any, cast
 import numpy as np
 from cachetools import LRUCache
 
-from sim.params import Params
+from sim.model.params import Params
 
 KEY_LIMIT = 100_000
 """Most bytes of array arguments a call may have and still be kept."""

@@ -5,7 +5,7 @@ sensitivity analysis, calibration and the CLI's ``--set`` all read this declarat
 nothing else in the package defines a tunable number.
 
 Decision weights are magnitudes (never negative); whether a factor pushes towards or
-against honouring is fixed by the factor itself (see :mod:`sim.decide`).
+against honouring is fixed by the factor itself (see :mod:`sim.model.decide`).
 """
 
 from __future__ import annotations
@@ -438,7 +438,7 @@ def load_file(path: str | Path) -> dict[str, float]:
     Raises:
         ParameterError: the file is missing, is not a mapping, or holds a bad entry.
     """
-    from sim.yamlfile import line_of, load_yaml
+    from sim.scenario.yamlfile import line_of, load_yaml
 
     document = load_yaml(path, error=ParameterError)
     if not isinstance(document, Mapping):

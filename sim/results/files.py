@@ -21,8 +21,8 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import InputError
-from sim.runs import Checkpoint, RunSet, Tables
-from sim.tables import TABLES
+from sim.model.tables import TABLES
+from sim.results.runs import Checkpoint, RunSet, Tables
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:

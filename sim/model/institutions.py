@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.params import Params
+from sim.model.params import Params
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

@@ -3,7 +3,7 @@
 A case is a state bound by an ATOP defence obligation to one of a war's first two
 belligerents (:func:`war_cases`); the COW war list says whether it fought on its partner's
 side. The model's probabilities for the cases come from a run of the open world
-(:mod:`sim.worldrun`); this module scores them (:func:`report`) beside two baselines:
+(:mod:`sim.history.worldrun`); this module scores them (:func:`report`) beside two baselines:
 treaty-only (every bound state joins) and power-only (a bound state joins when it is
 stronger than the adversary). Nothing about a war's course or outcome is read by the model:
 the sides are used only to say, afterwards, what each bound state did.
@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.cow import DATASETS
+from sim.history.cow import DATASETS
 
 WARS = "cow_interstate_war_v4_by_war_year.csv"
 SPLIT = 1945

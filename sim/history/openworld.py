@@ -1,6 +1,6 @@
 """The open world: the state system built from the COW and ATOP data, one year per period.
 
-:func:`build` compiles a span of years into a :class:`~sim.world.World` the model runs like
+:func:`build` compiles a span of years into a :class:`~sim.model.world.World` the model runs like
 any scenario's:
 
 * the states are every COW system member of the span (State System Membership v2016), and
@@ -19,7 +19,7 @@ any scenario's:
   the bomb;
 * wars are either the COW interstate wars replayed from the data (``history``: the
   initiator attacks the target in the war's first year, and the war ends after its last
-  year) or started by the model's own states (``model``, see :mod:`sim.onset`).
+  year) or started by the model's own states (``model``, see :mod:`sim.model.onset`).
 
 No name of a state or a war decides anything: every figure comes from the data tables.
 """
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.backtest import CowWar, defence_obligations, wars
-from sim.cow import CONTIGUITY_END, NMC, data_table
-from sim.geography import haversine_km
-from sim.schema import EndOfWarEvent, Event, NuclearEvent, WarEvent
-from sim.world import Calendar, Commitments, World
+from sim.history.backtest import CowWar, defence_obligations, wars
+from sim.history.cow import CONTIGUITY_END, NMC, data_table
+from sim.model.geography import haversine_km
+from sim.model.world import Calendar, Commitments, World
+from sim.scenario.schema import EndOfWarEvent, Event, NuclearEvent, WarEvent
 
 WAR_MODES = ("history", "model")
 FIRST_YEAR, LAST_YEAR = 1816, 2003

@@ -1,6 +1,6 @@
 """The world of a scenario as plain arrays: states, territories, sites, commitments, events.
 
-:func:`build` compiles a validated :class:`~sim.scenario.Scenario` into a :class:`World`
+:func:`build` compiles a validated :class:`~sim.scenario.loading.Scenario` into a :class:`World`
 whose figures are numpy arrays indexed by state (and by territory, site, commitment), so
 that the model can do all pairwise work as array arithmetic. A world is immutable; what
 changes during a run lives in the model.
@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.geography import haversine_km
-from sim.scenario import Scenario
-from sim.schema import Event, ScenarioSpec, SiteOpenedEvent, StateSpec
+from sim.model.geography import haversine_km
+from sim.scenario.loading import Scenario
+from sim.scenario.schema import Event, ScenarioSpec, SiteOpenedEvent, StateSpec
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

@@ -20,8 +20,8 @@ from lifelines import AalenJohansenFitter, CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
-from sim.cow import DATASETS, NMC
 from sim.errors import InputError
+from sim.history.cow import DATASETS, NMC
 
 ATOP_END = (
     2018.99  # ATOP v4.01 runs to the end of 2018: alliances still in effect are censored here

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.world import ALLIANCE_KINDS, Commitments
+from sim.model.world import ALLIANCE_KINDS, Commitments
 
 BoolArray = NDArray[np.bool_]
 

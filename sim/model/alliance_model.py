@@ -25,21 +25,21 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim import assessment, formation, institutions, onset
-from sim.agents import StateAgent
-from sim.alliances import AllianceBook
-from sim.decide import FACTOR_NAMES, Calls, Situation, score
-from sim.params import Params
-from sim.records import Ledger, Panel
-from sim.schema import Event
-from sim.tables import (
+from sim.model import assessment, formation, institutions, onset
+from sim.model.agents import StateAgent
+from sim.model.alliances import AllianceBook
+from sim.model.decide import FACTOR_NAMES, Calls, Situation, score
+from sim.model.params import Params
+from sim.model.records import Ledger, Panel
+from sim.model.tables import (
     ALLIANCE_COLUMNS,
     DECISION_COLUMNS,
     OUTCOME_COLUMNS,
     STATE_FIGURES,
     SYSTEM_COLUMNS,
 )
-from sim.world import World
+from sim.model.world import World
+from sim.scenario.schema import Event
 
 FloatArray = NDArray[np.float64]
 
@@ -487,7 +487,7 @@ class AllianceModel(mesa.Model):
         return None
 
     def _start_wars(self, o: assessment.Opening, hostility: FloatArray, years: float) -> list[War]:
-        """Let the states start wars of their own (see :mod:`sim.onset`)."""
+        """Let the states start wars of their own (see :mod:`sim.model.onset`)."""
         open_pairs = (
             np.outer(self.alive, self.alive) & ~o.at_war & ~self.book.allied_pairs(self.period)
         )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 
 if TYPE_CHECKING:
-    from sim.model import AllianceModel
+    from sim.model.alliance_model import AllianceModel
 
 
 class StateAgent(mesa.Agent):
