@@ -525,7 +525,8 @@ def _verdict(exp: explaining.Explanation, guarantor: str) -> str:
 def cmd_survival(args: argparse.Namespace) -> int:
     """Analyse alliance survival in run folders, in ATOP, or both side by side."""
     sets = _spell_sets(args)
-    from sim import plots
+    from sim.plots import common as figures
+    from sim.plots import survival as survival_plots
 
     out, written, report = args.out, [], {}
     groups = [
@@ -534,13 +535,13 @@ def cmd_survival(args: argparse.Namespace) -> int:
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
     title = "Alliance survival" + (f" by {args.by}" if args.by else "") + ": " + " vs ".join(sets)
-    written += plots.save(plots.survival(groups, title), out / "survival")
+    written += figures.save(survival_plots.survival(groups, title), out / "survival")
     for label, spells in sets.items():
         report[label] = _survival_report(spells, args.by)
         curves = survival.cumulative_incidence(spells)
         if len(curves) > 1:
-            written += plots.save(
-                plots.incidence(curves, f"Why alliances ended: {label}"),
+            written += figures.save(
+                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
                 out / f"incidence_{_slug(label)}",
             )
     groups_json = [
@@ -636,14 +637,15 @@ def _slug(text: str) -> str:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Draw one figure."""
-    from sim import plots
+    from sim.plots import alliances as alliance_plots
+    from sim.plots import common as figures
 
     if args.kind in ("timeline", "network"):
         folder = Path(args.target)
         meta, alliances, states = _run_folder(folder)
         if args.kind == "timeline":
             rows = alliances[alliances["run"] == args.run]
-            figure = plots.timeline(
+            figure = alliance_plots.timeline(
                 rows, meta["periods"], f"Alliances of {meta['scenario']} (run {args.run})"
             )
         else:
@@ -652,7 +654,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
     else:
         runset = _replicate(argparse.Namespace(**{**vars(args), "scenario": args.target}))
         figure, stem = _decision_figure(runset, args.kind, args.decision, args.out)
-    for path in plots.save(figure, stem):
+    for path in figures.save(figure, stem):
         print(f"wrote {path}")
     return 0
 
@@ -674,7 +676,7 @@ def _run_folder(folder: Path) -> tuple[dict[str, Any], Any, Any]:
 def _network_figure(
     meta: dict[str, Any], alliances: Any, states: Any, run: int, period: str | None
 ) -> Any:
-    from sim import plots
+    from sim.plots import alliances as alliance_plots
 
     label = period or meta["periods"][0]
     if label not in meta["periods"]:
@@ -686,45 +688,48 @@ def _network_figure(
     alive = alliances[
         (alliances["run"] == run) & (alliances["start_period"] <= t) & (alliances["end_period"] > t)
     ]
-    return plots.network(at, alive, f"Alliances in force, {meta['scenario']}, {label}")
+    return alliance_plots.network(at, alive, f"Alliances in force, {meta['scenario']}, {label}")
 
 
 def _decision_figure(runset: RunSet, kind: str, decision: str | None, out: Path) -> Any:
-    from sim import plots
+    from sim.plots import decisions as decision_plots
 
     if kind == "honour":
         d = runset.decisions.assign(decision=runset.decisions.apply(summary.decision_id, axis=1))
         title = f"P(honour) across {runset.runs} runs: {runset.scenario.spec.title}"
-        return plots.honour_distribution(d, title), out / f"honour_{runset.scenario.name}"
+        return decision_plots.honour_distribution(d, title), out / f"honour_{runset.scenario.name}"
     if decision is None:
         raise InputError("plot waterfall", "DECISION", "expected a decision, as `run` shows it")
     exp = explaining.explain(runset, decision)
     names = dict(zip(runset.world.ids, runset.world.names, strict=True))
     stem = out / f"waterfall_{_slug(exp.decision)}"
-    return plots.waterfall(exp, names), stem
+    return decision_plots.waterfall(exp, names), stem
 
 
 def _usual_plots(runset: RunSet, out: Path) -> list[Path]:
     """The usual set beside a run's tables: timeline, networks, P(honour), waterfalls."""
-    from sim import plots
+    from sim.plots import alliances as alliance_plots
+    from sim.plots import common as figures
 
     folder, written = out / "plots", []
     meta, alliances, states = _run_folder(out)
     if len(alliances):
         first = alliances[alliances["run"] == 0]
-        written += plots.save(
-            plots.timeline(first, meta["periods"], f"Alliances of {meta['scenario']} (run 0)"),
+        written += figures.save(
+            alliance_plots.timeline(
+                first, meta["periods"], f"Alliances of {meta['scenario']} (run 0)"
+            ),
             folder / "timeline",
         )
         for label in (meta["periods"][0], meta["periods"][-1]):
             figure = _network_figure(meta, alliances, states, 0, label)
-            written += plots.save(figure, folder / f"network_{_slug(label)}")
+            written += figures.save(figure, folder / f"network_{_slug(label)}")
     if len(runset.decisions):
         figure, _ = _decision_figure(runset, "honour", None, folder)
-        written += plots.save(figure, folder / "honour")
+        written += figures.save(figure, folder / "honour")
         for key in list(dict.fromkeys(runset.decisions.apply(summary.decision_id, axis=1)))[:6]:
             figure, stem = _decision_figure(runset, "waterfall", key, folder)
-            written += plots.save(figure, stem)
+            written += figures.save(figure, stem)
     return written
 
 
@@ -764,8 +769,9 @@ def _metric(table: Any, wanted: str | None) -> str:
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Run a grid or Latin hypercube of points, in parallel, resumably."""
-    from sim import plots
     from sim.analysis import tuning
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
 
     ranges = [tuning.parse_range(text) for text in args.param]
     jobs = tuning.latin_hypercube(ranges, args.lhs, args.seed) if args.lhs else tuning.grid(ranges)
@@ -777,16 +783,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )
     if len(ranges) == 2:
         x, y = ranges[0][0], ranges[1][0]
-        figure = plots.heatmap(table, x, y, metric, f"{metric} over {x} and {y}")
-        for path in plots.save(figure, args.out / "heatmap"):
+        figure = study_plots.heatmap(table, x, y, metric, f"{metric} over {x} and {y}")
+        for path in figures.save(figure, args.out / "heatmap"):
             print(f"wrote {path}")
     return 0
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of the chosen parameters on one measured quantity."""
-    from sim import plots
     from sim.analysis import sensitivity
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
 
     names = args.names.split(",") if args.names else ["w_sites", "w_distance", "technology"]
     for name in names:
@@ -798,10 +805,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     indices = sensitivity.analyse(design, table.sort_values("point")[metric].to_numpy(), args.seed)
     notes = sensitivity.warnings(design, args.samples, indices)
     value, error = ("ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf")
-    figure = plots.bars(
+    figure = study_plots.bars(
         indices[value], indices[error], value, f"{args.method.title()} sensitivity of {metric}"
     )
-    written = plots.save(figure, args.out / f"{args.method}_indices")
+    written = figures.save(figure, args.out / f"{args.method}_indices")
     if args.json:
         print(
             json.dumps(
@@ -824,8 +831,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_tune(args: argparse.Namespace) -> int:
     """Calibrate parameters against the scenarios' history; write tuned.yaml."""
-    from sim import plots
     from sim.analysis import calibration
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
 
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
@@ -843,14 +851,14 @@ def cmd_tune(args: argparse.Namespace) -> int:
     )
     import pandas as pd
 
-    written = plots.save(
-        plots.optimisation_history(fit.history, "Calibration against history"),
+    written = figures.save(
+        study_plots.optimisation_history(fit.history, "Calibration against history"),
         args.out.with_name(args.out.stem + "_history"),
     )
     if fit.importances:
         series = pd.Series(fit.importances).sort_values(ascending=False)
-        written += plots.save(
-            plots.bars(
+        written += figures.save(
+            study_plots.bars(
                 series, None, "importance (PED-ANOVA)", "Which parameters the fit depends on"
             ),
             args.out.with_name(args.out.stem + "_importances"),

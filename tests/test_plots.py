@@ -6,9 +6,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.collections import PolyCollection
 
-from sim import plots
 from sim.analysis import survival
 from sim.analysis.explain import explain
+from sim.plots import alliances as alliance_plots
+from sim.plots import common as figures
+from sim.plots import decisions as decision_plots
+from sim.plots import survival as survival_plots
 
 from conftest import runs_of
 from test_survival import hand_made
@@ -20,7 +23,7 @@ def _legend(figure) -> list[str]:
 
 def test_survival_figure_plots_the_curves_bands_and_medians():
     groups = survival.kaplan_meier(hand_made(), "era")
-    figure = plots.survival(groups, "Alliance survival by era")
+    figure = survival_plots.survival(groups, "Alliance survival by era")
     ax = figure.axes[0]
     assert ax.get_xlabel() == "years since the alliance began"
     assert ax.get_ylabel() == "share of alliances still in force"
@@ -34,7 +37,7 @@ def test_survival_figure_plots_the_curves_bands_and_medians():
 
 def test_timeline_has_one_bar_per_alliance_coloured_by_reason():
     a = runs_of("wwii_coalition_1942_1948", runs=1).alliances
-    figure = plots.timeline(a, [str(y) for y in range(1942, 1949)], "t")
+    figure = alliance_plots.timeline(a, [str(y) for y in range(1942, 1949)], "t")
     ax = figure.axes[0]
     assert len(ax.patches) == len(a)
     assert ax.get_yticklabels()[0].get_text().startswith("grand_alliance")
@@ -48,7 +51,7 @@ def test_network_places_states_at_their_capitals():
         {"state": ["AAA", "BBB"], "lat": [10.0, 20.0], "lng": [30.0, 40.0], "power": [0.1, 0.2]}
     )
     alliances = pd.DataFrame({"kind": ["defence_pact"], "members": ["AAA;BBB"]})
-    figure = plots.network(states, alliances, "net")
+    figure = alliance_plots.network(states, alliances, "net")
     ax = figure.axes[0]
     np.testing.assert_allclose(ax.collections[0].get_offsets(), [[30.0, 10.0], [40.0, 20.0]])
     np.testing.assert_allclose(ax.lines[0].get_xdata(), [30.0, 40.0])
@@ -59,7 +62,7 @@ def test_network_places_states_at_their_capitals():
 def test_waterfall_sums_to_the_log_odds():
     rs = runs_of("karabakh_2020", "karabakh_attack_on_armenia", runs=20)
     exp = explain(rs, "RUS")
-    figure = plots.waterfall(exp, dict(zip(rs.world.ids, rs.world.names, strict=True)))
+    figure = decision_plots.waterfall(exp, dict(zip(rs.world.ids, rs.world.names, strict=True)))
     ax = figure.axes[0]
     bars = ax.patches
     assert abs(bars[-1].get_height() - exp.logit) < 1e-9
@@ -71,15 +74,15 @@ def test_waterfall_sums_to_the_log_odds():
 def test_honour_distribution_has_one_box_per_decision():
     rs = runs_of("wwii_coalition_1942_1948", runs=30)
     d = rs.decisions.assign(decision=rs.decisions["war"] + ":" + rs.decisions["guarantor"])
-    figure = plots.honour_distribution(d, "P(honour)")
+    figure = decision_plots.honour_distribution(d, "P(honour)")
     ax = figure.axes[0]
     assert len(ax.get_yticklabels()) == d["decision"].nunique() == 6
     assert ax.get_xlim() == (0.0, 1.0) and "P(honour)" in ax.get_xlabel()
 
 
 def test_save_writes_png_and_svg(tmp_path):
-    figure = plots.survival(survival.kaplan_meier(hand_made()), "s")
-    paths = plots.save(figure, tmp_path / "survival")
+    figure = survival_plots.survival(survival.kaplan_meier(hand_made()), "s")
+    paths = figures.save(figure, tmp_path / "survival")
     assert [p.suffix for p in paths] == [".png", ".svg"]
     assert paths[0].read_bytes()[:4] == b"\x89PNG" and b"<svg" in paths[1].read_bytes()[:500]
 
