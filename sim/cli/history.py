@@ -1,9 +1,10 @@
-"""The command line of the open world: ``run.py world`` and ``run.py backtest``.
+"""The commands on the historical record: ``world``, ``backtest`` and ``figures``.
 
 ``world`` builds the state system of a span of years from the COW data, runs the model one
 year per step and writes its tables (Parquet, with metadata) and its summary: the back-test
 against every replayed war and alliance reliability coded Leeds's and Sabrosky's ways.
 ``backtest`` is the same run over 1816-2003 with the wars of history, showing the back-test.
+``figures`` prints the sourced COW figures of states in a year, ready for a scenario.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.clitypes import parameters_from, positive
+from sim.cli.common import parameters_from, positive, table
 from sim.errors import InputError
-from sim.history import openworld, worldrun
+from sim.history import cow, openworld, worldrun
 from sim.results import files as results
-from sim.texttable import table
 
 
-def add_parsers(sub: Any) -> None:
-    """Add the ``world`` and ``backtest`` commands to the CLI's subparsers."""
+def add_world(sub: Any) -> None:
+    """Add ``world``: the state system from COW data, one year per step."""
     world = sub.add_parser("world", help="the state system from COW data, one year per step")
     world.add_argument("--start", type=int, default=openworld.FIRST_YEAR, help="first year (1816)")
     world.add_argument("--end", type=int, default=openworld.LAST_YEAR, help="last year (2003)")
@@ -34,9 +34,21 @@ def add_parsers(sub: Any) -> None:
     )
     _run_options(world, out="world")
     world.set_defaults(command=cmd_world)
+
+
+def add_backtest(sub: Any) -> None:
+    """Add ``backtest``: every interstate war 1816-2003 against the model."""
     back = sub.add_parser("backtest", help="every interstate war 1816-2003 against the model")
     _run_options(back, out=None)
     back.set_defaults(command=cmd_backtest)
+
+
+def add_figures(sub: Any) -> None:
+    """Add ``figures``: sourced COW figures of states in a year, as YAML."""
+    figures = sub.add_parser("figures", help="sourced COW figures of states in a year, as YAML")
+    figures.add_argument("year", type=int)
+    figures.add_argument("states", nargs="+", metavar="STATE")
+    figures.set_defaults(command=cmd_figures)
 
 
 def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
@@ -162,3 +174,23 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    among = tuple(args.states)
+    for state in among:
+        try:
+            f = cow.figures(state, args.year, among)
+        except KeyError as exc:
+            raise InputError("figures", state, "expected a COW state abbreviation") from exc
+        print(f"  {state}:")
+        print(f"    power: {f.cinc}")
+        if f.nuclear:
+            print("    nuclear: true")
+        if f.capital:
+            print(f"    capital: {{city: {f.capital}, lat: {f.lat}, lng: {f.lng}}}")
+        if f.borders:
+            print(f"    borders: [{', '.join(f.borders)}]")
+        print(f'    source: "{f.source()}"')
+    return 0

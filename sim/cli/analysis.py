@@ -1,0 +1,185 @@
+"""The commands that read finished runs: ``survival`` and ``plot``.
+
+``survival`` analyses how long alliances last (Kaplan-Meier, log-rank, Cox, competing risks)
+in run folders, in ATOP, or both side by side; ``plot`` draws one figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from sim.analysis import survival
+from sim.cli import charts
+from sim.cli.common import replicate_named, replication_options, slug, table
+from sim.errors import InputError
+
+
+def add_survival(sub: Any) -> None:
+    """Add ``survival``: alliance survival in run folders, in ATOP, or both."""
+    surv = sub.add_parser("survival", help="alliance survival: Kaplan-Meier, Cox, competing risks")
+    surv.add_argument(
+        "runs_dirs",
+        nargs="*",
+        type=Path,
+        metavar="RUN_DIR",
+        help="run folders written by `run --out`",
+    )
+    surv.add_argument("--data", choices=["atop"], help="analyse the real alliances (ATOP v4.01)")
+    surv.add_argument("--by", choices=list(survival.GROUPINGS), help="group the curves")
+    surv.add_argument(
+        "--compare",
+        action="store_true",
+        help="overlay simulated (RUN_DIR) and historical (ATOP) curves",
+    )
+    surv.add_argument("--out", type=Path, default=Path("survival"), help="figures folder")
+    surv.add_argument("--json", action="store_true", help="print one JSON object")
+    surv.set_defaults(command=cmd_survival)
+
+
+def add_plot(sub: Any) -> None:
+    """Add ``plot``: one figure of a run folder or of a scenario's decisions."""
+    plot = sub.add_parser("plot", help="draw one figure: timeline, network, waterfall, honour")
+    plot.add_argument("kind", choices=["timeline", "network", "waterfall", "honour"])
+    plot.add_argument("target", help="a run folder (timeline, network) or a scenario")
+    plot.add_argument("decision", nargs="?", help="for waterfall: the decision")
+    plot.add_argument("--run", type=int, default=0, help="which replication (timeline, network)")
+    plot.add_argument("--period", help="for network: the period label (default: the first)")
+    replication_options(plot)
+    plot.add_argument("--out", type=Path, default=Path("plots"), help="figures folder")
+    plot.set_defaults(command=cmd_plot)
+
+
+def cmd_survival(args: argparse.Namespace) -> int:
+    """Analyse alliance survival in run folders, in ATOP, or both side by side."""
+    sets = _spell_sets(args)
+    from sim.plots import common as figures
+    from sim.plots import survival as survival_plots
+
+    out, written, report = args.out, [], {}
+    groups = [
+        g
+        for label, spells in sets.items()
+        for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
+    ]
+    title = "Alliance survival" + (f" by {args.by}" if args.by else "") + ": " + " vs ".join(sets)
+    written += figures.save(survival_plots.survival(groups, title), out / "survival")
+    for label, spells in sets.items():
+        report[label] = _survival_report(spells, args.by)
+        curves = survival.cumulative_incidence(spells)
+        if len(curves) > 1:
+            written += figures.save(
+                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
+                out / f"incidence_{slug(label)}",
+            )
+    groups_json = [
+        {
+            "name": g.name,
+            "n": g.n,
+            "events": g.events,
+            "median": _num(g.median),
+            "median_lower": _num(g.lower),
+            "median_upper": _num(g.upper),
+        }
+        for g in groups
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                {"groups": groups_json, "analyses": report, "figures": [str(p) for p in written]},
+                indent=2,
+            )
+        )
+        return 0
+    print(
+        table(
+            ["group", "n", "ended", "median (years)", "95% CI"],
+            [
+                [
+                    g["name"],
+                    g["n"],
+                    g["events"],
+                    _fmt(g["median"]),
+                    f"{_fmt(g['median_lower'])}-{_fmt(g['median_upper'])}",
+                ]
+                for g in groups_json
+            ],
+        )
+    )
+    for label, found in report.items():
+        print(f"\n{label}: log-rank {found['logrank']}")
+        if found["cox"]:
+            print(
+                table(
+                    ["covariate", "hazard ratio", "95% CI", "p"],
+                    [
+                        [
+                            c,
+                            f"{r['hazard_ratio']:.2f}",
+                            f"{r['lower']:.2f}-{r['upper']:.2f}",
+                            f"{r['p']:.3g}",
+                        ]
+                        for c, r in found["cox"].items()
+                    ],
+                )
+            )
+    print("\n" + "\n".join(f"wrote {p}" for p in written))
+    return 0
+
+
+def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
+    sets: dict[str, Any] = {}
+    if args.runs_dirs:
+        sets["simulated"] = survival.from_runs(args.runs_dirs)
+    if args.data == "atop" or args.compare:
+        sets["ATOP v4.01"] = survival.from_atop()
+    if not sets:
+        raise InputError("survival", "RUN_DIR", "expected run folders, --data atop, or both")
+    if args.compare and "simulated" not in sets:
+        raise InputError("survival", "--compare", "expected run folders to compare with ATOP")
+    return sets
+
+
+def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:
+    test = survival.logrank(spells, by) if by else None
+    cox = survival.cox(spells)
+    return {
+        "logrank": "-"
+        if test is None
+        else f"chi2 {test['statistic']:.1f} on {test['groups'] - 1} df, p = {test['p_value']:.3g}",
+        "cox": {str(k): {c: float(v) for c, v in row.items()} for k, row in cox.iterrows()},
+    }
+
+
+def _num(x: float) -> float | None:
+    return None if x != x or x == float("inf") else x
+
+
+def _fmt(x: Any) -> str:
+    return "not reached" if x is None else f"{x:.1f}"
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    """Draw one figure."""
+    from sim.plots import alliances as alliance_plots
+    from sim.plots import common as figures
+
+    if args.kind in ("timeline", "network"):
+        folder = Path(args.target)
+        meta, alliances, states = charts.run_folder(folder)
+        if args.kind == "timeline":
+            rows = alliances[alliances["run"] == args.run]
+            figure = alliance_plots.timeline(
+                rows, meta["periods"], f"Alliances of {meta['scenario']} (run {args.run})"
+            )
+        else:
+            figure = charts.network_figure(meta, alliances, states, args.run, args.period)
+        stem = args.out / f"{args.kind}_{meta['scenario']}"
+    else:
+        runset = replicate_named(argparse.Namespace(**{**vars(args), "scenario": args.target}))
+        figure, stem = charts.decision_figure(runset, args.kind, args.decision, args.out)
+    for path in figures.save(figure, stem):
+        print(f"wrote {path}")
+    return 0

@@ -1,0 +1,244 @@
+"""The reports the scenario commands print: a run's decisions and alliances, one decision.
+
+Each report comes as text (aligned tables, in words) and as one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sim.analysis import explain as explaining
+from sim.analysis import summary
+from sim.cli.common import table
+from sim.results.runs import RunSet
+
+
+def run_json(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]) -> dict[str, Any]:
+    """Return a run's report as one JSON object: decisions, alliances, outcomes, files."""
+    spec = runset.scenario.spec
+    return {
+        "scenario": runset.scenario.name,
+        "title": spec.title,
+        "counterfactual": runset.scenario.counterfactual,
+        "overlays": list(runset.scenario.overlays),
+        "seed": runset.seed,
+        "runs": runset.runs,
+        "parameters": runset.params.as_dict(),
+        "decisions": _records(decisions),
+        "alliances": _records(alliances),
+        "formed": _records(summary.formed(runset)),
+        "outcomes": _records(summary.outcomes(runset)),
+        "hedging": _records(summary.hedging(runset)),
+        "polarity": summary.polarity(runset),
+        "files": [str(p) for p in written],
+    }
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records"))
+    return records
+
+
+def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]) -> str:
+    """Return a run's report as text: decisions, alliances, outcomes, poles, files."""
+    sc, spec = runset.scenario, runset.scenario.spec
+    lines = [f"{spec.title}  ({sc.name}; {runset.runs} runs, seed {runset.seed})"]
+    if sc.counterfactual:
+        for name, title in zip(sc.overlays, sc.overlay_titles, strict=True):
+            lines.append(f"counterfactual {name}: {title}")
+        lines.append("(history does not apply to a counterfactual)")
+    lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
+    rows = [
+        [
+            d["id"],
+            d["date"],
+            f"{d['guarantor']} for {d['partner']} vs {d['adversary']}",
+            d["theatre"],
+            f"{d['p_honour']:.2f} [{d['p_low']:.2f}-{d['p_high']:.2f}]",
+            _likely(d),
+            d["history"] or "-",
+            _agree(d["agrees"]),
+            _factors(d["top_factors"]),
+        ]
+        for _, d in decisions.iterrows()
+    ]
+    lines.append(
+        table(
+            [
+                "decision",
+                "when",
+                "who",
+                "theatre",
+                "P(honour)",
+                "model",
+                "history",
+                "agree",
+                "weighed most",
+            ],
+            rows,
+        )
+        if rows
+        else "  (none)"
+    )
+    lines += ["", "Alliances (share of runs in which each ended)"]
+    rows = [
+        [
+            a["alliance"],
+            a["kind"],
+            a["members"].replace(";", " "),
+            "asym" if not a["symmetric"] else "equal",
+            _share(a["p_ended"]),
+            a["median_end"] or "-",
+            a["reason"] or "-",
+            _history_alliance(a),
+        ]
+        for _, a in alliances.iterrows()
+    ]
+    lines.append(
+        table(
+            ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"], rows
+        )
+        if rows
+        else "  (none)"
+    )
+    formed = summary.formed(runset)
+    for _, f in formed.iterrows():
+        lines.append(
+            f"  formed during the run: {f['members'].replace(';', '+')} against "
+            f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
+        )
+    lines += _outcome_lines(summary.outcomes(runset))
+    hedging = summary.hedging(runset)
+    if not hedging.empty:
+        lines += ["", "Hedging: how much closer each courted state stands to its closest patron"]
+        lines += [
+            f"  {h['state']}: {h['start']:.2f} at the start, {h['end']:.2f} at the end"
+            for _, h in hedging.iterrows()
+        ]
+    poles = summary.polarity(runset)
+    lines.append(f"\nSystem poles at the start: {poles['start'] or '-'}")
+    if poles["p_changed"]:
+        lines.append(
+            f"  polarity changed in {_share(poles['p_changed'])} of runs, most often "
+            f"into {poles['after']}: a change of the system's structure"
+        )
+    lines += ["", f"Explain a decision: run.py explain {sc.path} DECISION"]
+    lines += [f"wrote {p}" for p in written]
+    return "\n".join(lines)
+
+
+OUTCOME_WORDS = {
+    "membership": (
+        "Institutions: value of membership at the end (saving less voice given up)",
+        "stays in",
+    ),
+    "sanction": ("Sanctions: the target's loss of power", "critical in"),
+    "presence": ("Foreign presence at the end of its term (host's P(renew))", "continues in"),
+}
+
+
+def _outcome_lines(table: Any) -> list[str]:
+    lines: list[str] = []
+    for kind, (title, verb) in OUTCOME_WORDS.items():
+        rows = table[table["kind"] == kind]
+        if rows.empty:
+            continue
+        lines += ["", title]
+        lines += [
+            f"  {r['subject']} / {r['state']}: {r['value']:+.3f}; {verb} "
+            f"{_share(r['p_result'])} of runs"
+            for _, r in rows.iterrows()
+        ]
+    return lines
+
+
+def _share(x: float) -> str:
+    return f"{x:.1%}" if 0 < x < 0.1 else f"{x:.0%}"
+
+
+def _likely(d: Any) -> str:
+    share = d[f"p_{d['outcome']}"]
+    return f"{d['outcome']} ({share:.0%})"
+
+
+def _agree(agrees: Any) -> str:
+    return "-" if agrees is None else ("yes" if agrees else "NO")
+
+
+def _factors(top: list[tuple[str, float]]) -> str:
+    return ", ".join(f"{name} {value:+.1f}" for name, value in top)
+
+
+def _history_alliance(a: Any) -> str:
+    if not a["history_reason"]:
+        return "-"
+    return f"ended {a['history_end']} ({a['history_reason']})" if a["history_end"] else "held"
+
+
+def explain_json(exp: explaining.Explanation) -> dict[str, Any]:
+    """Return one decision's explanation as one JSON object."""
+    return {
+        "decision": exp.decision,
+        "guarantor": exp.guarantor,
+        "partner": exp.partner,
+        "adversary": exp.adversary,
+        "theatre": exp.theatre,
+        "date": exp.date,
+        "runs": exp.runs,
+        "p_honour": exp.p_honour,
+        "p_low": exp.p_low,
+        "p_high": exp.p_high,
+        "outcomes": exp.outcomes,
+        "logit": exp.logit,
+        "commitments": [
+            {"id": c, "kind": k, "covers_theatre": cov} for c, k, cov in exp.commitments
+        ],
+        "factors": [vars(f) for f in exp.factors],
+    }
+
+
+def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
+    """Return one decision's explanation in words, factor by factor."""
+    names = dict(zip(runset.world.ids, runset.world.names, strict=True))
+    g, p, a = names[exp.guarantor], names[exp.partner], names[exp.adversary]
+    w = runset.world
+    theatre = w.territory_names[w.territory_ids.index(exp.theatre)]
+    lines = [
+        f"Will {g} fight for {p} against {a} in {theatre} ({exp.date})?",
+        f"P(honour) = {exp.p_honour:.3f} (90% of runs: {exp.p_low:.3f}-{exp.p_high:.3f}); "
+        "outcomes: " + ", ".join(f"{o} {s:.0%}" for o, s in exp.outcomes.items()),
+        "",
+    ]
+    if exp.commitments:
+        for cid, kind, covers in exp.commitments:
+            where = "covers" if covers else "does NOT cover"
+            lines.append(f"  {cid} ({kind}) binds {g} to {p} and {where} {exp.theatre}")
+    else:
+        lines.append(f"  no commitment in force binds {g} to {p}")
+    lines += ["", "Factor by factor (value x weight = contribution to the log-odds):"]
+    rows = [
+        [f.name, f.group, f"{f.value:.3f}", f"{f.weight:+.2f}", f"{f.contribution:+.3f}", f.meaning]
+        for f in exp.factors
+    ]
+    lines.append(table(["factor", "kind", "value", "weight", "contribution", "meaning"], rows))
+    lines += [
+        "",
+        f"Sum of contributions (log-odds): {exp.logit:+.3f}; "
+        "positive pushes towards fighting, negative against.",
+        _verdict(exp, g),
+    ]
+    return "\n".join(lines)
+
+
+def _verdict(exp: explaining.Explanation, guarantor: str) -> str:
+    stakes = sorted(
+        (f for f in exp.factors if f.group != "intercept"), key=lambda f: -abs(f.contribution)
+    )
+    pro = [f.name for f in stakes if f.contribution > 0][:2]
+    con = [f.name for f in stakes if f.contribution < 0][:2]
+    return (
+        f"What moved {guarantor} most: for fighting, {', '.join(pro) or 'nothing'}; "
+        f"against, {', '.join(con) or 'nothing'}."
+    )
