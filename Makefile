@@ -16,9 +16,10 @@ test: setup lint
 lint: setup
 	$(PY) -m ruff check sim tests run.py benchmarks
 	$(PY) -m mypy
+	.venv/bin/lint-imports
 
 bench: setup
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
