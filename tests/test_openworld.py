@@ -12,10 +12,10 @@ import pytest
 
 from sim.history import backtest, openworld, worldrun
 from sim.model import onset
-from sim.model.alliance_model import War
 from sim.model.alliances import AllianceBook
 from sim.model.params import Params
 from sim.model.records import Ledger
+from sim.model.wars import War
 from sim.model.world import Commitments
 
 from conftest import cli

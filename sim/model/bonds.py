@@ -1,0 +1,99 @@
+"""Step 2 of a period: alliances dissolve and form, and members weigh their institutions.
+
+Everything that does not depend on chance was assessed as the period opened
+(:func:`sim.model.assessment.assess`); here the draws are made, in a fixed order: alliances
+of equals (P5), then patron-client ties (P6), then a draw for every pair of living states
+that may ally. Members then leave an institution that costs them more than it saves (P9).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.model import assessment, institutions
+
+if TYPE_CHECKING:
+    from sim.model.alliance_model import AllianceModel
+
+IntArray = NDArray[np.int64]
+
+
+def update(m: AllianceModel, o: assessment.Opening, a: assessment.Assessment) -> None:
+    """Dissolve, form and weigh the alliances of the period that ``o`` opens (``a`` assessed)."""
+    version = m.book.version
+    _dissolve_equals(m, o.equals.nonzero()[0], a)
+    _dissolve_clients(m, o.clients.nonzero()[0], a)
+    _form(m, a, version)
+    _weigh_institutions(m, o.institutions.nonzero()[0], a.institutions)
+
+
+def equals_reason(threat_term: float, balance_term: float) -> str:
+    """Name the larger push that ended an alliance of equals, or 'lapsed' if neither pushed."""
+    if max(threat_term, balance_term) <= 0.0:
+        return "lapsed"
+    return "threat_gone" if threat_term >= balance_term else "balance_shifted"
+
+
+def _dissolve_equals(m: AllianceModel, rows: IntArray, a: assessment.Assessment) -> None:
+    """Alliances of equals end with the assessed chance; the reason is the larger push."""
+    if rows.size == 0:
+        return
+    ends = m.rng.random(rows.size) < a.equals_end
+    for k in ends.nonzero()[0]:
+        reason = equals_reason(float(a.threat_term[k]), float(a.balance_term[k]))
+        m.book.end(int(rows[k]), m.period, reason, m.demand)
+
+
+def _dissolve_clients(m: AllianceModel, rows: IntArray, a: assessment.Assessment) -> None:
+    """Patron-client ties end with the assessed chance: lapsed, or the client no longer useful."""
+    m.ally_value = a.ally_value
+    if rows.size == 0:
+        return
+    ends = m.rng.random(rows.size) < a.clients_end
+    if not ends.any():
+        return
+    for row, still_useful in zip(
+        rows[ends], a.useful[ends] >= m.params.usefulness_floor, strict=True
+    ):
+        m.book.end(int(row), m.period, "lapsed" if still_useful else "not_useful", m.demand)
+
+
+def _form(m: AllianceModel, a: assessment.Assessment, version: int) -> None:
+    """Pairs not allied ally with the assessed chance.
+
+    ``version`` is the book's as the period opened: if an alliance has ended since, the
+    pairs it held are free to ally.
+    """
+    if m.book.version == version:
+        chance = a.form
+    else:
+        chance = np.where(m.book.allied_pairs(m.period), 0.0, a.form_unallied)
+    formed = m.pair_draws() < chance
+    if not formed.any():
+        return
+    owners, rows = m.world.territory_holder, []
+    for i, j in zip(*np.nonzero(formed), strict=True):
+        members = np.zeros(m.world.n, dtype=bool)
+        members[[i, j]] = True
+        enemy = m.world.ids[a.enemy[i, j]]
+        rows.append(m.book.add(members, members[owners], m.period, enemy))
+    formed_rows = np.array(rows, dtype=np.int64)  # formed as equals: they stay symmetric
+    m.book.measure(formed_rows, m.effective_power(), m.nuclear)
+    m.book.note_threat(formed_rows, m.demand)
+
+
+def _weigh_institutions(m: AllianceModel, rows: IntArray, w: institutions.Weighing) -> None:
+    """Members for whom an institution costs more than it saves leave it (P9).
+
+    ``rows`` are the institutions in force, ``w`` how their members weigh them.
+    """
+    if rows.size == 0:
+        return
+    m.recorder.memberships(rows, w)
+    for j in w.leaving:
+        m.book.leave(int(rows[j]), w.leavers[j])
+    for row in rows[w.lapsing]:
+        m.book.end(int(row), m.period, "not_worth_costs", m.demand)
