@@ -2,7 +2,10 @@
 
 After T. Bordachev, "Do Empires Have Allies?" (Valdai Club, 2020). The flow of data reads
 top to bottom: scenario file -> :func:`load` -> world -> :class:`AllianceModel` ->
-records -> summaries and explanations.
+records -> summaries and explanations. Each stage is a sub-package (:mod:`sim.scenario`,
+:mod:`sim.model`, :mod:`sim.results`, :mod:`sim.history`, :mod:`sim.analysis`,
+:mod:`sim.plots`, :mod:`sim.cli`), and imports run one way, down the flow
+(docs/ARCHITECTURE.md).
 
 Example:
     >>> import sim
@@ -12,7 +15,7 @@ Example:
 The open world (the state system 1816-2003 from the COW and ATOP data) runs the same model;
 its cases are every bound state of every replayed war, P(joins) beside what it did:
 
-    >>> from sim import openworld, worldrun
+    >>> from sim.history import openworld, worldrun
     >>> history = worldrun.run(openworld.build(1816, 2003), sim.Params(), seed=0)  # doctest: +SKIP
     >>> history.cases  # doctest: +SKIP
 """
