@@ -55,36 +55,13 @@ def add_plot(sub: Any) -> None:
 def cmd_survival(args: argparse.Namespace) -> int:
     """Analyse alliance survival in run folders, in ATOP, or both side by side."""
     sets = _spell_sets(args)
-    from sim.plots import common as figures
-    from sim.plots import survival as survival_plots
-
-    out, written, report = args.out, [], {}
     groups = [
         g
         for label, spells in sets.items()
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
-    title = "Alliance survival" + (f" by {args.by}" if args.by else "") + ": " + " vs ".join(sets)
-    written += figures.save(survival_plots.survival(groups, title), out / "survival")
-    for label, spells in sets.items():
-        report[label] = _survival_report(spells, args.by)
-        curves = survival.cumulative_incidence(spells)
-        if len(curves) > 1:
-            written += figures.save(
-                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
-                out / f"incidence_{slug(label)}",
-            )
-    groups_json = [
-        {
-            "name": g.name,
-            "n": g.n,
-            "events": g.events,
-            "median": _num(g.median),
-            "median_lower": _num(g.lower),
-            "median_upper": _num(g.upper),
-        }
-        for g in groups
-    ]
+    written, report = _analyse(sets, groups, args.by, args.out)
+    groups_json = [_group_json(g) for g in groups]
     if args.json:
         print(
             json.dumps(
@@ -93,6 +70,47 @@ def cmd_survival(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    _print_survival(groups_json, report, written)
+    return 0
+
+
+def _analyse(
+    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path
+) -> tuple[list[Path], dict[str, Any]]:
+    """Draw the curves and each set's reasons to end; return the figures and each set's tests."""
+    from sim.plots import common as figures
+    from sim.plots import survival as survival_plots
+
+    written, report = [], {}
+    title = "Alliance survival" + (f" by {by}" if by else "") + ": " + " vs ".join(sets)
+    written += figures.save(survival_plots.survival(groups, title), out / "survival")
+    for label, spells in sets.items():
+        report[label] = _survival_report(spells, by)
+        curves = survival.cumulative_incidence(spells)
+        if len(curves) > 1:
+            written += figures.save(
+                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
+                out / f"incidence_{slug(label)}",
+            )
+    return written, report
+
+
+def _group_json(g: survival.Group) -> dict[str, Any]:
+    """Return one group's curve as JSON: size, ended, median years and its 95% interval."""
+    return {
+        "name": g.name,
+        "n": g.n,
+        "events": g.events,
+        "median": _num(g.median),
+        "median_lower": _num(g.lower),
+        "median_upper": _num(g.upper),
+    }
+
+
+def _print_survival(
+    groups_json: list[dict[str, Any]], report: dict[str, Any], written: list[Path]
+) -> None:
+    """Print the groups' medians, each set's log-rank test and Cox model, and the figures."""
     print(
         table(
             ["group", "n", "ended", "median (years)", "95% CI"],
@@ -111,22 +129,19 @@ def cmd_survival(args: argparse.Namespace) -> int:
     for label, found in report.items():
         print(f"\n{label}: log-rank {found['logrank']}")
         if found["cox"]:
-            print(
-                table(
-                    ["covariate", "hazard ratio", "95% CI", "p"],
-                    [
-                        [
-                            c,
-                            f"{r['hazard_ratio']:.2f}",
-                            f"{r['lower']:.2f}-{r['upper']:.2f}",
-                            f"{r['p']:.3g}",
-                        ]
-                        for c, r in found["cox"].items()
-                    ],
-                )
-            )
+            print(_cox_table(found["cox"]))
     print("\n" + "\n".join(f"wrote {p}" for p in written))
-    return 0
+
+
+def _cox_table(cox: dict[str, dict[str, float]]) -> str:
+    """Return a Cox model's hazard ratios, their 95% intervals and p-values as a table."""
+    return table(
+        ["covariate", "hazard ratio", "95% CI", "p"],
+        [
+            [c, f"{r['hazard_ratio']:.2f}", f"{r['lower']:.2f}-{r['upper']:.2f}", f"{r['p']:.3g}"]
+            for c, r in cox.items()
+        ],
+    )
 
 
 def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:

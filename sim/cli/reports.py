@@ -43,13 +43,46 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]) -> str:
     """Return a run's report as text: decisions, alliances, outcomes, poles, files."""
+    lines = _heading(runset)
+    lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
+    lines.append(_decision_table(decisions))
+    lines += ["", "Alliances (share of runs in which each ended)"]
+    lines.append(_alliance_table(alliances))
+    lines += _formed_lines(runset)
+    lines += _outcome_lines(summary.outcomes(runset))
+    lines += _hedging_lines(runset)
+    lines += _polarity_lines(runset)
+    lines += ["", f"Explain a decision: run.py explain {runset.scenario.path} DECISION"]
+    lines += [f"wrote {p}" for p in written]
+    return "\n".join(lines)
+
+
+def _heading(runset: RunSet) -> list[str]:
+    """Return the run's title line, and the overlays of a counterfactual."""
     sc, spec = runset.scenario, runset.scenario.spec
     lines = [f"{spec.title}  ({sc.name}; {runset.runs} runs, seed {runset.seed})"]
     if sc.counterfactual:
         for name, title in zip(sc.overlays, sc.overlay_titles, strict=True):
             lines.append(f"counterfactual {name}: {title}")
         lines.append("(history does not apply to a counterfactual)")
-    lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
+    return lines
+
+
+DECISION_HEADER = [
+    "decision",
+    "when",
+    "who",
+    "theatre",
+    "P(honour)",
+    "model",
+    "history",
+    "agree",
+    "weighed most",
+]
+
+
+def _decision_table(decisions: Any) -> str:
+    """Return every decision: who for whom, P(honour), the likely outcome, history, factors."""
     rows = [
         [
             d["id"],
@@ -64,25 +97,14 @@ def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]
         ]
         for _, d in decisions.iterrows()
     ]
-    lines.append(
-        table(
-            [
-                "decision",
-                "when",
-                "who",
-                "theatre",
-                "P(honour)",
-                "model",
-                "history",
-                "agree",
-                "weighed most",
-            ],
-            rows,
-        )
-        if rows
-        else "  (none)"
-    )
-    lines += ["", "Alliances (share of runs in which each ended)"]
+    return table(DECISION_HEADER, rows) if rows else "  (none)"
+
+
+ALLIANCE_HEADER = ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"]
+
+
+def _alliance_table(alliances: Any) -> str:
+    """Return every alliance: its shape, the share of runs it ended in, when, why, history."""
     rows = [
         [
             a["alliance"],
@@ -96,37 +118,43 @@ def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]
         ]
         for _, a in alliances.iterrows()
     ]
-    lines.append(
-        table(
-            ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"], rows
-        )
-        if rows
-        else "  (none)"
-    )
-    formed = summary.formed(runset)
-    for _, f in formed.iterrows():
-        lines.append(
-            f"  formed during the run: {f['members'].replace(';', '+')} against "
-            f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
-        )
-    lines += _outcome_lines(summary.outcomes(runset))
+    return table(ALLIANCE_HEADER, rows) if rows else "  (none)"
+
+
+def _formed_lines(runset: RunSet) -> list[str]:
+    """Return a line per alliance formed during the runs, with the share of runs."""
+    return [
+        f"  formed during the run: {f['members'].replace(';', '+')} against "
+        f"{f['common_enemy']} in {_share(f['p_formed'])} of runs"
+        for _, f in summary.formed(runset).iterrows()
+    ]
+
+
+def _hedging_lines(runset: RunSet) -> list[str]:
+    """Return how much closer each courted state stands to its closest patron (P12)."""
     hedging = summary.hedging(runset)
-    if not hedging.empty:
-        lines += ["", "Hedging: how much closer each courted state stands to its closest patron"]
-        lines += [
+    if hedging.empty:
+        return []
+    return [
+        "",
+        "Hedging: how much closer each courted state stands to its closest patron",
+        *(
             f"  {h['state']}: {h['start']:.2f} at the start, {h['end']:.2f} at the end"
             for _, h in hedging.iterrows()
-        ]
+        ),
+    ]
+
+
+def _polarity_lines(runset: RunSet) -> list[str]:
+    """Return the system's poles at the start and how often polarity changed (P11)."""
     poles = summary.polarity(runset)
-    lines.append(f"\nSystem poles at the start: {poles['start'] or '-'}")
+    lines = [f"\nSystem poles at the start: {poles['start'] or '-'}"]
     if poles["p_changed"]:
         lines.append(
             f"  polarity changed in {_share(poles['p_changed'])} of runs, most often "
             f"into {poles['after']}: a change of the system's structure"
         )
-    lines += ["", f"Explain a decision: run.py explain {sc.path} DECISION"]
-    lines += [f"wrote {p}" for p in written]
-    return "\n".join(lines)
+    return lines
 
 
 OUTCOME_WORDS = {

@@ -10,13 +10,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.cli.common import SCENARIOS, positive, scenario_path
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.scenario.loading import load, scenario_files
+
+if TYPE_CHECKING:
+    from sim.analysis.calibration import Fit
 
 
 def add_sweep(sub: Any) -> None:
@@ -171,8 +174,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_tune(args: argparse.Namespace) -> int:
     """Calibrate parameters against the scenarios' history; write tuned.yaml."""
     from sim.analysis import calibration
-    from sim.plots import common as figures
-    from sim.plots import studies as study_plots
 
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
@@ -188,20 +189,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         if args.cv and args.target == "scenarios"
         else []
     )
-    import pandas as pd
-
-    written = figures.save(
-        study_plots.optimisation_history(fit.history, "Calibration against history"),
-        args.out.with_name(args.out.stem + "_history"),
-    )
-    if fit.importances:
-        series = pd.Series(fit.importances).sort_values(ascending=False)
-        written += figures.save(
-            study_plots.bars(
-                series, None, "importance (PED-ANOVA)", "Which parameters the fit depends on"
-            ),
-            args.out.with_name(args.out.stem + "_importances"),
-        )
+    written = _fit_figures(fit, args.out)
     text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
     results.write_text(
         args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
@@ -221,21 +209,49 @@ def cmd_tune(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"in-sample Brier: defaults {default:.4f}, tuned {fit.loss:.4f} ({fit.trials} trials)")
+    _print_fit(report, args.out, written)
+    return 0
+
+
+def _fit_figures(fit: Fit, out: Path) -> list[Path]:
+    """Draw the trials' losses and, if the fit has them, the parameters' importances."""
+    import pandas as pd
+
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
+
+    written = figures.save(
+        study_plots.optimisation_history(fit.history, "Calibration against history"),
+        out.with_name(out.stem + "_history"),
+    )
+    if fit.importances:
+        series = pd.Series(fit.importances).sort_values(ascending=False)
+        written += figures.save(
+            study_plots.bars(
+                series, None, "importance (PED-ANOVA)", "Which parameters the fit depends on"
+            ),
+            out.with_name(out.stem + "_importances"),
+        )
+    return written
+
+
+def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
+    """Print the fit: Brier in and out of sample, each left-out scenario, the files."""
+    default, tuned, trials = report["default_brier"], report["tuned_brier"], report["trials"]
+    print(f"in-sample Brier: defaults {default:.4f}, tuned {tuned:.4f} ({trials} trials)")
     if report["out_of_sample"]:
         for which, m in report["out_of_sample"].items():
             print(
                 f"  1945-2003, never used in tuning, {which}: n {m['n']}, "
                 f"Brier {m['brier']:.4f}, AUC {m['auc']:.3f}"
             )
-    for row in cv:
+    for row in report["cross_validation"]:
         print(
             f"  left out {row['held_out']}: tuned on the rest {row['in_sample']:.4f}; "
             f"on it: tuned {row['out_of_sample']:.4f}, defaults {row['default']:.4f}"
         )
-    print(f"wrote {args.out} (use: run.py run SCENARIO --params {args.out})")
+    print(f"wrote {out} (use: run.py run SCENARIO --params {out})")
     print("\n".join(f"wrote {p}" for p in written))
-    return 0
 
 
 def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
