@@ -1,0 +1,306 @@
+"""The back-test's cases: every obligation an attack called, dated, conditioned and labelled.
+
+A case is a state attacked in an interstate war (the target of each attack of the war list,
+including states attacked after the war began, on the day of that attack) and another state
+that held an ATOP obligation to it on that day (:mod:`sim.history.obligations`). Each case
+keeps the obligation's type and conditions, whether the attack met them, and what the
+guarantor did, from the war list (:mod:`sim.history.wars`):
+
+* ``beside``: it went to war against the attacker, or another state then at war with the
+  partner, after the attack and while the partner was still at war;
+* ``against``: it attacked the partner in that time;
+* ``out``: neither.
+
+The main score counts a case only where the obligation was invoked: an offence duty is not
+called by an attack on the partner; a duty whose conditions the attack did not meet, or
+whose conditions the data cannot decide, was not (visibly) invoked; a guarantor bound to
+the attacker too, or already at war when the partner was attacked, did not come to its
+aid; and a partner that began the war (COW codes it as the initiator, or it opened a war
+of its own before this attack) was not attacked in a defence treaty's sense. Each such case
+stays in the table with the reason it is set apart.
+
+``label_check`` compares each label with COW's own dyad-years (:mod:`sim.history.dyads`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sim.cow import data_table
+from sim.history import dyads, obligations
+from sim.history.obligations import MET, NOT_INVOKED, NOT_MET, UNDECIDED, Invocation
+from sim.history.wars import AGAINST, BESIDE, NEVER, Attack, Belligerence, attacks, belligerence
+
+SPLIT = 1945
+OUT = "out"
+REVIEW = "backtest_label_review.csv"
+"""Every case whose war-list label COW's dyad-years contradict, with the label kept and why."""
+APART = {
+    "not_invoked": "an offence duty: an attack on the partner does not call it",
+    "not_met": "the attack did not meet the duty's conditions",
+    "both_sides": "bound to the attacker as well",
+    "co_belligerent": "already at war on the partner's side",
+    "enemy": "already at war against the partner",
+    "partner_began": "the partner began the war",
+    "undecided": "conditions the data cannot decide",
+}
+"""Why a case is left out of the main score, in the order the reasons are tried."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One obligation an attack called, and what its holder did."""
+
+    war: int
+    war_name: str
+    attack: int
+    attack_name: str
+    day: str  # ISO date of the attack on the partner
+    year: int
+    guarantor: str
+    partner: str
+    adversary: str
+    guarantor_code: int
+    partner_code: int
+    adversary_code: int
+    co_attackers: str  # other states at war with the partner that day, ';'-joined
+    atopid: int
+    obligation: str  # defence, offence, neutrality, non_aggression, consultation
+    conditions: str  # met, not_met, undecided, not_invoked
+    condition_notes: str
+    partner_began: bool
+    both_sides: bool
+    already: str  # "", co_belligerent, enemy
+    outcome: str  # beside, out, against
+    acted: str  # ISO date of the guarantor's entry that decided the label, or ""
+    delay_days: float
+    honoured: bool  # fought beside the partner after it was attacked
+    kept: float  # the duty's own terms kept (Leeds): 1, 0, or NaN for consultation
+    apart: str  # the reason it is left out of the main score, or ""
+    scored: bool
+    label_source: str  # the war list's attack whose row decided the label
+    war_list_outcome: str  # the label the war list gives
+    cow_outcome: str  # the label COW's dyad-years give
+    label_review: str  # where the two differ: the reviewed reason (see REVIEW)
+    cow_wars: str
+
+
+CASE_COLUMNS = tuple(Case.__dataclass_fields__)
+
+
+@cache
+def cases() -> pd.DataFrame:
+    """Return every case of 1816-2003 as a table, in the order of the war list."""
+    rows = [asdict(c) for attack in attacks() for c in _cases_of(attack)]
+    return pd.DataFrame(rows, columns=list(CASE_COLUMNS))
+
+
+def _cases_of(attack: Attack) -> list[Case]:
+    war = belligerence(attack.war)
+    p, a, day = attack.target, attack.attacker, attack.day
+    foes = war.opponents(p, by=day) | {a}
+    call = Invocation(a, foes, partner_began(attack, war))
+    duties = obligations.duties_to(p, day)
+    against_attacker = obligations.bound_states(a, day)
+    found = []
+    for _, duty in duties.iterrows():
+        g = int(duty["member"])
+        if g in foes:  # the guarantor is itself among the attackers
+            continue
+        status, notes = obligations.conditions(duty, call)
+        found.append(_case(attack, war, duty, g, foes, call, status, notes, g in against_attacker))
+    return found
+
+
+def partner_began(attack: Attack, war: Belligerence) -> bool:
+    """Whether the attacked state began the war: COW's initiator, or it opened a war first."""
+    p = attack.target
+    opened = any(
+        b.war == attack.war
+        and b.attacker == p
+        and b.opens
+        and (b.day < attack.day or (b.day == attack.day and b.target == attack.attacker))
+        for b in attacks()
+    )
+    return opened or any(p in dyads.initiators(w) for w in war.cow_wars)
+
+
+def _case(
+    attack: Attack,
+    war: Belligerence,
+    duty: pd.Series,
+    g: int,
+    foes: frozenset[int],
+    call: Invocation,
+    status: str,
+    notes: str,
+    both_sides: bool,
+) -> Case:
+    names = obligations.abbreviations()
+    p, a, day = attack.target, attack.attacker, attack.day
+    outcome, acted, already, source = label(war, g, p, foes, day)
+    listed, cow = outcome, cow_label(war, g, p, foes, war.exit.get(p, day).year)
+    review = reviewed().get((attack.attack, names.get(g, str(g)), names.get(p, str(p))))
+    if review is not None and review["keep"] == "cow":
+        outcome, acted, source = cow, None, None
+    kind = str(duty["kind"])
+    apart = _apart(status, both_sides, already, call.partner_began)
+    return Case(
+        war=attack.war,
+        war_name=attack.war_name,
+        attack=attack.attack,
+        attack_name=attack.name,
+        day=day.isoformat(),
+        year=day.year,
+        guarantor=names.get(g, str(g)),
+        partner=names.get(p, str(p)),
+        adversary=names.get(a, str(a)),
+        guarantor_code=g,
+        partner_code=p,
+        adversary_code=a,
+        co_attackers=";".join(sorted(names.get(f, str(f)) for f in foes - {a})),
+        atopid=int(duty["atopid"]),
+        obligation=kind,
+        conditions=status,
+        condition_notes=notes,
+        partner_began=call.partner_began,
+        both_sides=both_sides,
+        already=already,
+        outcome=outcome,
+        acted=acted.isoformat() if acted else "",
+        delay_days=float((acted - day).days) if acted and not already else float("nan"),
+        honoured=outcome == BESIDE and not already,
+        kept=_kept(kind, outcome),
+        apart=apart,
+        scored=apart == "",
+        label_source=_source(war, source) if review is None or review["keep"] != "cow" else "COW",
+        war_list_outcome=listed,
+        cow_outcome=cow,
+        label_review=review["reason"] if review is not None else "",
+        cow_wars=";".join(str(w) for w in war.cow_wars),
+    )
+
+
+def label(
+    war: Belligerence, g: int, p: int, foes: frozenset[int], day: dt.date
+) -> tuple[str, dt.date | None, str, tuple[int, int, str] | None]:
+    """Return what ``g`` did when ``p`` was attacked by ``foes`` on ``day``.
+
+    Returns (outcome, the day it entered, ``already`` at war: ``co_belligerent``, ``enemy``
+    or "", the pair whose row decides).
+    """
+    beside = _earliest(war, [(g, f, AGAINST) for f in foes])
+    against = _attacked(war, g, p)
+    entry = war.entry.get(g, NEVER)
+    if entry < day:
+        if beside[0] < day and beside[0] <= against[0]:
+            return BESIDE, beside[0], "co_belligerent", beside[1]
+        if against[0] < day:
+            return AGAINST, against[0], "enemy", against[1]
+    end = war.exit.get(p, NEVER)
+    acts = [(when, kind, pair) for kind, (when, pair) in ((BESIDE, beside), (AGAINST, against))]
+    acts = sorted(x for x in acts if day <= x[0] <= end)
+    if not acts:
+        return OUT, None, "", None
+    when, kind, pair = acts[0]
+    return kind, when, "", pair
+
+
+def _earliest(
+    war: Belligerence, pairs: list[tuple[int, int, str]]
+) -> tuple[dt.date, tuple[int, int, str] | None]:
+    found = [(war.first(*pair), pair) for pair in pairs]
+    dated = [(when, pair) for when, pair in found if when is not None]
+    return min(dated, default=(NEVER, None))
+
+
+def _attacked(war: Belligerence, g: int, p: int) -> tuple[dt.date, tuple[int, int, str] | None]:
+    """Return when ``g`` first attacked ``p`` (was on the attacking side of a war on it).
+
+    Fighting the partner after the partner attacked it breaks no duty, so only ``g``'s own
+    attack counts.
+    """
+    struck = war.assault(g, p)
+    return (struck, (g, p, AGAINST)) if struck is not None else (NEVER, None)
+
+
+def _source(war: Belligerence, pair: tuple[int, int, str] | None) -> str:
+    if pair is None:
+        return ""
+    attack = war.source(*pair)
+    names = {x.attack: x.name for x in attacks()}
+    return f"{attack} {names.get(attack, '')}".strip()
+
+
+def _apart(status: str, both_sides: bool, already: str, began: bool) -> str:
+    reasons = {
+        "not_invoked": status == NOT_INVOKED,
+        "not_met": status == NOT_MET,
+        "both_sides": both_sides,
+        "co_belligerent": already == "co_belligerent",
+        "enemy": already == "enemy",
+        "partner_began": began,
+        "undecided": status == UNDECIDED,
+    }
+    return next((name for name in APART if reasons[name]), "")
+
+
+def _kept(kind: str, outcome: str) -> float:
+    """Whether a duty's own terms were kept (Leeds): fight for a defence or offence duty."""
+    if kind in ("defence", "offence"):
+        return float(outcome == BESIDE)
+    if kind in ("neutrality", "non_aggression"):
+        return float(outcome != AGAINST)
+    return float("nan")  # consultation: the data cannot tell
+
+
+def cow_label(war: Belligerence, g: int, p: int, foes: frozenset[int], last_year: int) -> str:
+    """Return the label COW's dyad-years give: the side of ``g``'s first year at war.
+
+    ``both`` when it fought the partner and one of its attackers first in the same year.
+    """
+    pairs = frozenset().union(*(dyads.at_war(w) for w in war.cow_wars))
+    against = min((y for a, b, y in pairs if a == g and b == p and y <= last_year), default=None)
+    beside = min((y for a, b, y in pairs if a == g and b in foes and y <= last_year), default=None)
+    if against is None and beside is None:
+        return OUT
+    if beside is None or (against is not None and against < beside):
+        return AGAINST
+    if against is None or beside < against:
+        return BESIDE
+    return "both"
+
+
+@cache
+def reviewed() -> dict[tuple[int, str, str], dict[str, str]]:
+    """Return the reviewed disagreements by (attack, guarantor, partner)."""
+    table = data_table(REVIEW)
+    return {
+        (int(r["attack"]), str(r["guarantor"]), str(r["partner"])): {
+            k: str(r[k]) for k in ("war_list", "cow", "keep", "reason")
+        }
+        for _, r in table.iterrows()
+    }
+
+
+def label_check(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the cases whose war-list label COW's dyad-years contradict.
+
+    A COW ``both`` (a switch of sides within one year, which year-level data cannot order)
+    contradicts neither label.
+    """
+    listed, cow = table["war_list_outcome"], table["cow_outcome"]
+    return table[(listed != cow) & (cow != "both")]
+
+
+def era(year: pd.Series | np.ndarray) -> np.ndarray:
+    """Return each year's era: ``pre1945`` or ``post1945``."""
+    return np.where(np.asarray(year) < SPLIT, "pre1945", "post1945")
+
+
+__all__ = ["APART", "CASE_COLUMNS", "MET", "Case", "cases", "era", "label", "label_check"]

@@ -1,0 +1,162 @@
+"""Scores a forecaster would accept, and the references every forecast is set beside.
+
+:func:`score` gives n, accuracy, Brier score, log-loss, AUC and a calibration table for
+probabilities against outcomes (scikit-learn's metrics). :func:`interval` bootstraps a
+score over wars, since the cases of one war are not independent. :func:`references` gives
+the four references of the back-test on the same cases: the era's base rate (climatology),
+treaty-only (a defence duty is honoured, any other is not), power-only (the guarantor's
+share of its and the attacker's capabilities) and a plain logistic regression on the
+covariates known at the attack (:mod:`sim.history.covariates`), scored by cross-validation
+grouped by war.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sim.history.covariates import COVARIATES
+
+BINS = 5
+"""Calibration bins: equal widths of predicted probability."""
+FOLDS = 5
+"""Cross-validation folds (grouped by war)."""
+BOOTSTRAP = 500
+"""Resamples of wars for an interval."""
+CLIP = 1e-6
+"""Probabilities are kept this far from 0 and 1 for the log-loss."""
+
+Scorer = Callable[[np.ndarray, np.ndarray], float]
+
+
+def score(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """Return n, accuracy, Brier, log-loss, AUC and calibration of ``p`` for outcomes ``y``.
+
+    With no cases every figure but ``n`` is NaN; with one class only, the AUC is NaN.
+    """
+    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=bool)
+    if len(y) == 0:
+        nan = math.nan
+        return {"n": 0, "accuracy": nan, "brier": nan, "log_loss": nan, "auc": nan, "calibration": []}
+    return {
+        "n": len(y),
+        "accuracy": float(((p >= 0.5) == y).mean()),
+        "brier": float(brier_score_loss(y, p)),
+        "log_loss": float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[False, True])),
+        "auc": auc(p, y),
+        "calibration": calibration(p, y),
+    }
+
+
+def auc(p: np.ndarray, y: np.ndarray) -> float:
+    """Return the area under the ROC curve, or NaN when only one outcome occurs."""
+    y = np.asarray(y, dtype=bool)
+    if y.all() or not y.any():
+        return math.nan
+    return float(roc_auc_score(y, p))
+
+
+def brier(p: np.ndarray, y: np.ndarray) -> float:
+    """Return the Brier score (mean squared error of the probabilities)."""
+    return float(np.mean((np.asarray(p, float) - np.asarray(y, float)) ** 2)) if len(y) else math.nan
+
+
+def calibration(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> list[dict[str, float]]:
+    """Return predicted against observed in equal-width bins of the prediction (empty bins left out)."""
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    table = []
+    for b in range(bins):
+        inside = which == b
+        if inside.any():
+            table.append(
+                {
+                    "low": float(edges[b]),
+                    "high": float(edges[b + 1]),
+                    "n": int(inside.sum()),
+                    "predicted": float(p[inside].mean()),
+                    "observed": float(y[inside].mean()),
+                }
+            )
+    return table
+
+
+def interval(
+    p: np.ndarray, y: np.ndarray, wars: np.ndarray, scorer: Scorer, seed: int = 0
+) -> list[float]:
+    """Return a 95% interval of a score by resampling whole wars with replacement."""
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(wars == w) for w in np.unique(wars)]
+    if len(groups) < 2:
+        return [math.nan, math.nan]
+    found = []
+    for _ in range(BOOTSTRAP):
+        pick = np.concatenate([groups[i] for i in rng.integers(0, len(groups), len(groups))])
+        value = scorer(p[pick], y[pick])
+        if not math.isnan(value):
+            found.append(value)
+    if not found:
+        return [math.nan, math.nan]
+    return [float(np.percentile(found, 2.5)), float(np.percentile(found, 97.5))]
+
+
+def logistic() -> Any:
+    """Return the plain logistic reference: standardised covariates, L2 penalty (C=1)."""
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+
+
+def fit_predict(x_fit: np.ndarray, y_fit: np.ndarray, x_new: np.ndarray) -> np.ndarray:
+    """Fit the logistic reference and predict; with one outcome only, predict its rate."""
+    if y_fit.all() or not y_fit.any():
+        return np.full(len(x_new), float(y_fit.mean()) if len(y_fit) else 0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = logistic().fit(x_fit, y_fit)
+        return np.asarray(model.predict_proba(x_new)[:, 1])
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, wars: np.ndarray) -> np.ndarray:
+    """Return each case's probability from a logistic fitted on the other wars' folds."""
+    p = np.full(len(y), np.nan)
+    groups = len(np.unique(wars))
+    if groups < 2:
+        return np.full(len(y), float(y.mean()) if len(y) else 0.5)
+    for fit, held in GroupKFold(n_splits=min(FOLDS, groups)).split(x, y, wars):
+        p[held] = fit_predict(x[fit], y[fit], x[held])
+    return p
+
+
+def references(
+    cases: pd.DataFrame, x: pd.DataFrame, earlier: tuple[pd.DataFrame, pd.DataFrame] | None = None
+) -> dict[str, np.ndarray]:
+    """Return each reference's probabilities for the cases of one era.
+
+    ``x`` holds the cases' covariates. With ``earlier`` (the cases and covariates of an
+    earlier era), the logistic fitted on them is also scored here (``logistic_transfer``).
+    """
+    y = cases["honoured"].to_numpy(bool)
+    wars = cases["war"].to_numpy()
+    values = x[list(COVARIATES)].to_numpy(float)
+    found = {
+        "base_rate": np.full(len(y), y.mean() if len(y) else math.nan),
+        "treaty_only": (cases["obligation"] == "defence").to_numpy(float),
+        "power_only": x["power_share"].to_numpy(float),
+        "logistic": cross_validated(values, y, wars),
+    }
+    if earlier is not None:
+        old_cases, old_x = earlier
+        old_y = old_cases["honoured"].to_numpy(bool)
+        found["logistic_transfer"] = fit_predict(
+            old_x[list(COVARIATES)].to_numpy(float), old_y, values
+        )
+    return found
