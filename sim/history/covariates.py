@@ -17,8 +17,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sim.cow import CONTIGUITY_END, NMC, data_table
-from sim.geography import haversine_km
+from sim.history.cow import CONTIGUITY_END, NMC, data_table
+from sim.model.geography import haversine_km
 
 NEAR_WATER = 3
 """COW contiguity types up to this one count as near: land or river (1), 12 miles of water (2), 24 (3)."""

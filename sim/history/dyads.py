@@ -12,7 +12,7 @@ from functools import cache
 
 import pandas as pd
 
-from sim.cow import data_table
+from sim.history.cow import data_table
 
 DYADS = "cow_war_inter_v4_dyad_year_peacesciencer.csv"
 

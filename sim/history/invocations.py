@@ -31,7 +31,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sim.cow import data_table
+from sim.history.cow import data_table
 from sim.history import dyads, obligations
 from sim.history.obligations import MET, NOT_INVOKED, NOT_MET, UNDECIDED, Invocation
 from sim.history.wars import AGAINST, BESIDE, NEVER, Attack, Belligerence, attacks, belligerence

@@ -24,7 +24,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sim.cow import data_table
+from sim.history.cow import data_table
 from sim.history.wars import NEVER, day_of
 
 MEMBERS = "atop_v4_01_member_level.csv"

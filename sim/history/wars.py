@@ -22,7 +22,7 @@ from functools import cache
 
 import pandas as pd
 
-from sim.cow import data_table
+from sim.history.cow import data_table
 from sim.history import dyads
 
 WARS = "cow_interstate_war_v4_by_war_year.csv"
