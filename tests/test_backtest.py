@@ -1,4 +1,4 @@
-"""The back-test against every interstate war: its parts checked by hand, its report whole."""
+"""The back-test's scores and references, checked by hand; its report and CLI whole."""
 
 from __future__ import annotations
 
@@ -8,70 +8,109 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.history import backtest
+from sim.history import backtest, covariates, invocations, scores
 
 from conftest import cli
 
 
-def test_auc_matches_a_hand_count():
+def test_auc_and_brier_match_a_hand_count():
     p = np.array([0.9, 0.8, 0.3, 0.2, 0.6])
     y = np.array([True, False, True, False, False])
     # positive-negative pairs ranked right: (0.9 > 0.8, 0.2, 0.6) = 3; (0.3 > 0.2) = 1 -> 4 of 6
-    assert backtest.auc(p, y) == pytest.approx(4 / 6)
-    assert backtest.metrics(p, y)["brier"] == pytest.approx(np.mean((p - y) ** 2))
+    assert scores.auc(p, y) == pytest.approx(4 / 6)
+    found = scores.score(p, y)
+    assert found["brier"] == pytest.approx(np.mean((p - y) ** 2))
+    assert found["log_loss"] == pytest.approx(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+    assert found["accuracy"] == pytest.approx(2 / 5)  # 0.9 and 0.2 on the right side of 0.5
 
 
-def test_sides_are_two_coloured_from_initiators_targets_and_their_allies():
-    part = pd.DataFrame(
-        {
-            "init_ccode": [1, 4],
-            "target_ccode": [2, 2],
-            "ally1ccode": [3, np.nan],
-            "adv2ccode": [5, np.nan],
-        }
-    )
-    side = backtest._sides(part)
-    assert side[1] == side[3] == side[4] and side[2] == side[5] and side[1] != side[2]
+def test_calibration_bins_hold_every_case_and_their_means():
+    p = np.array([0.05, 0.1, 0.5, 0.55, 0.95])
+    y = np.array([False, False, True, False, True])
+    table = scores.calibration(p, y)
+    assert sum(b["n"] for b in table) == len(p)
+    middle = next(b for b in table if b["low"] <= 0.5 < b["high"])
+    assert middle["predicted"] == pytest.approx(0.525) and middle["observed"] == 0.5
 
 
-def test_defence_obligations_follow_atop_membership_years():
-    # the Triple Alliance (Germany 255, Austria-Hungary 300, Italy 325) was in force in 1900
-    assert {300, 325} <= set(backtest.bound_to(255, 1900))
-    assert 325 not in backtest.bound_to(255, 1880)  # Italy joined only in 1882
-
-
-def test_the_report_gives_both_periods_and_both_baselines(history_run):
-    table = history_run.cases
-    assert len(table) > 500 and table["p_model"].between(0, 1).all()
-    report = backtest.report(table)
-    for period in ("pre1945", "post1945"):
-        found = report[period]
-        assert {"n", "accuracy", "brier", "auc"} <= set(found)
-        assert set(found["baselines"]) == {"treaty_only", "power_only"}
-        # treaty-only says every bound state joins: its accuracy is the share that did
-        share = table[(table["year"] < 1945) == (period == "pre1945")]["joined"].mean()
-        assert found["baselines"]["treaty_only"]["accuracy"] == pytest.approx(share)
-    assert report["pre1945"]["n"] + report["post1945"]["n"] == len(table)
-
-
-def test_a_case_is_every_living_bound_state_and_what_it_did():
-    # 1914: Austria-Hungary (300) attacks Serbia (345); Germany (255) was bound to Austria
-    war = next(w for w in backtest.wars() if w.name == "WorldWarI")
-    cases = backtest.war_cases(war, alive=lambda code: True)
-    germany = [c for c in cases if c.guarantor == 255 and c.partner == 300]
-    assert germany and germany[0].joined and not germany[0].triggered  # Austria attacked
-    without = backtest.war_cases(war, alive=lambda code: code != 255)
-    assert not [c for c in without if c.guarantor == 255], "a state outside the system is no case"
-
-
-def test_metrics_of_no_cases_are_not_numbers():
-    empty = backtest.metrics(np.zeros(0), np.zeros(0, bool))
+def test_scores_of_no_cases_or_one_outcome_are_not_numbers():
+    empty = scores.score(np.zeros(0), np.zeros(0, bool))
     assert empty["n"] == 0 and np.isnan(empty["brier"]) and np.isnan(empty["auc"])
+    assert np.isnan(scores.auc(np.array([0.1, 0.9]), np.array([True, True])))
 
 
-def test_backtest_cli_json():
+def test_the_interval_resamples_whole_wars():
+    p = np.array([0.9, 0.1, 0.8, 0.2])
+    y = np.array([True, False, True, False])
+    one_war = scores.interval(p, y, np.array([1, 1, 1, 1]), scores.auc)
+    assert np.isnan(one_war).all(), "one war cannot be resampled"
+    low, high = scores.interval(p, y, np.array([1, 1, 2, 2]), scores.auc)
+    assert low == high == 1.0  # every resample of these wars ranks perfectly
+
+
+def test_the_logistic_reference_never_sees_the_held_out_wars_labels():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 3))
+    y = x[:, 0] + rng.normal(scale=0.5, size=60) > 0
+    wars = np.repeat(np.arange(6), 10)
+    before = scores.cross_validated(x, y, wars)
+    flipped = y.copy()
+    flipped[wars == 0] = ~flipped[wars == 0]
+    after = scores.cross_validated(x, flipped, wars)
+    assert np.allclose(before[wars == 0], after[wars == 0])
+    assert not np.allclose(before[wars != 0], after[wars != 0])
+
+
+def test_references_on_the_real_cases():
+    cases = invocations.cases()
+    kept = cases[cases["scored"] & (cases["year"] < 1945)]
+    refs = scores.references(kept, covariates.covariates(kept))
+    y = kept["honoured"].to_numpy(float)
+    assert np.allclose(refs["base_rate"], y.mean())
+    assert ((refs["treaty_only"] == 1) == (kept["obligation"] == "defence").to_numpy()).all()
+    assert refs["power_only"].min() >= 0 and refs["power_only"].max() <= 1
+    assert np.isfinite(refs["logistic"]).all()
+
+
+def test_the_report_scores_each_era_beside_its_references(history_run):
+    report = backtest.report(history_run.cases)
+    scored = backtest.scored(history_run.cases)
+    assert report["pre1945"]["n"] + report["post1945"]["n"] == len(scored)
+    for era in ("pre1945", "post1945"):
+        found = report[era]
+        assert {"n", "accuracy", "brier", "log_loss", "auc", "calibration"} <= set(found)
+        assert {"base_rate", "treaty_only", "power_only", "logistic"} <= set(found["references"])
+        base = found["references"]["base_rate"]
+        share = found["honoured"] / found["n"]
+        assert base["brier"] == pytest.approx(share * (1 - share))
+    assert "logistic_transfer" in report["post1945"]["references"]
+
+
+def test_backtest_cli_json_has_the_documented_names():
     result = cli("backtest", "--json")
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
-    assert set(out["backtest"]) == {"pre1945", "post1945"}
-    assert {"leeds", "sabrosky"} <= set(out["reliability"])
+    assert "NaN" not in result.stdout
+    for era in ("pre1945", "post1945"):
+        found = out["backtest"][era]
+        assert {"n", "accuracy", "brier", "log_loss", "auc", "calibration"} <= set(found)
+        for name in ("base_rate", "treaty_only", "power_only", "logistic"):
+            assert {"n", "brier", "auc"} <= set(found["references"][name])
+        for source in ("real", "simulated"):
+            rel = out["reliability"][source][era]
+            assert {"pooled", "defence", "neutrality", "non_aggression"} <= set(rel["leeds"])
+            assert {"beside", "out", "against"} <= set(rel["sabrosky"])
+    assert out["reliability"]["real"]["pre1945"]["leeds"]["pooled"] > 0
+
+
+def test_backtest_cases_lists_every_case_with_its_evidence():
+    text = cli("backtest", "--cases")
+    assert text.returncode == 0, text.stderr
+    assert "WorldWarII" in text.stdout and "not_met" in text.stdout
+    result = cli("backtest", "--cases", "--json")
+    cases = pd.DataFrame(json.loads(result.stdout)["cases"])
+    poland = cases[(cases["attack_name"] == "WW2_Ger_Pol_1939") & (cases["guarantor"] == "UKG")]
+    assert len(poland) == 1
+    row = poland.iloc[0]
+    assert row["outcome"] == "beside" and row["atopid"] > 0 and 0 <= row["p_model"] <= 1
+    assert row["label_source"].startswith("115")  # the war list's UK-Germany war of 1939

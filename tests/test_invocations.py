@@ -59,7 +59,8 @@ def test_a_state_bound_to_both_sides_is_set_apart(cases):
     both = cases[cases["both_sides"]]
     assert len(both) and (both["apart"] != "").all() and not both["scored"].any()
     row = both.iloc[0]
-    attacker_duties = obligations.bound_states(int(row["adversary_code"]), dt.date.fromisoformat(row["day"]))
+    day = dt.date.fromisoformat(row["day"])
+    attacker_duties = obligations.bound_states(int(row["adversary_code"]), day)
     assert int(row["guarantor_code"]) in attacker_duties
 
 

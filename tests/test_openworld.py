@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from types import SimpleNamespace
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.history import backtest, openworld, worldrun
+from sim.history import openworld, reliability, wars, worldrun
 from sim.model import onset
 from sim.model.alliances import AllianceBook
 from sim.model.params import Params
@@ -65,16 +66,19 @@ def test_alliances_at_the_start_are_atop_defence_obligations_in_force():
     assert set(book.kinds) == {"defence_pact"} and (book.starts < 0).all()
 
 
-def test_history_replays_each_cow_war_in_its_years():
+def test_history_replays_each_attack_that_opens_a_war_in_its_years():
     ow = openworld.build(1860, 1880)
     slots = {
         eid: (t, ev) for t, slot in enumerate(ow.world.events) for eid, ev in slot if "cow_" in eid
     }
-    war = next(w for w in backtest.wars() if w.name == "FrancoPrussian1870-1871")
-    t, event = slots[f"cow_{war.war}"]
+    france = next(a for a in wars.attacks() if a.name == "FrancoPrussian_France_1870-1871")
+    t, event = slots[openworld.event_id(france)]
     assert 1860 + t == 1870 and (event.attacker, event.defender) == ("FRN", "GMY")
-    end, _ = slots[f"end_cow_{war.war}"]
+    assert event.at == france.day == dt.date(1870, 7, 19)
+    end, _ = slots[f"end_{openworld.event_id(france)}"]
     assert 1860 + end == 1872
+    bavaria = next(a for a in wars.attacks() if a.name == "FrancoPrussian_Bavaria_1870-1871")
+    assert not bavaria.opens and openworld.event_id(bavaria) not in slots, "joiners are the model's"
     own = openworld.build(1860, 1880, "model").world.events
     assert not [ev for slot in own for _, ev in slot if ev.kind in ("war", "end_of_war")]
 
@@ -158,7 +162,7 @@ def test_a_case_answers_to_the_geography_it_is_given():
     base = worldrun.run(ow, Params(), seed=0).cases
     flat = dataclasses.replace(ow.world, border_table=np.zeros_like(ow.world.border_table))
     cut = worldrun.run(dataclasses.replace(ow, world=flat), Params(), seed=0).cases
-    assert (base["contrib_buffer"] > 0).any() and (cut["contrib_buffer"] == 0).all()
+    assert (base["contrib_buffer"] > 0).any() and (cut["contrib_buffer"].dropna() == 0).all()
     assert cut["p_model"].mean() < base["p_model"].mean()
 
 
@@ -177,9 +181,12 @@ def test_sabrosky_and_leeds_count_the_simulated_history():
     model = SimpleNamespace(
         wars={"w": war}, world=SimpleNamespace(calendar=calendar), decisions=decisions
     )
-    sab = worldrun.sabrosky_simulated([model])  # type: ignore[list-item]
+    sab = reliability.sabrosky_simulated([model], 1816, 1944)  # type: ignore[list-item]
     assert sab == {"n": 4, "beside": 0.25, "out": 0.5, "against": 0.25}
-    assert worldrun.leeds_simulated([model]) == {"n": 2, "share": 0.5}  # type: ignore[list-item]
+    leeds = reliability.leeds_simulated([model], 1816, 1944)  # type: ignore[list-item]
+    assert leeds["n"] == 2 and leeds["pooled"] == leeds["defence"] == 0.5
+    late = reliability.leeds_simulated([model], 1945, 2003)  # type: ignore[list-item]
+    assert late["n"] == 1 and late["pooled"] == 1.0
 
 
 def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
@@ -191,10 +198,10 @@ def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
     assert "NaN" not in result.stdout
     for period in ("pre1945", "post1945"):
         found = report["backtest"][period]
-        assert {"n", "accuracy", "brier", "auc", "baselines"} <= set(found)
-        assert set(found["baselines"]) == {"treaty_only", "power_only"}
-    for coding in ("leeds", "sabrosky"):
-        assert {"real", "simulated", "published"} <= set(report["reliability"][coding])
+        assert {"n", "accuracy", "brier", "log_loss", "auc", "calibration"} <= set(found)
+        assert {"base_rate", "treaty_only", "power_only", "logistic"} <= set(found["references"])
+        for source in ("real", "simulated"):
+            assert {"leeds", "sabrosky"} <= set(report["reliability"][source][period])
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["seed"] == 2 and meta["world"] == {"start": 1900, "end": 1960, "wars": "history"}
     assert "ATOP" in meta["data"]["alliances"] and "w_sites" in meta["parameters"]
@@ -202,27 +209,30 @@ def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
 
     assert table_metadata(out / "alliances.parquet") == meta
     cases = pd.read_parquet(out / "cases.parquet")
-    assert len(cases) == report["backtest"]["pre1945"]["n"] + report["backtest"]["post1945"]["n"]
-    assert {"p_model", "joined", "contrib_buffer"} <= set(cases.columns)
-    text = cli(*args)
+    scored = cases[cases["scored"] & cases["p_model"].notna()]
+    assert len(scored) == report["backtest"]["pre1945"]["n"] + report["backtest"]["post1945"]["n"]
+    assert {"p_model", "honoured", "outcome", "value_buffer", "contrib_buffer"} <= set(cases)
+    text = cli(*args[:-2])
     assert text.returncode == 0 and "Leeds-style" in text.stdout and "power_only" in text.stdout
 
 
 def test_real_reliability_is_the_data_whatever_the_wars(history_run):
     own_wars = worldrun.run(openworld.build(mode="model"), Params(), seed=0)
-    real = worldrun.reliability(history_run)["leeds"]["real"]
-    assert worldrun.reliability(own_wars)["leeds"]["real"] == real
+    real = worldrun.summary(history_run)["reliability"]["real"]
+    assert worldrun.summary(own_wars)["reliability"]["real"] == real
     cases = history_run.cases
-    triggered = cases[(cases["year"] < 1945) & cases["triggered"]]
-    assert real == {"n": len(triggered), "share": pytest.approx(triggered["joined"].mean())}
+    kept = cases[(cases["year"] < 1945) & cases["scored"] & (cases["obligation"] != "consultation")]
+    assert real["pre1945"]["leeds"]["pooled"] == pytest.approx(kept["kept"].mean())
 
 
 def test_power_and_proximity_alone_make_threats_that_alliances_answer():
-    """With anarchy's floor of hostility switched off, only wars make threats: few alliances."""
-    ow = openworld.build(1870, 1910)
+    """In a world without wars, only anarchy's floor of hostility makes threats to ally against."""
+    ow = openworld.build(1870, 1910, "model")
+    peace = {"onset_baseline": -20.0}  # next to no state starts a war
 
     def formed(**changes: float) -> int:
-        alliances = worldrun.run(ow, Params().replace(**changes), seed=0).table("alliances")
+        params = Params().replace(**peace, **changes)
+        alliances = worldrun.run(ow, params, seed=0).table("alliances")
         return int((alliances["origin"] == "formed").sum())
 
     assert formed() > 5 * max(formed(latent_hostility=0.0), 1)
@@ -248,7 +258,9 @@ def test_runs_are_replications_whose_mean_the_back_test_scores():
     three = worldrun.run(ow, Params(), seed=5, runs=3)
     first = three.case_runs[three.case_runs["run"] == 0].reset_index(drop=True)
     pd.testing.assert_frame_equal(one.case_runs, first)  # a run does not depend on the others
-    mean = three.case_runs.groupby(["war", "guarantor", "partner"], sort=False)["p_model"].mean()
-    assert np.allclose(three.cases["p_model"], mean.to_numpy())
+    keys = ["war", "attack", "guarantor", "partner"]
+    mean = three.case_runs.groupby(keys, sort=False)["p_model"].mean().rename("mean").reset_index()
+    merged = three.cases.merge(mean, on=keys)
+    assert len(merged) and np.allclose(merged["p_model"], merged["mean"])
     assert len(three.cases) == len(one.cases) and three.table("alliances")["run"].nunique() == 3
     assert worldrun.summary(three)["runs"] == 3

@@ -71,15 +71,13 @@ def backtest_loss(seed: int) -> Loss:
 
     The open world is built to 1944 only: no case, war or figure of 1945 or later is read.
     """
-    from sim.history import backtest, openworld, worldrun
+    from sim.history import backtest, openworld, scores, worldrun
 
     early = openworld.build(openworld.FIRST_YEAR, backtest.SPLIT - 1, "history")
 
     def brier(params: Params) -> float:
-        cases = worldrun.run(early, params, seed).cases
-        return backtest.metrics(cases["p_model"].to_numpy(), cases["joined"].to_numpy(bool))[
-            "brier"
-        ]
+        cases = backtest.scored(worldrun.run(early, params, seed).cases)
+        return scores.brier(cases["p_model"].to_numpy(), cases["honoured"].to_numpy(bool))
 
     return brier
 

@@ -3,7 +3,8 @@
 ``world`` builds the state system of a span of years from the COW data, runs the model one
 year per step and writes its tables (Parquet, with metadata) and its summary: the back-test
 against every replayed war and alliance reliability coded Leeds's and Sabrosky's ways.
-``backtest`` is the same run over 1816-2003 with the wars of history, showing the back-test.
+``backtest`` is the same run over 1816-2003 with the wars of history, showing the back-test
+(or, with ``--cases``, every case it scores).
 ``figures`` prints the sourced COW figures of states in a year, ready for a scenario.
 """
 
@@ -15,7 +16,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import parameters_from, positive, table
+from sim.cli import backtest_report as words
+from sim.cli.common import parameters_from, positive
 from sim.errors import InputError
 from sim.history import cow, openworld, worldrun
 from sim.results import files as results
@@ -37,9 +39,16 @@ def add_world(sub: Any) -> None:
 
 
 def add_backtest(sub: Any) -> None:
-    """Add ``backtest``: every interstate war 1816-2003 against the model."""
-    back = sub.add_parser("backtest", help="every interstate war 1816-2003 against the model")
+    """Add ``backtest``: every obligation invoked by an attack 1816-2003, against the model."""
+    back = sub.add_parser(
+        "backtest", help="every obligation invoked by an attack 1816-2003, against the model"
+    )
     _run_options(back, out=None)
+    back.add_argument(
+        "--cases",
+        action="store_true",
+        help="list every case (the war, dates, obligation, conditions, label, the model's P)",
+    )
     back.set_defaults(command=cmd_backtest)
 
 
@@ -103,8 +112,8 @@ def cmd_world(args: argparse.Namespace) -> int:
         f"{report['alliances']:.4g} alliances"
     )
     if report["backtest"] is not None:
-        print("\n" + backtest_text(report["backtest"]))
-    print("\n" + reliability_text(report["reliability"]))
+        print("\n" + words.backtest_text(report["backtest"]))
+    print("\n" + words.reliability_text(report["reliability"]))
     if written:
         print(f"\nHow long its alliances last, beside ATOP's: run.py survival {args.out} --compare")
     for path in written:
@@ -113,56 +122,32 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    """Score every bound state of every interstate war, beside two baselines."""
+    """Score every invoked obligation of 1816-2003, beside the references; or list the cases."""
     result = _run(args, openworld.FIRST_YEAR, openworld.LAST_YEAR, "history")
-    report = worldrun.summary(result)
     written = save(result, args.out) if args.out else []
+    if args.cases:
+        return _print_cases(result.cases, args.json, written)
+    report = worldrun.summary(result)
     if args.json:
         keep = {k: report[k] for k in ("backtest", "reliability", "seed", "runs")}
         print(json.dumps(jsonable({**keep, "files": [str(p) for p in written]}), indent=2))
         return 0
-    print(backtest_text(report["backtest"]))
-    print("\n" + reliability_text(report["reliability"]))
+    print(words.backtest_text(report["backtest"]))
+    print("\n" + words.reliability_text(report["reliability"]))
     for path in written:
         print(f"wrote {path}")
     return 0
 
 
-def backtest_text(report: dict[str, Any]) -> str:
-    """Return the back-test as a table: each period, the model and the two baselines."""
-    rows = []
-    for period, found in report.items():
-        for name, m in (("model", found), *found["baselines"].items()):
-            rows.append([period, name, m["n"], *(_fmt(m[k]) for k in ("accuracy", "brier", "auc"))])
-    return table(["period", "predictor", "cases", "accuracy", "Brier", "AUC"], rows)
-
-
-def reliability_text(rel: dict[str, Any]) -> str:
-    """Return alliance reliability, both codings, real beside simulated and published."""
-    leeds, sab = rel["leeds"], rel["sabrosky"]
-    real, sim_ = sab["real"], sab["simulated"]
-    pub = sab["published"]
-    return "\n".join(
-        [
-            "Leeds-style reliability (triggered defence obligations honoured, before 1945):",
-            f"  real {_fmt(leeds['real']['share'])} (n={leeds['real']['n']}); "
-            f"model's mean P on the same cases {_fmt(leeds['model_probability']['share'])}; "
-            f"simulated history {_fmt(leeds['simulated']['share'])} "
-            f"(n={leeds['simulated']['n']}); published {leeds['published']['share']}",
-            "Sabrosky-style (belligerents' allies that fought beside / stayed out / against,"
-            " to 1965):",
-            f"  real {_shares(real)} (n={real['n']}); simulated {_shares(sim_)} "
-            f"(n={sim_['n']}); published {_shares(pub)}",
-        ]
-    )
-
-
-def _shares(d: dict[str, Any]) -> str:
-    return " / ".join(_fmt(d[k]) for k in ("beside", "out", "against"))
-
-
-def _fmt(x: Any) -> str:
-    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+def _print_cases(cases: Any, as_json: bool, written: list[Path]) -> int:
+    if as_json:
+        records = json.loads(cases.to_json(orient="records"))
+        print(json.dumps({"cases": records, "files": [str(p) for p in written]}, indent=2))
+        return 0
+    print(words.cases_text(cases))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
 
 
 def jsonable(value: Any) -> Any:

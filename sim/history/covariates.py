@@ -21,7 +21,7 @@ from sim.history.cow import CONTIGUITY_END, NMC, data_table
 from sim.model.geography import haversine_km
 
 NEAR_WATER = 3
-"""COW contiguity types up to this one count as near: land or river (1), 12 miles of water (2), 24 (3)."""
+"""COW contiguity types that count as near: land or river (1), 12 or 24 miles of water (2, 3)."""
 WEAKEST = 1e-5
 """A CINC for a state with no figure yet (the weakest of states)."""
 COVARIATES = (
@@ -121,7 +121,7 @@ def _armed() -> dict[int, int]:
     t = data_table("nuclear_weapons_status_bleek_owid.csv")
     armed = t[t["nuclear_weapons_possession"] == 1]
     first = armed.groupby("ccode")["Year"].min()
-    return {int(c): int(y) for c, y in first.items()}
+    return dict(zip(first.index.astype(int).tolist(), first.astype(int).tolist(), strict=True))
 
 
 def _nuclear(codes: np.ndarray, years: np.ndarray) -> np.ndarray:

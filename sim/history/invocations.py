@@ -31,8 +31,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sim.history.cow import data_table
 from sim.history import dyads, obligations
+from sim.history.cow import data_table
 from sim.history.obligations import MET, NOT_INVOKED, NOT_MET, UNDECIDED, Invocation
 from sim.history.wars import AGAINST, BESIDE, NEVER, Attack, Belligerence, attacks, belligerence
 
@@ -69,6 +69,7 @@ class Case:
     partner_code: int
     adversary_code: int
     co_attackers: str  # other states at war with the partner that day, ';'-joined
+    co_attacker_codes: str  # their COW codes, ';'-joined
     atopid: int
     obligation: str  # defence, offence, neutrality, non_aggression, consultation
     conditions: str  # met, not_met, undecided, not_invoked
@@ -164,6 +165,7 @@ def _case(
         partner_code=p,
         adversary_code=a,
         co_attackers=";".join(sorted(names.get(f, str(f)) for f in foes - {a})),
+        co_attacker_codes=";".join(str(f) for f in sorted(foes - {a})),
         atopid=int(duty["atopid"]),
         obligation=kind,
         conditions=status,
@@ -234,7 +236,7 @@ def _source(war: Belligerence, pair: tuple[int, int, str] | None) -> str:
         return ""
     attack = war.source(*pair)
     names = {x.attack: x.name for x in attacks()}
-    return f"{attack} {names.get(attack, '')}".strip()
+    return f"{attack} {names[attack]}" if attack is not None else ""
 
 
 def _apart(status: str, both_sides: bool, already: str, began: bool) -> str:

@@ -45,7 +45,9 @@ _ORDER = {MET: 0, UNDECIDED: 1, NOT_MET: 2}
 def members() -> pd.DataFrame:
     """Return ATOP's member rows with their entry and exit days and strongest obligation."""
     m = data_table(MEMBERS).copy()
-    m["entry"] = [day_of(y, mo, d) for y, mo, d in zip(m["yrent"], m["moent"], m["dayent"], strict=True)]
+    m["entry"] = [
+        day_of(y, mo, d) for y, mo, d in zip(m["yrent"], m["moent"], m["dayent"], strict=True)
+    ]
     m["exit"] = [
         NEVER if y <= 0 else day_of(y, mo, d, last=True)
         for y, mo, d in zip(m["yrexit"], m["moexit"], m["dayexit"], strict=True)
@@ -108,9 +110,9 @@ def conditions(duty: pd.Series, call: Invocation) -> tuple[str, str]:
     if kind not in ("defence", "neutrality"):
         return MET, ""
     prefix = "def" if kind == "defence" else "neu"
-    found = [_adversary(duty, prefix, call), _number(duty, prefix, call)]
-    found += [_provoked(duty, prefix, call), *_undecidable(duty, prefix)]
-    found = [f for f in found if f is not None]
+    checks = [_adversary(duty, prefix, call), _number(duty, prefix, call)]
+    checks += [_provoked(duty, prefix, call), *_undecidable(duty, prefix)]
+    found = [f for f in checks if f is not None]
     status = max((s for s, _ in found), key=_ORDER.__getitem__, default=MET)
     return status, "; ".join(note for _, note in found)
 

@@ -13,13 +13,15 @@ any scenario's:
 * borders are COW direct contiguity v3.2, type 1 (land or river), in force in the middle
   of each year;
 * each state has one territory, its homeland at its capital: the theatre of any war on it;
-* the alliances in force at the start are the ATOP v4.01 defence obligations of that year;
+* the alliances in force at the start are the ATOP v4.01 alliances in force on its first
+  day that carry a member-level defence duty (the members holding it are the guarantors);
   later alliances form and dissolve by the model's own rules (P5, P6, P12);
 * nuclear status is Bleek (2017), with a ``nuclear`` event in each year a state acquires
   the bomb;
-* wars are either the COW interstate wars replayed from the data (``history``: the
-  initiator attacks the target in the war's first year, and the war ends after its last
-  year) or started by the model's own states (``model``, see :mod:`sim.model.onset`).
+* wars are either the interstate wars replayed from the data (``history``: every attack of
+  the war list that opens a war, not one joining a war under way, in its year; it ends after
+  its last year; who joins is left to the model's states) or started by the model's own
+  states (``model``, see :mod:`sim.model.onset`).
 
 No name of a state or a war decides anything: every figure comes from the data tables.
 """
@@ -32,8 +34,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.history.backtest import CowWar, defence_obligations, wars
+from sim.history import obligations
 from sim.history.cow import CONTIGUITY_END, NMC, data_table
+from sim.history.wars import Attack, attacks
 from sim.model.geography import haversine_km
 from sim.model.world import Calendar, Commitments, World
 from sim.scenario.schema import EndOfWarEvent, Event, NuclearEvent, WarEvent
@@ -45,8 +48,8 @@ DATA_VERSIONS = {
     "power": "COW National Material Capabilities v7.0 (CINC)",
     "contiguity": "COW Direct Contiguity v3.2 (type 1)",
     "capitals": "COW capitals geocoded by peacesciencer v1.2.9",
-    "alliances": "ATOP v4.01 (defence obligations)",
-    "wars": "COW Inter-State War v4.0",
+    "alliances": "ATOP v4.01 (member-level defence obligations)",
+    "wars": "COW Inter-State War v4.0, Reiter-Stam-Horowitz revision (attacks with their days)",
     "nuclear": "Bleek 2017 via Our World in Data",
 }
 HOMELAND_VALUE = 0.5  # a homeland's value: the scenario format's default for a territory
@@ -195,27 +198,35 @@ def _nuclear(codes: tuple[int, ...], start: int) -> np.ndarray:
 
 
 def _obligations_at_start(codes: tuple[int, ...], alive: np.ndarray, start: int) -> Commitments:
-    """Return the ATOP defence obligations in force in the first year, among living members."""
-    m = defence_obligations()
-    live = m[(m["yrent"] <= start) & (m["yrexit"] >= start)]
+    """Return the ATOP alliances in force on the first day that carry a defence duty.
+
+    Every living member belongs; the members whose own duty is defence are its guarantors.
+    """
+    live = obligations.in_force(dt.date(start, 1, 1))
     at = {c: i for i, c in enumerate(codes)}
-    rows, ids = [], []
+    rows, guards, ids = [], [], []
     for atopid, group in live.groupby("atopid", sort=True):
-        members = np.zeros(len(codes), dtype=bool)
-        members[[at[c] for c in group["member"] if c in at]] = True
-        members &= alive
-        if members.sum() >= 2:
+        members = _mask(group["member"], at, len(codes)) & alive
+        guarantors = _mask(group[group["kind"] == "defence"]["member"], at, len(codes)) & members
+        if members.sum() >= 2 and guarantors.any():
             rows.append(members)
+            guards.append(guarantors)
             ids.append(f"atop_{atopid}")
     table = np.array(rows, dtype=bool).reshape(len(rows), len(codes))
     return Commitments(
         ids=tuple(ids),
         kinds=("defence_pact",) * len(ids),
         members=table,
-        guarantors=table.copy(),
+        guarantors=np.array(guards, dtype=bool).reshape(len(rows), len(codes)),
         covers=table.copy(),  # each member's one territory is its homeland
         starts=np.full(len(ids), -1, dtype=np.int64),
     )
+
+
+def _mask(members: pd.Series, at: dict[int, int], n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[[at[c] for c in members.astype(int) if c in at]] = True
+    return mask
 
 
 def _events(
@@ -246,37 +257,38 @@ def _events(
 
 
 _BLEEK = "Bleek 2017, 'When Did (and Didn't) States Proliferate?', via Our World in Data"
-_COW_WARS = "COW Inter-State War v4.0 (Sarkees & Wayman 2010)"
+_COW_WARS = "COW Inter-State War v4.0 (Sarkees & Wayman 2010; Reiter, Stam & Horowitz 2016)"
 
 
-def event_id(war: CowWar) -> str:
-    """Return the id of the event that replays a COW war."""
-    return f"cow_{war.war}"
+def event_id(attack: Attack) -> str:
+    """Return the id of the event that replays an attack of the war list."""
+    return f"cow_{attack.war}_{attack.attack}"
 
 
 def history_wars(
     codes: tuple[int, ...], ids: tuple[str, ...], alive: np.ndarray, start: int
 ) -> list[tuple[str, int, int, WarEvent]]:
-    """Return (war id, first year, last year, event) for each COW war beginning in the span.
+    """Return (war id, first year, last year, event) for each attack opening a war in the span.
 
-    A war whose initiator or target is not a member of the system that year is left out.
+    An attack that joins a war under way is left to the model's states to decide; one whose
+    attacker or target is not a member of the system that year is left out.
     """
     at = {c: i for i, c in enumerate(codes)}
     found = []
-    for war in wars():
-        t = war.year - start
-        if not 0 <= t < len(alive):
+    for attack in attacks():
+        t = attack.day.year - start
+        if not attack.opens or not 0 <= t < len(alive):
             continue
-        a, d = at.get(war.initiator), at.get(war.target)
+        a, d = at.get(attack.attacker), at.get(attack.target)
         if a is None or d is None or not (alive[t, a] and alive[t, d]):
             continue
         event = WarEvent(
             kind="war",
-            at=dt.date(war.year, 1, 1),
+            at=attack.day,
             attacker=ids[a],
             defender=ids[d],
             theatre=f"home_{ids[d]}",
-            source=f"{_COW_WARS}: {war.name}",
+            source=f"{_COW_WARS}: {attack.name}",
         )
-        found.append((event_id(war), war.year, war.last_year, event))
+        found.append((event_id(attack), attack.day.year, attack.last_day.year, event))
     return found

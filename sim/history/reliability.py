@@ -13,14 +13,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.history import obligations
 from sim.history.invocations import OUT, SPLIT, era
 from sim.history.wars import AGAINST, BESIDE, attacks, belligerence
+from sim.model.alliance_model import AllianceModel
+from sim.model.records import Columns
 
 LEEDS_PUBLISHED = {"pooled": 0.745, "years": "1816-1944", "source": "Leeds, Long & Mitchell 2000"}
 SABROSKY_PUBLISHED = {
@@ -39,15 +43,16 @@ def leeds(cases: pd.DataFrame) -> dict[str, Any]:
     """Return the Leeds-style share of scored cases whose duty was kept: pooled and by type.
 
     ``consultation`` is the share of consultation duties whose holder fought beside the
-    partner (its own terms cannot be read from war data).
+    partner (its own terms cannot be read from war data); ``counts`` gives each type's n.
     """
     scored = cases[cases["scored"]]
     pool = scored[scored["obligation"].isin(POOLED)]
-    found: dict[str, Any] = {"n": len(pool), "pooled": _mean(pool["kept"])}
+    found: dict[str, Any] = {"n": len(pool), "pooled": _mean(pool["kept"]), "counts": {}}
     for kind in TYPES:
         part = scored[scored["obligation"] == kind]
         column = "honoured" if kind == "consultation" else "kept"
-        found[kind] = {"n": len(part), "share": _mean(part[column].astype(float))}
+        found[kind] = _mean(part[column].astype(float))
+        found["counts"][kind] = len(part)
     return found
 
 
@@ -79,7 +84,9 @@ def _side(b: Any, ally: int, state: int, foes: frozenset[int], day: Any, end: An
     against = b.first(ally, state, AGAINST)
     beside = min((d for f in foes if (d := b.first(ally, f, AGAINST)) is not None), default=None)
     beside = beside or b.first(ally, state, BESIDE)
-    acts = sorted((d, kind) for d, kind in ((against, "against"), (beside, "beside")) if d and d <= end)
+    acts = sorted(
+        (d, kind) for d, kind in ((against, "against"), (beside, "beside")) if d and d <= end
+    )
     return acts[0][1] if acts else OUT
 
 
@@ -88,17 +95,100 @@ def sabrosky(first: int, last: int) -> dict[str, float]:
     t = belligerents_allies()
     t = t[(t["year"] >= first) & (t["year"] <= last)]
     n = len(t)
-    shares = {k: float((t["outcome"] == k).mean()) if n else math.nan for k in ("beside", "out", "against")}
+    shares = {
+        k: float((t["outcome"] == k).mean()) if n else math.nan
+        for k in ("beside", "out", "against")
+    }
     return {"n": n, **shares}
 
 
-def sabrosky_by_era() -> dict[str, dict[str, float]]:
-    """Return :func:`sabrosky` for each era, and over Sabrosky's own span (1816-1965)."""
+def sabrosky_by_era(first: int = 1816, last: int = 2003) -> dict[str, dict[str, float]]:
+    """Return :func:`sabrosky` for each era of ``first``..``last``, and over 1816-1965."""
     return {
-        "pre1945": sabrosky(1816, SPLIT - 1),
-        "post1945": sabrosky(SPLIT, 2003),
-        "1816-1965": sabrosky(1816, SABROSKY_LAST),
+        "pre1945": sabrosky(first, min(last, SPLIT - 1)),
+        "post1945": sabrosky(max(first, SPLIT), last),
+        "1816-1965": sabrosky(first, min(last, SABROSKY_LAST)),
     }
+
+
+def leeds_simulated(models: list[AllianceModel], first: int, last: int) -> dict[str, Any]:
+    """Return the share of triggered obligations the runs' states honoured, Leeds's way.
+
+    The open world's commitments are defence pacts, so the pool is its defence duties.
+    """
+    fought = [
+        bool(f)
+        for model in models
+        for f, triggered, period in _columns(
+            model.decisions.columns(), "fought", "triggered", "period"
+        )
+        if triggered and first <= model.world.calendar.first_day(int(period)).year <= last
+    ]
+    share = float(np.mean(fought)) if fought else math.nan
+    found: dict[str, Any] = {"n": len(fought), "pooled": share, "counts": {}}
+    for kind in TYPES:
+        found[kind] = share if kind == "defence" else math.nan
+        found["counts"][kind] = len(fought) if kind == "defence" else 0
+    return found
+
+
+def sabrosky_simulated(models: list[AllianceModel], first: int, last: int) -> dict[str, float]:
+    """Return how the belligerents' allies acted in the runs, Sabrosky's way (pooled).
+
+    Every state with a duty to a belligerent when its war began counts once per war and side:
+    it fought beside it, stayed out, or fought against it.
+    """
+    counts = {"beside": 0, "out": 0, "against": 0}
+    for model in models:
+        for war in model.wars.values():
+            if not first <= model.world.calendar.first_day(war.began).year <= last:
+                continue
+            for side in (0, 1):
+                for ally in war.allies[side]:
+                    key = (
+                        "beside"
+                        if ally in war.camp(side)
+                        else "against"
+                        if ally in war.camp(1 - side)
+                        else "out"
+                    )
+                    counts[key] += 1
+    n = sum(counts.values())
+    return {"n": n, **{k: v / n if n else math.nan for k, v in counts.items()}}
+
+
+def report(
+    cases: pd.DataFrame, models: list[AllianceModel], start: int, end: int
+) -> dict[str, Any]:
+    """Return reliability both ways, real (the data) and simulated (the runs), by era.
+
+    ``model`` is the kernel's mean probability on the real Leeds cases; ``published`` the
+    literature's figures, with the real Sabrosky-style shares over their span (1816-1965).
+    """
+    eras = era(cases["year"])
+    spans = {"pre1945": (start, min(end, SPLIT - 1)), "post1945": (max(start, SPLIT), end)}
+    real_sab = sabrosky_by_era(start, end)
+    found: dict[str, Any] = {"real": {}, "simulated": {}, "model": {}}
+    for name, (first, last) in spans.items():
+        part = cases[eras == name]
+        found["real"][name] = {"leeds": leeds(part), "sabrosky": real_sab[name]}
+        found["simulated"][name] = {
+            "leeds": leeds_simulated(models, first, last),
+            "sabrosky": sabrosky_simulated(models, first, last),
+        }
+        probable = part[part["scored"] & part["p_model"].notna()]
+        found["model"][name] = {"n": len(probable), "mean_p": _mean(probable["p_model"])}
+    found["published"] = {
+        "leeds": LEEDS_PUBLISHED,
+        "sabrosky": SABROSKY_PUBLISHED,
+        "sabrosky_real_1816_1965": real_sab["1816-1965"],
+    }
+    return found
+
+
+def _columns(columns: Columns, *names: str) -> Iterator[tuple[Any, ...]]:
+    """Yield the rows of some columns of a table (none if it has no rows)."""
+    return zip(*(columns[name] for name in names), strict=True) if columns else iter(())
 
 
 def _mean(values: pd.Series) -> float:

@@ -47,7 +47,14 @@ def score(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=bool)
     if len(y) == 0:
         nan = math.nan
-        return {"n": 0, "accuracy": nan, "brier": nan, "log_loss": nan, "auc": nan, "calibration": []}
+        return {
+            "n": 0,
+            "accuracy": nan,
+            "brier": nan,
+            "log_loss": nan,
+            "auc": nan,
+            "calibration": [],
+        }
     return {
         "n": len(y),
         "accuracy": float(((p >= 0.5) == y).mean()),
@@ -68,11 +75,13 @@ def auc(p: np.ndarray, y: np.ndarray) -> float:
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:
     """Return the Brier score (mean squared error of the probabilities)."""
-    return float(np.mean((np.asarray(p, float) - np.asarray(y, float)) ** 2)) if len(y) else math.nan
+    return (
+        float(np.mean((np.asarray(p, float) - np.asarray(y, float)) ** 2)) if len(y) else math.nan
+    )
 
 
 def calibration(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> list[dict[str, float]]:
-    """Return predicted against observed in equal-width bins of the prediction (empty bins left out)."""
+    """Return predicted against observed in equal-width bins of prediction (empty ones left out)."""
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
     table = []
@@ -117,6 +126,8 @@ def logistic() -> Any:
 
 def fit_predict(x_fit: np.ndarray, y_fit: np.ndarray, x_new: np.ndarray) -> np.ndarray:
     """Fit the logistic reference and predict; with one outcome only, predict its rate."""
+    if len(x_new) == 0:
+        return np.zeros(0)
     if y_fit.all() or not y_fit.any():
         return np.full(len(x_new), float(y_fit.mean()) if len(y_fit) else 0.5)
     with warnings.catch_warnings():

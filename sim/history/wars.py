@@ -22,8 +22,8 @@ from functools import cache
 
 import pandas as pd
 
-from sim.history.cow import data_table
 from sim.history import dyads
+from sim.history.cow import data_table
 
 WARS = "cow_interstate_war_v4_by_war_year.csv"
 CORRECTIONS = "cow_war_list_corrections.csv"
@@ -70,8 +70,8 @@ def _rows() -> pd.DataFrame:
     for fix in data_table(CORRECTIONS).itertuples(index=False):
         for column in named:
             code = column.replace("name", "ccode")
-            at = (rows[column] == fix.name) & (rows[code] == fix.wrong)
-            rows.loc[at, code] = fix.right
+            wrong = (rows[column] == fix.name) & (rows[code] == fix.wrong)
+            rows[code] = rows[code].mask(wrong, fix.right)
     return rows.sort_values(["init_war_id", "year"], kind="stable")
 
 
@@ -172,9 +172,7 @@ def belligerence(war: int) -> Belligerence:
     rows = _rows()[_rows()["larger_war_id"] == war]
     own = _own_spells(rows)
     listed = list(_listed(rows, own))
-    direct = frozenset(
-        (x.a, x.b, year) for x in listed if x.direct for year in _years(x, own)
-    )
+    direct = frozenset((x.a, x.b, year) for x in listed if x.direct for year in _years(x, own))
     cow_wars = dyads.matching(direct | {(b, a, y) for a, b, y in direct})
     confirmed = frozenset().union(*(dyads.at_war(w) for w in cow_wars))
     result = Belligerence(war, cow_wars=cow_wars)

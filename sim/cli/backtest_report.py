@@ -1,0 +1,133 @@
+"""The back-test and alliance reliability in words: the tables ``backtest`` and ``world`` print."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from sim.cli.common import table
+
+ERA_YEARS = {"pre1945": "1816-1944", "post1945": "1945-2003"}
+LEEDS_TYPES = ("defence", "offence", "neutrality", "non_aggression", "consultation")
+CASE_COLUMNS = (
+    "day", "war_name", "guarantor", "partner", "adversary", "atopid", "obligation",
+    "conditions", "outcome", "apart", "p_model",
+)  # fmt: skip
+
+
+def fmt(x: Any) -> str:
+    """Return a figure to three decimals, or '-' where there is none."""
+    return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
+def backtest_text(report: dict[str, Any]) -> str:
+    """Return the back-test: each era's model and references, then the model's calibration."""
+    lines = [_headline(report), ""]
+    rows = []
+    for era, found in report.items():
+        interval = "-".join(fmt(x) for x in found["auc_interval"])
+        rows.append([*_row(era, "model", found), interval])
+        rows += [[*_row(era, name, ref), ""] for name, ref in found["references"].items()]
+    header = ["era", "predictor", "n", "accuracy", "Brier", "log-loss", "AUC", "AUC 95% (wars)"]
+    lines.append(table(header, rows))
+    lines += ["", "The model's calibration (predicted against observed, by bins of its P):"]
+    lines.append(_calibration(report))
+    return "\n".join(lines)
+
+
+def _headline(report: dict[str, Any]) -> str:
+    parts = [
+        f"{ERA_YEARS[era]}: {found['n']} invoked obligations in {found['wars']} wars "
+        f"({found['honoured']} honoured)"
+        for era, found in report.items()
+    ]
+    return "Back-test on history's invoked obligations: " + "; ".join(parts)
+
+
+def _row(era: str, name: str, m: dict[str, Any]) -> list[Any]:
+    figures = (fmt(m[k]) for k in ("accuracy", "brier", "log_loss", "auc"))
+    return [era, name, m["n"], *figures]
+
+
+def _calibration(report: dict[str, Any]) -> str:
+    rows = [
+        [era, f"{b['low']:.1f}-{b['high']:.1f}", b["n"], fmt(b["predicted"]), fmt(b["observed"])]
+        for era, found in report.items()
+        for b in found["calibration"]
+    ]
+    return table(["era", "P(honour)", "n", "predicted", "observed"], rows)
+
+
+LEEDS_HEAD = (
+    "Leeds-style reliability: invoked obligations whose own terms were kept (a defence duty "
+    "by fighting,\nneutrality and non-aggression by not attacking; pooled over those)"
+)
+SABROSKY_HEAD = (
+    "Sabrosky-style: every belligerent's allies that fought beside / stayed out / against"
+)
+
+
+def reliability_text(rel: dict[str, Any]) -> str:
+    """Return alliance reliability both ways: real beside simulated, and the published."""
+    pub = rel["published"]
+    leeds = pub["leeds"]
+    return "\n".join(
+        [
+            LEEDS_HEAD,
+            table(["era", "source", "n", "pooled", *LEEDS_TYPES], _leeds_rows(rel)),
+            f"published: {leeds['pooled']} ({leeds['years']}, {leeds['source']})",
+            "",
+            SABROSKY_HEAD,
+            table(["era", "source", "n", "beside / out / against"], _sabrosky_rows(rel)),
+            f"published: {pub['sabrosky']['source']}",
+        ]
+    )
+
+
+def _leeds_rows(rel: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for era in ERA_YEARS:
+        for source in ("real", "simulated"):
+            found = rel[source][era]["leeds"]
+            rows.append(
+                [era, source, found["n"], *(fmt(found[k]) for k in ("pooled", *LEEDS_TYPES))]
+            )
+    return rows
+
+
+def _sabrosky_rows(rel: dict[str, Any]) -> list[list[Any]]:
+    pub = rel["published"]
+    rows = [
+        [era, source, rel[source][era]["sabrosky"]["n"], _shares(rel[source][era]["sabrosky"])]
+        for era in ERA_YEARS
+        for source in ("real", "simulated")
+    ]
+    span = pub["sabrosky_real_1816_1965"]
+    rows.append(["1816-1965", "real", span["n"], _shares(span)])
+    rows.append(["1816-1965", "published", "", _shares(pub["sabrosky"])])
+    return rows
+
+
+def _shares(d: dict[str, Any]) -> str:
+    return " / ".join(fmt(d[k]) for k in ("beside", "out", "against"))
+
+
+def cases_text(cases: pd.DataFrame) -> str:
+    """Return every case as a table: the war, the obligation, what the data say, the model's P."""
+    rows = [
+        [_cell(k, v) for k, v in zip(CASE_COLUMNS, row, strict=True)]
+        for row in cases[list(CASE_COLUMNS)].itertuples(index=False)
+    ]
+    header = [c.replace("_", " ") for c in CASE_COLUMNS]
+    header[header.index("apart")] = "scored / set apart"
+    return table(header, rows)
+
+
+def _cell(column: str, value: Any) -> Any:
+    if column == "p_model":
+        return fmt(value)
+    if column == "apart":
+        return value or "scored"
+    return value

@@ -1,0 +1,99 @@
+"""The back-test's cases put to the decision kernel, in the situation a run has reached.
+
+Each case (:mod:`sim.history.invocations`) is scored in the year of its attack, in the
+situation the open world's model is in when the year's wars have begun and before its own
+guarantors decide: its simulated alliances and wars, with that year's COW figures. The
+kernel is asked the case's question: will the guarantor fight for the partner against the
+attacker, in the partner's homeland, with the partner's other attackers that day behind the
+attacker? Its text term is the obligation's (a defence duty's text where the attack met
+its conditions), so that every probability explains itself factor by factor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.history.invocations import cases as all_cases
+from sim.model.decide import FACTOR_NAMES, Calls, Situation, score
+from sim.model.params import Params
+
+KEYS = ("war", "attack", "guarantor", "partner")
+"""What identifies a case."""
+FIGURES = ("p_model", *(f"{k}_{f}" for f in FACTOR_NAMES for k in ("value", "contrib")))
+"""What the kernel says of each case: its probability, each factor's value and contribution."""
+
+
+def text_of(obligation: str, params: Params) -> float:
+    """Return the strength of an obligation's text, by its kind (P3: a small term)."""
+    return {
+        "defence": params.text_defence_pact,
+        "offence": params.text_defence_pact,
+        "consultation": params.text_consultation,
+    }.get(obligation, 0.0)
+
+
+@dataclass(frozen=True)
+class CaseBook:
+    """The cases of a span as array indices of the open world, by the year of their attack."""
+
+    table: pd.DataFrame  # the cases of the span, with the world's index of each state
+    backers: dict[int, list[int]]  # row -> the world's indices of the co-attackers
+
+    @classmethod
+    def of(cls, codes: tuple[int, ...], start: int, end: int) -> CaseBook:
+        """Return the cases whose attack falls in ``start``..``end`` among states ``codes``."""
+        at = {c: i for i, c in enumerate(codes)}
+        found = all_cases()
+        found = found[(found["year"] >= start) & (found["year"] <= end)].reset_index(drop=True)
+        for who in ("guarantor", "partner", "adversary"):
+            found[f"{who}_at"] = [at.get(c, -1) for c in found[f"{who}_code"]]
+        backers = {
+            row: [at[int(c)] for c in str(codes).split(";") if c and int(c) in at]
+            for row, codes in enumerate(found["co_attacker_codes"])
+        }
+        return cls(found, backers)
+
+    def rows_in(self, year: int) -> np.ndarray:
+        """Return the rows of the cases whose attack falls in ``year``."""
+        return np.flatnonzero(self.table["year"].to_numpy() == year)
+
+
+def score_year(
+    book: CaseBook, rows: np.ndarray, situation: Situation, alive: np.ndarray, params: Params
+) -> list[dict[str, Any]]:
+    """Score the cases in ``rows`` whose three states are alive, in ``situation``."""
+    t = book.table.iloc[rows]
+    g, p, a = (t[f"{who}_at"].to_numpy(np.int64) for who in ("guarantor", "partner", "adversary"))
+    living = (g >= 0) & (p >= 0) & (a >= 0)
+    living[living] &= alive[g[living]] & alive[p[living]] & alive[a[living]]
+    rows, g, p, a = rows[living], g[living], p[living], a[living]
+    if len(rows) == 0:
+        return []
+    t = book.table.iloc[rows]
+    backers = np.zeros((len(rows), len(alive)), dtype=bool)
+    for k, row in enumerate(rows):
+        backers[k, book.backers[int(row)]] = True
+    backers &= alive[None, :]
+    calls = Calls(
+        g, p, a, p, np.ones(len(rows)), backers,
+        (t["conditions"] == "met").to_numpy(bool),
+        np.array([text_of(o, params) for o in t["obligation"]]),
+    )  # fmt: skip
+    scores = score(calls, situation, params, np.zeros(len(rows)))
+    return _rows(t, scores)
+
+
+def _rows(t: pd.DataFrame, scores: Any) -> list[dict[str, Any]]:
+    found = []
+    for i, (_, case) in enumerate(t.iterrows()):
+        row: dict[str, Any] = {k: case[k] for k in KEYS}
+        row["p_model"] = float(scores.p_honour[i])
+        for j, f in enumerate(FACTOR_NAMES):
+            row[f"value_{f}"] = float(scores.values[i, j])
+            row[f"contrib_{f}"] = float(scores.contributions[i, j])
+        found.append(row)
+    return found
