@@ -27,6 +27,11 @@ def random_world(
     np.fill_diagonal(at_war, False)
     borders = rng.random((n, n)) < 0.2
     borders = borders | borders.T
+    water = rng.random((n, n)) < 0.1
+    near = borders | water | water.T
+    km = rng.uniform(100, 9000, (n, n))
+    km = (km + km.T) / 2
+    np.fill_diagonal(km, 0.0)
     defence = rng.random((n, n)) < 0.15
     np.fill_diagonal(defence, False)
     g = rng.integers(0, n, k)
@@ -43,6 +48,8 @@ def random_world(
         relations=relations,
         at_war=at_war,
         borders=borders,
+        near=near,
+        capital_km=km,
         defence_partners=defence,
         loyalty=rng.random(n),
         theatre_km=rng.uniform(0, 9000, (n, territories)),
@@ -97,9 +104,12 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
                 sites += params.site_spillover * s.site_value[j]
         sites *= calls.scale[k] * discount
         holds = s.territory_holder[t] == p
-        buffer = float(s.borders[g, p] and holds) * discount
+        close = 1 / (1 + s.capital_km[g, a] / params.threat_km)
+        buffer = float(s.borders[g, p] and holds) * close * discount
         deterred = 1 - params.nuclear_deterrence * s.nuclear[g]
-        border_threat = float(s.borders[g, a]) * deterred * discount
+        border_threat = float(s.near[g, a]) * deterred * discount
+        adversary_near = close * deterred * discount
+        reach = min(1.0, max(0.0, s.power[g] / params.reach_power))
         rival = (
             max(
                 [
@@ -122,13 +132,16 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             "sites_at_risk": sites,
             "buffer": buffer,
             "border_threat": border_threat,
+            "adversary_near": adversary_near,
             "rival_gain": rival,
+            "partner_danger": strength / (strength + s.power[p]),
             "survival": survival,
             "own_war": float(s.at_war[g, a]),
             "adversary_strength": strength / (strength + s.power[g] + s.power[p]),
             "nuclear_risk": nuclear,
             "great_power_clash": clash,
-            "distance": s.theatre_km[g, t] / 1000 * (1 - s.technology),
+            "distance": s.theatre_km[g, t] / 1000 * (1 - s.technology)
+            * (1 - params.reach_discount * reach),
             "relations_with_adversary": min(1.0, max(0.0, s.relations[g, a])),
             "treaty_text": calls.text[k] if calls.covered[k] else 0.0,
             "loyalty": s.loyalty[p],

@@ -51,7 +51,7 @@ def test_an_adversary_on_the_border_moves_a_conventional_guarantor_not_a_nuclear
     at = FACTOR_NAMES.index("border_threat")
 
     def p(borders, nuclear) -> np.ndarray:
-        world = dataclasses.replace(s, borders=borders, nuclear=nuclear)
+        world = dataclasses.replace(s, borders=borders, near=borders, nuclear=nuclear)
         return score(calls, world, Params(), np.zeros(len(calls))).p_honour
 
     none, every = np.zeros(len(s.power), bool), np.ones(len(s.power), bool)
@@ -60,5 +60,34 @@ def test_an_adversary_on_the_border_moves_a_conventional_guarantor_not_a_nuclear
     gain_nuclear = p(touching, every) - p(apart, every)
     assert (gain_nuclear < gain_conventional).all(), "the bomb removes most of the threat (P4)"
     off = Params().replace(w_border_threat=0.0)
-    flat = dataclasses.replace(s, borders=touching, nuclear=none)
+    flat = dataclasses.replace(s, borders=touching, near=touching, nuclear=none)
     assert (score(calls, flat, off, np.zeros(len(calls))).contributions[:, at] == 0).all()
+
+
+def test_a_pacts_text_is_thinned_by_its_other_guarantors():
+    from sim.model.decide import diluted
+
+    one = np.array([1.0])
+    params = Params()
+    assert diluted(one, np.array([1.0]), params)[0] == 1.0, "a bilateral pact binds fully"
+    wide = diluted(one, np.array([19.0]), params)[0]
+    assert wide < diluted(one, np.array([3.0]), params)[0] < 1.0
+    assert diluted(one, np.array([19.0]), params.replace(text_dilution=0.0))[0] == 1.0
+
+
+def test_reach_lowers_the_cost_of_distance_for_a_stronger_guarantor():
+    import dataclasses
+
+    calls, s = random_world(np.random.default_rng(8), n=10, k=6)
+    at = FACTOR_NAMES.index("distance")
+    weak, strong = s.power.copy(), s.power.copy()
+    weak[calls.guarantor] = 0.001
+    strong[calls.guarantor] = 0.5
+
+    def cost(power, params):
+        world = dataclasses.replace(s, power=power)
+        return score(calls, world, params, np.zeros(len(calls))).values[:, at]
+
+    assert (cost(strong, Params()) < cost(weak, Params())).all()
+    flat = Params().replace(reach_discount=0.0)
+    assert np.allclose(cost(strong, flat), cost(weak, flat))

@@ -116,3 +116,31 @@ def test_agents_know_their_capital_borders_and_sites():
     assert rus.capital == (55.625578, 37.606392)
     model.run_for(3)  # the ceasefire of November 2020 opens the peacekeepers' site
     assert rus.sites == ("gyumri_102", "rus_peacekeepers")
+
+
+def test_a_state_no_treaty_binds_is_asked_when_its_interests_are_at_stake(tmp_path):
+    """Russia's base stays, its treaties go: Russia is asked as an interested state (#16)."""
+    from conftest import COUNTERFACTUALS, SCENARIOS
+
+    from sim.model.params import Params
+    from sim.results.runs import replicate
+    from sim.scenario.loading import load
+
+    untied = tmp_path / "untied.yaml"
+    untied.write_text(
+        "title: no treaty\nsummary: Russia's treaties with Armenia removed\n"
+        "applies_to: karabakh_2020\n"
+        "remove: [commitments.csto, commitments.rus_arm_1997, commitments.gyumri_basing]\n"
+    )
+    scenario = load(
+        SCENARIOS / "karabakh_2020.yaml",
+        [COUNTERFACTUALS / "karabakh_attack_on_armenia.yaml", untied],
+    )
+    runs = replicate(scenario, Params(), seed=3, runs=40)
+    russia = runs.decisions[runs.decisions["guarantor"] == "RUS"]
+    assert len(russia) == 40 and not russia["bound"].any()
+    assert set(russia["outcome"]) <= {"intervened", "stayed_out"}
+    assert (russia["outcome"] == "intervened").mean() > 0.5, "its base decides, not a text"
+    deaf = replicate(scenario, Params().replace(interest_floor=10.0), seed=3, runs=5)
+    asked = set(deaf.decisions["guarantor"]) if len(deaf.decisions) else set()
+    assert "RUS" not in asked, "below the floor it is not asked"

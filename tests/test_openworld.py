@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.history import openworld, reliability, wars, worldrun
+from sim.history import backtest, openworld, reliability, wars, worldrun
 from sim.model import onset
 from sim.model.alliances import AllianceBook
 from sim.model.params import Params
@@ -226,8 +226,9 @@ def test_real_reliability_is_the_data_whatever_the_wars(history_run):
 
 
 def test_power_and_proximity_alone_make_threats_that_alliances_answer():
-    """In a world without wars, only anarchy's floor of hostility makes threats to ally against."""
-    ow = openworld.build(1870, 1910, "model")
+    """Without wars or rivalries, only anarchy's floor of hostility makes threats to ally against."""
+    built = openworld.build(1870, 1910, "model")
+    ow = dataclasses.replace(built, world=dataclasses.replace(built.world, relations_table=None))
     peace = {"onset_baseline": -20.0}  # next to no state starts a war
 
     def formed(**changes: float) -> int:
@@ -264,3 +265,27 @@ def test_runs_are_replications_whose_mean_the_back_test_scores():
     assert len(merged) and np.allclose(merged["p_model"], merged["mean"])
     assert len(three.cases) == len(one.cases) and three.table("alliances")["run"].nunique() == 3
     assert worldrun.summary(three)["runs"] == 3
+
+
+def test_relations_come_from_alliance_portfolios_and_past_wars_and_never_the_future():
+    from sim.history.relations import relations_table
+
+    ow = openworld.build(1900, 1920)
+    at = ow.at
+    y = 1914 - 1900
+    table = ow.world.relations_table
+    assert table is not None and table.shape == (21, len(ow.codes), len(ow.codes))
+    assert table[y, at[255], at[300]] > 0.5, "Germany and Austria-Hungary, allied"
+    assert table[y, at[220], at[255]] < -0.5, "France and Germany, after 1870"
+    assert np.allclose(table, table.transpose(0, 2, 1))
+    earlier = relations_table(ow.codes, np.arange(1900, 1911))
+    assert np.array_equal(earlier, table[:11]), "a year's relations never read a later year"
+    short = openworld.build(1900, 1910)
+    model = worldrun.run(short, Params(), seed=0).models[0]  # ends in 1910, allies still
+    assert model.relations[short.at[255], short.at[300]] > 0.5  # each year starts from the data
+
+
+def test_the_back_test_reports_held_out_scores_of_the_fitted_kernel(history_run):
+    report = backtest.report(history_run.cases)
+    for era in ("pre1945", "post1945"):
+        assert 0.0 <= report[era]["auc_cv"] <= 1.0 and report[era]["brier_cv"] >= 0.0

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from benchmarks.synthetic import synthetic
 from sim.model.alliance_model import AllianceModel
-from sim.model.decide import score
+from sim.model.decide import FACTOR_NAMES, score
 from sim.model.params import Params
 from sim.model.world import build
 from sim.results.runs import replication_rngs
@@ -49,7 +49,14 @@ def test_a_larger_stake_never_lowers_p_honour(world, noise, factor):
 
 @SETTINGS
 @given(worlds, noises, st.floats(1.01, 10.0))
-def test_a_stronger_adversary_never_raises_p_honour(world, noise, factor):
+def test_a_stronger_adversary_is_a_greater_cost_and_a_greater_danger_to_the_partner(
+    world, noise, factor
+):
+    """A stronger attacker is a greater cost and a greater danger to the partner (#16).
+
+    With the partner's danger weighed at zero, a stronger adversary never raises P(honour):
+    its strength then counts only as a cost.
+    """
     calls, situation = world
     a = int(calls.adversary[0])
     power = situation.power.copy()
@@ -57,8 +64,17 @@ def test_a_stronger_adversary_never_raises_p_honour(world, noise, factor):
     stronger = dataclasses.replace(situation, power=power)
     # only the calls against that adversary, where it is neither guarantor nor partner
     mask = (calls.adversary == a) & (calls.guarantor != a) & (calls.partner != a)
-    before, after = p_of(calls, situation, noise), p_of(calls, stronger, noise)
+    cost_only = Params().replace(w_partner_danger=0.0)
+    before, after = (
+        p_of(calls, situation, noise, cost_only),
+        p_of(calls, stronger, noise, cost_only),
+    )
     assert np.all(after[mask] <= before[mask] + 1e-12)
+    names = list(FACTOR_NAMES)
+    old = score(calls, situation, Params(), noise[: len(calls)]).values[mask]
+    new = score(calls, stronger, Params(), noise[: len(calls)]).values[mask]
+    for grows in ("adversary_strength", "partner_danger"):
+        assert np.all(new[:, names.index(grows)] >= old[:, names.index(grows)] - 1e-12)
 
 
 @SETTINGS

@@ -42,11 +42,13 @@ def test_P2_the_exception_is_its_own_vital_interest_through_geography():
 
 
 def _with_loyalty(tmp_path: Path, loyalty: float) -> Path:
+    # a war on Armenia proper at half scale: a decision near the middle, where a push can show
+    # (at full scale Russia's own base decides it, and no term can move it much either way)
     overlay = tmp_path / f"loyalty_{loyalty}.yaml"
     overlay.write_text(
         f"title: loyalty\nsummary: ARM's loyalty set to {loyalty}\napplies_to: karabakh_2020\n"
         f"set:\n  states:\n    ARM:\n      loyalty: {loyalty}\n  events:\n    offensive_2020:\n"
-        "      theatre: ARM\n      scale: 1.0\n"
+        "      theatre: ARM\n      scale: 0.5\n"
     )
     return overlay
 

@@ -17,7 +17,7 @@ from sim.model.decide import FACTOR_NAMES
 from sim.results.runs import RunSet
 from sim.scenario.schema import History
 
-OUTCOMES = ("honoured", "violated", "not_triggered")
+OUTCOMES = ("honoured", "violated", "not_triggered", "intervened", "stayed_out")
 KEY = ["war", "guarantor", "partner", "adversary", "theatre"]
 
 

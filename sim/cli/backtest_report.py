@@ -29,12 +29,36 @@ def backtest_text(report: dict[str, Any]) -> str:
     for era, found in report.items():
         interval = "-".join(fmt(x) for x in found["auc_interval"])
         rows.append([*_row(era, "model", found), interval])
+        held = "model, held out" if era == "pre1945" else "model, fitted to 1816-1944"
+        rows.append(
+            [era, held, found["n"], "", fmt(found["brier_cv"]), "", fmt(found["auc_cv"]), ""]
+        )
         rows += [[*_row(era, name, ref), ""] for name, ref in found["references"].items()]
     header = ["era", "predictor", "n", "accuracy", "Brier", "log-loss", "AUC", "AUC 95% (wars)"]
     lines.append(table(header, rows))
     lines += ["", "The model's calibration (predicted against observed, by bins of its P):"]
     lines.append(_calibration(report))
     return "\n".join(lines)
+
+
+def bystanders_text(report: dict[str, Any]) -> str:
+    """Return how the kernel ranks the states no treaty bound, by era and by why they mattered."""
+    rows = []
+    for era, found in report.items():
+        rows.append(
+            [era, "all", found["n"], found["intervened"], fmt(found["brier"]), fmt(found["auc"])]
+        )
+        rows += [
+            [era, why, g["n"], fmt(g["intervened"]), "", fmt(g["p_model"])]
+            for why, g in found["by_reason"].items()
+        ]
+    return "\n".join(
+        [
+            "States no treaty bound, near the partner or the attacker or a major power "
+            "(Siverson & Starr), scored apart:",
+            table(["era", "who", "n", "intervened", "Brier", "AUC / mean P"], rows),
+        ]
+    )
 
 
 def _headline(report: dict[str, Any]) -> str:

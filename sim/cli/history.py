@@ -113,6 +113,7 @@ def cmd_world(args: argparse.Namespace) -> int:
     )
     if report["backtest"] is not None:
         print("\n" + words.backtest_text(report["backtest"]))
+        print("\n" + words.bystanders_text(report["bystanders"]))
     print("\n" + words.reliability_text(report["reliability"]))
     if written:
         print(f"\nHow long its alliances last, beside ATOP's: run.py survival {args.out} --compare")
@@ -129,10 +130,11 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return _print_cases(result.cases, args.json, written)
     report = worldrun.summary(result)
     if args.json:
-        keep = {k: report[k] for k in ("backtest", "reliability", "seed", "runs")}
+        keep = {k: report[k] for k in ("backtest", "bystanders", "reliability", "seed", "runs")}
         print(json.dumps(jsonable({**keep, "files": [str(p) for p in written]}), indent=2))
         return 0
     print(words.backtest_text(report["backtest"]))
+    print("\n" + words.bystanders_text(report["bystanders"]))
     print("\n" + words.reliability_text(report["reliability"]))
     for path in written:
         print(f"wrote {path}")

@@ -55,7 +55,29 @@ def add_tune(sub: Any) -> None:
     tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
     tune.add_argument("--target", choices=["scenarios", "backtest", "both"], default="scenarios")
     tune.add_argument("--trials", type=positive, default=30)
-    tune.add_argument("--runs", type=positive, default=20, help="runs per scenario per trial")
+    tune.add_argument(
+        "--method",
+        choices=["tpe", "mle"],
+        default="tpe",
+        help="optuna's TPE search (any target), or the kernel's weights by penalised maximum "
+        "likelihood (--target backtest)",
+    )
+    tune.add_argument(
+        "--prior-sd",
+        type=float,
+        default=1.0,
+        help="mle: the prior's spread around each default weight, in log-odds (1.0)",
+    )
+    tune.add_argument(
+        "--hold",
+        default="w_treaty,w_loyalty",
+        help="mle: weights held at the essay's values (w_treaty,w_loyalty: P3); '' for none",
+    )
+    tune.add_argument(
+        "--runs",
+        type=positive,
+        help="runs per scenario per trial (20); with mle, runs of the open world (3)",
+    )
     tune.add_argument("--seed", type=int, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
     tune.add_argument("--dir", type=Path, default=SCENARIOS)
@@ -175,6 +197,12 @@ def cmd_tune(args: argparse.Namespace) -> int:
     """Calibrate parameters against the scenarios' history; write tuned.yaml."""
     from sim.analysis import calibration
 
+    if args.method == "mle":
+        from sim.cli.mle import cmd_mle
+
+        args.runs = args.runs or 3
+        return cmd_mle(args)
+    args.runs = args.runs or 20
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
         if name not in parameters.SPECS:

@@ -183,3 +183,19 @@ def _km(a: np.ndarray, b: np.ndarray, days: pd.Series) -> np.ndarray:
             for x1, y1, x2, y2 in zip(lat_a, lng_a, lat_b, lng_b, strict=True)
         ]
     )
+
+
+def major_powers(day: dt.date) -> frozenset[int]:
+    """Return the COW major powers on a day."""
+    d = day.isoformat()
+    return frozenset(code for code, lo, hi in _majors() if lo <= d <= hi)
+
+
+def near_states(code: int, year: int, up_to: int = NEAR_WATER) -> frozenset[int]:
+    """Return the states contiguous to ``code`` mid-year, by COW types up to ``up_to``."""
+    month = year * 100 + 6
+    return frozenset(
+        other
+        for (x, other), spells in _contiguity().items()
+        if x == code and any(k <= up_to and lo <= month <= hi for k, lo, hi in spells)
+    )

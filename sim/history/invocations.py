@@ -71,6 +71,7 @@ class Case:
     co_attackers: str  # other states at war with the partner that day, ';'-joined
     co_attacker_codes: str  # their COW codes, ';'-joined
     atopid: int
+    members: int  # the alliance's members in force that day
     obligation: str  # defence, offence, neutrality, non_aggression, consultation
     conditions: str  # met, not_met, undecided, not_invoked
     condition_notes: str
@@ -167,6 +168,7 @@ def _case(
         co_attackers=";".join(sorted(names.get(f, str(f)) for f in foes - {a})),
         co_attacker_codes=";".join(str(f) for f in sorted(foes - {a})),
         atopid=int(duty["atopid"]),
+        members=obligations.members_on(int(duty["atopid"]), day),
         obligation=kind,
         conditions=status,
         condition_notes=notes,

@@ -6,7 +6,8 @@ guarantors decide: its simulated alliances and wars, with that year's COW figure
 kernel is asked the case's question: will the guarantor fight for the partner against the
 attacker, in the partner's homeland, with the partner's other attackers that day behind the
 attacker? Its text term is the obligation's (a defence duty's text where the attack met
-its conditions), so that every probability explains itself factor by factor.
+its conditions, thinned by the alliance's other members), so that every probability
+explains itself factor by factor.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history.invocations import cases as all_cases
-from sim.model.decide import FACTOR_NAMES, Calls, Situation, score
+from sim.model.decide import FACTOR_NAMES, Calls, Situation, diluted, score
 from sim.model.params import Params
 
 KEYS = ("war", "attack", "guarantor", "partner")
@@ -44,10 +45,12 @@ class CaseBook:
     backers: dict[int, list[int]]  # row -> the world's indices of the co-attackers
 
     @classmethod
-    def of(cls, codes: tuple[int, ...], start: int, end: int) -> CaseBook:
-        """Return the cases whose attack falls in ``start``..``end`` among states ``codes``."""
+    def of(
+        cls, codes: tuple[int, ...], start: int, end: int, table: pd.DataFrame | None = None
+    ) -> CaseBook:
+        """Return the cases (or another such table) whose attack falls in ``start``..``end``."""
         at = {c: i for i, c in enumerate(codes)}
-        found = all_cases()
+        found = all_cases() if table is None else table
         found = found[(found["year"] >= start) & (found["year"] <= end)].reset_index(drop=True)
         for who in ("guarantor", "partner", "adversary"):
             found[f"{who}_at"] = [at.get(c, -1) for c in found[f"{who}_code"]]
@@ -81,7 +84,11 @@ def score_year(
     calls = Calls(
         g, p, a, p, np.ones(len(rows)), backers,
         (t["conditions"] == "met").to_numpy(bool),
-        np.array([text_of(o, params) for o in t["obligation"]]),
+        diluted(
+            np.array([text_of(o, params) for o in t["obligation"]]),
+            t["members"].to_numpy(float) - 1.0,
+            params,
+        ),
     )  # fmt: skip
     scores = score(calls, situation, params, np.zeros(len(rows)))
     return _rows(t, scores)

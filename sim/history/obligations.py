@@ -64,6 +64,12 @@ def in_force(day: dt.date) -> pd.DataFrame:
     return m[(m["entry"] <= day) & (m["exit"] >= day)]
 
 
+def members_on(atopid: int, day: dt.date) -> int:
+    """Return how many members an alliance had in force on a day."""
+    live = in_force(day)
+    return int(live[live["atopid"] == atopid]["member"].nunique())
+
+
 def duties_to(partner: int, day: dt.date) -> pd.DataFrame:
     """Return, for each state bound to ``partner`` on a day, its strongest obligation's row.
 

@@ -11,7 +11,9 @@ any scenario's:
   entered the span (its first year in it), so that no later figure is read; distances are
   between capitals;
 * borders are COW direct contiguity v3.2, type 1 (land or river), in force in the middle
-  of each year;
+  of each year; a narrow sea (types 2 and 3, up to 24 miles) counts as near for the kernel;
+* relations each year are the similarity of the pair's alliance portfolios less their
+  rivalry (:mod:`sim.history.relations`);
 * each state has one territory, its homeland at its capital: the theatre of any war on it;
 * the alliances in force at the start are the ATOP v4.01 alliances in force on its first
   day that carry a member-level defence duty (the members holding it are the guarantors);
@@ -36,6 +38,7 @@ import pandas as pd
 
 from sim.history import obligations
 from sim.history.cow import CONTIGUITY_END, NMC, data_table
+from sim.history.relations import relations_table
 from sim.history.wars import Attack, attacks
 from sim.model.geography import haversine_km
 from sim.model.world import Calendar, Commitments, World
@@ -116,6 +119,8 @@ def build(start: int = FIRST_YEAR, end: int = LAST_YEAR, mode: str = "history") 
         alive=alive,
         endogenous_wars=mode == "model",
         border_table=borders,
+        water_table=_borders(codes, years, kinds=(2, 3)),
+        relations_table=relations_table(codes, years),
     )
     return OpenWorld(world, codes, start, end, mode)
 
@@ -170,10 +175,15 @@ def _capitals(
     return table["lat"].to_numpy(dtype=float), table["lng"].to_numpy(dtype=float)
 
 
-def _borders(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
-    """Return (years, states, states): land or river borders (COW type 1) each mid-year."""
+def _borders(
+    codes: tuple[int, ...], years: np.ndarray, kinds: tuple[int, ...] = (1,)
+) -> np.ndarray:
+    """Return (years, states, states): contiguity of some COW types each mid-year.
+
+    Type 1 is a land or river border; types 2 and 3 are 12 and 24 miles of water or less.
+    """
     c = data_table("cow_contdir_v3_2.csv")
-    c = c[c["conttype"] == 1]
+    c = c[c["conttype"].isin(kinds)]
     at = {code: i for i, code in enumerate(codes)}
     table = np.zeros((len(years), len(codes), len(codes)), dtype=bool)
     middle = years * 100 + 6

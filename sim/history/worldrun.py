@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history import backtest, reliability
+from sim.history.interventions import bystanders
 from sim.history.kernelcases import FIGURES, KEYS, CaseBook, score_year
 from sim.history.openworld import DATA_VERSIONS, OpenWorld
 from sim.model.alliance_model import AllianceModel
@@ -24,7 +25,9 @@ from sim.model.params import Params
 from sim.model.records import gather
 from sim.results.runs import replication_rngs
 
-TABLES = ("decisions", "alliances", "states", "system", "wars", "cases")
+TABLES = ("decisions", "alliances", "states", "system", "wars", "cases", "bystanders")
+BOOKS = ("cases", "bystanders")
+"""What the kernel scores in each run: invoked obligations, and the states no treaty bound."""
 
 
 @dataclass
@@ -35,33 +38,46 @@ class WorldRun:
     params: Params
     seed: int
     models: list[AllianceModel]
-    book: CaseBook
-    case_runs: pd.DataFrame  # every run's scores of the cases, with a ``run`` column
+    books: dict[str, CaseBook]
+    scored: dict[str, pd.DataFrame]  # each book's scores in every run, with a ``run`` column
 
     @property
     def runs(self) -> int:
         """Number of replications."""
         return len(self.models)
 
+    @property
+    def case_runs(self) -> pd.DataFrame:
+        """Return every run's scores of the invoked obligations, with a ``run`` column."""
+        return self.scored["cases"]
+
     @cached_property
     def cases(self) -> pd.DataFrame:
-        """Return one row per case of the span: the data, and the kernel's mean over the runs.
+        """Return one row per invoked obligation of the span: the data, and the kernel's mean.
 
         A case none of whose runs could score it (a state outside the system that year) has
         no probability (NaN).
         """
-        data = self.book.table.drop(
-            columns=[f"{w}_at" for w in ("guarantor", "partner", "adversary")]
-        )
-        if self.case_runs.empty:
+        return self._means("cases")
+
+    @cached_property
+    def bystanders(self) -> pd.DataFrame:
+        """Return one row per bystander of the span (no treaty bound it): data, kernel's mean."""
+        return self._means("bystanders")
+
+    def _means(self, name: str) -> pd.DataFrame:
+        indices = [f"{who}_at" for who in ("guarantor", "partner", "adversary")]
+        data = self.books[name].table.drop(columns=indices)
+        runs = self.scored[name]
+        if runs.empty:
             return data.assign(**{f: np.nan for f in FIGURES})
-        means = self.case_runs.groupby(list(KEYS), sort=False)[list(FIGURES)].mean().reset_index()
+        means = runs.groupby(list(KEYS), sort=False)[list(FIGURES)].mean().reset_index()
         return data.merge(means, on=list(KEYS), how="left")
 
     def table(self, name: str) -> pd.DataFrame:
         """Return one of :data:`TABLES`: every run's rows with a ``run`` column (cases: means)."""
-        if name == "cases":
-            return self.cases
+        if name in BOOKS:
+            return self._means(name)
         if name != "wars":
             return gather([m.ledgers()[name] for m in self.models], range(self.runs))
         frames = [pd.DataFrame(war_rows(m)).assign(run=r) for r, m in enumerate(self.models)]
@@ -88,31 +104,42 @@ def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> World
     """Run the model ``runs`` times over every year of the open world.
 
     Each run draws from its own stream spawned from ``seed`` (as scenario replications do);
-    with history's wars, every case of the span is scored in every run.
+    with history's wars, every case and bystander of the span is scored in every run.
     """
-    book = CaseBook.of(openworld.codes, openworld.start, openworld.end)
-    models, frames = [], []
+    ow = openworld
+    books = {
+        "cases": CaseBook.of(ow.codes, ow.start, ow.end),
+        "bystanders": CaseBook.of(ow.codes, ow.start, ow.end, bystanders()),
+    }
+    models: list[AllianceModel] = []
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in BOOKS}
     for r, rng in enumerate(replication_rngs(seed, runs)):
-        model, rows = _one_run(openworld, params, rng, book)
+        model, rows = _one_run(openworld, params, rng, books)
         models.append(model)
-        frames.append(pd.DataFrame(rows, columns=[*KEYS, *FIGURES]).assign(run=r))
-    return WorldRun(openworld, params, seed, models, book, pd.concat(frames, ignore_index=True))
+        for name in BOOKS:
+            frames[name].append(pd.DataFrame(rows[name], columns=[*KEYS, *FIGURES]).assign(run=r))
+    scored = {name: pd.concat(frames[name], ignore_index=True) for name in BOOKS}
+    return WorldRun(openworld, params, seed, models, books, scored)
 
 
 def _one_run(
-    openworld: OpenWorld, params: Params, rng: np.random.Generator, book: CaseBook
-) -> tuple[AllianceModel, list[dict[str, Any]]]:
+    openworld: OpenWorld, params: Params, rng: np.random.Generator, books: dict[str, CaseBook]
+) -> tuple[AllianceModel, dict[str, list[dict[str, Any]]]]:
     model = AllianceModel(openworld.world, params, rng=rng)
-    rows: list[dict[str, Any]] = []
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in books}
     for t in range(openworld.world.calendar.n_periods):
         model.war_situation = None
         model.step()
-        todo = book.rows_in(openworld.start + t)
-        if openworld.mode == "history" and len(todo):
-            # the wars of the year have begun; the model's guarantors have not yet moved them
-            began = model.war_situation
-            situation = began if began is not None else model.situation()
-            rows += score_year(book, todo, situation, model.alive, params)
+        if openworld.mode != "history":
+            continue
+        # the wars of the year have begun; the model's guarantors have not yet moved them
+        began = model.war_situation
+        situation = began
+        for name, book in books.items():
+            todo = book.rows_in(openworld.start + t)
+            if len(todo):
+                situation = situation if situation is not None else model.situation()
+                rows[name] += score_year(book, todo, situation, model.alive, params)
     return model, rows
 
 
@@ -141,6 +168,7 @@ def summary(result: WorldRun) -> dict[str, Any]:
         "wars_fought": float(np.mean([len(m.wars) for m in result.models])),
         "alliances": float(np.mean([len(m.alliance_rows()) for m in result.models])),
         "backtest": backtest.report(result.cases) if replayed else None,
+        "bystanders": backtest.bystanders_report(result.bystanders) if replayed else None,
         "reliability": reliability.report(
             result.cases, result.models, result.openworld.start, result.openworld.end
         ),

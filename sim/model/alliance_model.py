@@ -79,6 +79,7 @@ class AllianceModel(mesa.Model):
             np.zeros(0),
         )
         self.borders = world.borders_in(0)
+        self.near = world.near_in(0)
         self.shock = np.ones(world.n)
         self.nuclear = world.nuclear.copy()
         self.relations = world.relations.copy()
@@ -131,6 +132,8 @@ class AllianceModel(mesa.Model):
             relations=self.relations,
             at_war=self.at_war(),
             borders=self.borders,
+            near=self.near,
+            capital_km=w.capital_km,
             defence_partners=self.book.defence_partners(self.period),
             loyalty=w.loyalty,
             theatre_km=w.theatre_km,
@@ -187,12 +190,16 @@ class AllianceModel(mesa.Model):
         self.run_for(self.world.calendar.n_periods - self.period - 1)
 
     def _enter_system(self) -> None:
-        """Take this period's power and members of the state system.
+        """Take this period's power, borders, relations (where data give them) and members.
 
         States that left the system leave their alliances and their wars.
         """
         w, t = self.world, self.period
         self.borders = w.borders_in(t)
+        self.near = w.near_in(t)
+        from_data = w.relations_in(t)
+        if from_data is not None:  # the open world: each year's relations as the data give them
+            self.relations = from_data
         self.power = w.power[t] * self.shock
         if self._all_members:  # every state is in the system throughout: no one leaves
             return

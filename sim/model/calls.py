@@ -2,9 +2,12 @@
 
 For every war that began this period, each belligerent is a partner that calls on every
 state bound to it by a duty-carrying commitment (except those already in the war and its
-backers). All calls are scored together by the kernel (:func:`sim.model.decide.score`);
-then, in this order, a perception draw per call, a draw whether the partner invokes the
-commitment and a draw whether the guarantor fights. A guarantor that fights joins its
+backers); an attacked partner's neighbours, and the attacker's, and the holders of sites in
+the theatre are asked too when no commitment binds them but their stakes reach
+``interest_floor`` (their decisions are recorded as not bound: they intervene or stay out).
+All calls are scored together by the kernel (:func:`sim.model.decide.score`); then, in this
+order, a perception draw per call, a draw whether the partner invokes the commitment and a
+draw whether the guarantor fights. A guarantor that fights joins its
 partner's side; one that violates a bilateral alliance may end it.
 """
 
@@ -15,15 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.decide import Calls, score
+from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
 from sim.model.wars import Front, War
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
 
-Called = tuple[Front, int, bool, float]
+Called = tuple[Front, int, bool, float, bool]
 """One call: the front (partner and war), the guarantor, whether a commitment covers the
-theatre, and the strongest covering commitment's text."""
+theatre, the strongest covering commitment's text, and whether a commitment binds it."""
 
 
 class Summons:
@@ -38,10 +41,10 @@ class Summons:
         self._text_of = np.zeros(0)
 
     def decide(self, wars: list[War]) -> None:
-        """Call every bound guarantor to the new ``wars``, score the calls and settle them."""
+        """Call the guarantors and the interested states to the new ``wars``; settle them."""
         m = self.model
         called = [
-            (front, g, covered, text)
+            (front, g, covered, text, True)
             for war in wars
             for front in war.fronts()
             for g, covered, text in self._called(front)
@@ -49,6 +52,12 @@ class Summons:
         if not wars:
             return
         situation = m.war_situation = m.situation()
+        called += [
+            (front, g, False, 0.0, False)
+            for war in wars
+            for front in war.fronts()
+            for g in self._interested(front, situation)
+        ]
         if not called:
             return
         calls = self._calls(called)
@@ -57,19 +66,62 @@ class Summons:
         invoked = m.rng.random(len(calls)) < m.params.invoke_probability
         fights = m.rng.random(len(calls)) < scores.p_honour
         triggered = calls.covered & invoked
-        for (front, g, _, _), was_triggered, fought in zip(called, triggered, fights, strict=True):
+        for (front, g, *_), was_triggered, fought in zip(called, triggered, fights, strict=True):
             self._settle(front, g, bool(was_triggered), bool(fought))
-        m.recorder.decisions([front for front, _, _, _ in called], calls, triggered, fights, scores)
+        bound = np.array([b for *_, b in called], dtype=bool)
+        fronts = [front for front, *_ in called]
+        m.recorder.decisions(fronts, calls, triggered, fights, scores, bound)
+
+    def _interested(self, front: Front, situation: Situation) -> list[int]:
+        """Return the states no commitment binds to an attacked partner that have a stake.
+
+        A state near the partner or the attacker (a border or a narrow sea), or holding
+        sites in the theatre, is asked when its stakes add up to ``interest_floor``
+        log-odds or more; its decision is recorded as not bound.
+        """
+        m, war = self.model, front.war
+        if not front.defensive:
+            return []
+        taken = set(np.flatnonzero(self._bound_to(front.partner)).tolist())
+        taken |= war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
+        near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(war.theatre)
+        found = [int(g) for g in np.flatnonzero(near & m.alive) if int(g) not in taken]
+        if not found:
+            return []
+        probe = self._calls([(front, g, False, 0.0, False) for g in found])
+        values = stakes(probe, situation, m.params) * signed_weights(m.params)
+        weigh = values[:, STAKES].sum(axis=1)
+        return [g for g, w in zip(found, weigh, strict=True) if w >= m.params.interest_floor]
+
+    def _bound_to(self, partner: int) -> NDArray[np.bool_]:
+        """Return which states a duty-carrying commitment in force binds to ``partner``."""
+        book = self.model.book
+        rows = book.duties(self.model.period) & book.members[:, partner]
+        return np.asarray(book.guarantors[rows].any(axis=0))
+
+    def _holds_sites(self, theatre: int) -> NDArray[np.bool_]:
+        """Return which states hold open sites in a territory."""
+        m, w = self.model, self.model.world
+        holders = np.zeros(w.n, dtype=bool)
+        inside = (w.site_territory == theatre) & m.site_open
+        holders[w.site_holder[inside]] = True
+        return holders
 
     def _called(self, front: Front) -> list[tuple[int, bool, float]]:
-        """Return (guarantor, covered, text) for every state with a duty to the partner."""
+        """Return (guarantor, covered, text) for every state with a duty to the partner.
+
+        The text is the strongest covering commitment's, thinned by the number of its other
+        guarantors of this partner (:func:`sim.model.decide.diluted`).
+        """
         book, war = self.model.book, front.war
         rows = book.duties(self.model.period) & book.members[:, front.partner]
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        bound = np.flatnonzero(book.guarantors[rows].any(axis=0))
+        bound = np.flatnonzero(self._bound_to(front.partner))
         war.allies[front.side].update(int(g) for g in bound if g != front.partner)
         covering = book.guarantors & (rows & book.covers[:, war.theatre] & front.defensive)[:, None]
-        text = np.where(covering, self._texts()[:, None], 0.0).max(axis=0, initial=0.0)
+        others = (book.guarantors.sum(axis=1) - book.guarantors[:, front.partner]).astype(float)
+        texts = diluted(self._texts(), others, self.model.params)
+        text = np.where(covering, texts[:, None], 0.0).max(axis=0, initial=0.0)
         covered = covering.any(axis=0)
         return [(int(g), bool(covered[g]), float(text[g])) for g in bound if g not in excluded]
 
@@ -93,17 +145,17 @@ class Summons:
     def _calls(self, called: list[Called]) -> Calls:
         """Return the calls as the kernel's arrays, a row per call."""
         backers = np.zeros((len(called), self.model.world.n), dtype=bool)
-        for k, (front, _, _, _) in enumerate(called):
+        for k, (front, *_) in enumerate(called):
             backers[k, front.adversary_backers] = True
         return Calls(
-            guarantor=np.array([g for _, g, _, _ in called], dtype=np.int64),
-            partner=np.array([f.partner for f, _, _, _ in called], dtype=np.int64),
-            adversary=np.array([f.adversary for f, _, _, _ in called], dtype=np.int64),
-            theatre=np.array([f.war.theatre for f, _, _, _ in called], dtype=np.int64),
-            scale=np.array([f.war.scale for f, _, _, _ in called]),
+            guarantor=np.array([g for _, g, *_ in called], dtype=np.int64),
+            partner=np.array([f.partner for f, *_ in called], dtype=np.int64),
+            adversary=np.array([f.adversary for f, *_ in called], dtype=np.int64),
+            theatre=np.array([f.war.theatre for f, *_ in called], dtype=np.int64),
+            scale=np.array([f.war.scale for f, *_ in called]),
             backers=backers,
-            covered=np.array([c for _, _, c, _ in called], dtype=bool),
-            text=np.array([t for _, _, _, t in called]),
+            covered=np.array([c for _, _, c, *_ in called], dtype=bool),
+            text=np.array([t for _, _, _, t, _ in called]),
         )
 
     def _settle(self, front: Front, g: int, triggered: bool, fights: bool) -> None:

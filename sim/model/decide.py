@@ -60,7 +60,11 @@ FACTORS: tuple[Factor, ...] = (
         "the guarantor's own bases and facilities exposed by the war",
     ),
     Factor(
-        "buffer", "w_buffer", +1, "stake", "the partner as a buffer on the guarantor's own border"
+        "buffer",
+        "w_buffer",
+        +1,
+        "stake",
+        "the partner as a buffer on the guarantor's border, shielding it from the adversary",
     ),
     Factor(
         "border_threat",
@@ -70,11 +74,25 @@ FACTORS: tuple[Factor, ...] = (
         "the adversary borders the guarantor: its victory puts a stronger power on its border",
     ),
     Factor(
+        "adversary_near",
+        "w_adversary_near",
+        +1,
+        "stake",
+        "the adversary's capital near the guarantor's: a stronger power close to home",
+    ),
+    Factor(
         "rival_gain",
         "w_rival_gain",
         +1,
         "stake",
         "what a rival of the guarantor gains if the adversary wins",
+    ),
+    Factor(
+        "partner_danger",
+        "w_partner_danger",
+        +1,
+        "stake",
+        "the danger to the partner: its attackers' share of their and its strength",
     ),
     Factor(
         "survival",
@@ -112,7 +130,7 @@ FACTORS: tuple[Factor, ...] = (
         "w_distance",
         -1,
         "cost",
-        "distance from the guarantor's capital to the theatre (1000 km), less technology",
+        "distance from the guarantor's capital to the theatre (1000 km), less technology and reach",
     ),
     Factor(
         "relations_with_adversary",
@@ -135,6 +153,8 @@ FACTORS: tuple[Factor, ...] = (
 )
 FACTOR_NAMES: tuple[str, ...] = tuple(f.name for f in FACTORS)
 PERCEPTION = FACTOR_NAMES.index("perception")
+STAKES = np.array([f.group == "stake" for f in FACTORS])
+"""Which factors are stakes (push towards fighting)."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +166,8 @@ class Situation:
     relations: FloatArray  # (n, n)
     at_war: BoolArray  # (n, n)
     borders: BoolArray  # (n, n)
+    near: BoolArray  # (n, n): a border, or at most 24 miles of water between them
+    capital_km: FloatArray  # (n, n)
     defence_partners: BoolArray  # (n, n): [x, y] is True when y is bound to defend x
     loyalty: FloatArray
     theatre_km: FloatArray  # (n, territories)
@@ -235,15 +257,20 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
     columns = {
         "baseline": np.ones(len(calls)),
         "sites_at_risk": _sites_at_risk(calls, s, params) * discount,
-        "buffer": _buffer(calls, s) * discount,
+        "buffer": _buffer(calls, s, params) * discount,
         "border_threat": _border_threat(calls, s, params) * discount,
+        "adversary_near": _adversary_near(calls, s, params) * discount,
         "rival_gain": _rival_gain(calls, s, side),
+        "partner_danger": strength / (strength + s.power[calls.partner]),
         "survival": _survival(calls, s, params),
         "own_war": s.at_war[g, a].astype(float),
         "adversary_strength": strength / (strength + s.power[g] + s.power[calls.partner]),
         "nuclear_risk": (side * s.nuclear).max(axis=1, initial=0.0),
         "great_power_clash": _clash(calls, s, side),
-        "distance": s.theatre_km[g, calls.theatre] / 1000.0 * (1.0 - s.technology),
+        "distance": s.theatre_km[g, calls.theatre]
+        / 1000.0
+        * (1.0 - s.technology)
+        * _short(g, s, params),
         "relations_with_adversary": np.clip(s.relations[g, a], 0.0, 1.0),
         "treaty_text": np.where(calls.covered, calls.text, 0.0),
         "loyalty": s.loyalty[calls.partner],
@@ -279,21 +306,59 @@ def _sites_at_risk(calls: Calls, s: Situation, params: Params) -> FloatArray:
     return (own * exposure * s.site_value[None, :]).sum(axis=1) * calls.scale
 
 
-def _buffer(calls: Calls, s: Situation) -> FloatArray:
-    """The partner as a buffer: it borders G and holds the theatre that A attacks."""
-    borders = s.borders[calls.guarantor, calls.partner]
+def _buffer(calls: Calls, s: Situation, params: Params) -> FloatArray:
+    """The partner as a buffer: it borders G, holds the theatre, and shields G from A.
+
+    A neighbour is a buffer against an adversary that threatens G through it: the stake
+    is as large as the adversary is near G (1 next door, 1/2 at ``threat_km``).
+    """
+    g = calls.guarantor
+    borders = s.borders[g, calls.partner]
     holds = s.territory_holder[calls.theatre] == calls.partner
-    return (borders & holds).astype(float)
+    shields = nearness(s.capital_km[g, calls.adversary], params.threat_km)
+    return (borders & holds) * shields
 
 
 def _border_threat(calls: Calls, s: Situation, params: Params) -> FloatArray:
-    """The adversary on G's own border: a war next door, unless G has the bomb (P4).
+    """The adversary on G's own border (land, or a narrow sea), unless G has the bomb (P4).
 
     War spreads to the belligerents' neighbours and allies (Siverson & Starr 1991).
     """
     g = calls.guarantor
-    near = s.borders[g, calls.adversary].astype(float)
+    near = s.near[g, calls.adversary].astype(float)
     return near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
+
+
+def _adversary_near(calls: Calls, s: Situation, params: Params) -> FloatArray:
+    """The adversary's capital close to G's: a strong state nearby, unless G has the bomb (P4).
+
+    1 next door, 1/2 at ``threat_km``; war diffuses by proximity (Boulding 1962; Most & Starr).
+    """
+    g = calls.guarantor
+    close = nearness(s.capital_km[g, calls.adversary], params.threat_km)
+    return close * (1.0 - params.nuclear_deterrence * s.nuclear[g])
+
+
+def _short(g: IntArray, s: Situation, params: Params) -> FloatArray:
+    """The share of the cost of distance left to G after its reach (Boulding's gradient).
+
+    A state with ``reach_power`` of the system's effective power, or more, projects force at
+    any distance and sheds ``reach_discount`` of the cost; a weaker one sheds less, in
+    proportion.
+    """
+    reach = np.clip(s.power[g] / params.reach_power, 0.0, 1.0)
+    return 1.0 - params.reach_discount * reach
+
+
+def diluted(text: FloatArray, others: FloatArray, params: Params) -> FloatArray:
+    """Return a pact's text as it binds one guarantor among ``others`` guarantors of a partner.
+
+    A bilateral pact (one other) binds fully; each further guarantor thins the text, since
+    the duty is shared (Olson & Zeckhauser 1966; P9: a wide pact is more institution than
+    alliance).
+    """
+    spread = np.maximum(np.asarray(others, dtype=float) - 1.0, 0.0)
+    return np.asarray(text, dtype=float) / (1.0 + params.text_dilution * spread)
 
 
 def _rival_gain(calls: Calls, s: Situation, side: FloatArray) -> FloatArray:

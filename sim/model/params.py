@@ -45,7 +45,7 @@ class Params:
 
     # --- the decision to honour: intercept and stakes (push towards honouring) ---
     baseline: float = _p(
-        -1.0, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero"
+        -1.6, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero"
     )
     w_sites: float = _p(
         6.0,
@@ -55,7 +55,7 @@ class Params:
         "weight of the guarantor's own strategic sites at risk in the war",
     )
     w_buffer: float = _p(
-        3.0,
+        2.9,
         0.0,
         10.0,
         "logit per unit",
@@ -68,46 +68,60 @@ class Params:
         "logit per unit",
         "weight of the adversary on the guarantor's own border, less what nuclear arms remove",
     )
+    w_adversary_near: float = _p(
+        1.1,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the adversary's closeness to the guarantor (1 next door, 1/2 at threat_km)",
+    )
     w_rival_gain: float = _p(
-        2.0,
+        1.95,
         0.0,
         10.0,
         "logit per unit",
         "weight of what a rival of the guarantor gains if the adversary wins",
     )
+    w_partner_danger: float = _p(
+        1.03,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the danger to the partner: its attackers' share of their and its strength",
+    )
     w_survival: float = _p(
-        5.0,
+        4.41,
         0.0,
         15.0,
         "logit per unit",
         "weight of a threat to the guarantor's own survival from the adversary",
     )
     w_own_war: float = _p(
-        3.0, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
+        1.47, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
     )
     # --- costs and risks (push against) ---
     w_adversary: float = _p(
-        2.0, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
+        1.74, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
     )
     w_nuclear: float = _p(
         2.5, 0.0, 10.0, "logit per unit", "weight of nuclear arms on the adversary's side"
     )
     w_clash: float = _p(
-        1.5,
+        1.71,
         0.0,
         10.0,
         "logit per unit",
         "weight of the risk of a direct clash with the adversary's strong backers",
     )
     w_distance: float = _p(
-        0.5,
+        0.57,
         0.0,
         3.0,
         "logit per 1000 km",
         "cost of distance from the guarantor's capital to the theatre",
     )
     w_relations: float = _p(
-        1.5,
+        1.44,
         0.0,
         5.0,
         "logit per unit",
@@ -123,8 +137,22 @@ class Params:
     text_defence_pact: float = _p(1.0, 0.0, 1.0, "0-1", "strength of a defence pact's text")
     text_basing: float = _p(0.6, 0.0, 1.0, "0-1", "strength of a basing agreement's text")
     text_consultation: float = _p(0.2, 0.0, 1.0, "0-1", "strength of a consultation pact's text")
+    text_dilution: float = _p(
+        0.5,
+        0.0,
+        2.0,
+        "per guarantor",
+        "how much each further guarantor of the same pact thins its text for one of them",
+    )
     perception_noise: float = _p(
         0.3, 0.0, 2.0, "logit (sd)", "spread of the guarantor's reading of a crisis between runs"
+    )
+    interest_floor: float = _p(
+        1.0,
+        0.0,
+        10.0,
+        "logit",
+        "stakes (log-odds) at which a state no commitment binds is asked whether it intervenes",
     )
     invoke_probability: float = _p(
         0.95,
@@ -162,6 +190,27 @@ class Params:
     )
     reach_km: float = _p(
         5000.0, 500.0, 20000.0, "km", "distance at which a threat counts half as much as next door"
+    )
+    threat_km: float = _p(
+        1000.0,
+        100.0,
+        10000.0,
+        "km",
+        "distance between capitals at which an attacker counts half as near as next door",
+    )
+    reach_power: float = _p(
+        0.1,
+        0.01,
+        1.0,
+        "share",
+        "effective power share at which a state projects force at any distance (global reach)",
+    )
+    reach_discount: float = _p(
+        0.5,
+        0.0,
+        1.0,
+        "0-1",
+        "share of the cost of distance that global reach removes (Boulding's gradient)",
     )
     defeat_residual: float = _p(
         0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat"

@@ -50,8 +50,13 @@ class Recorder:
         triggered: NDArray[np.bool_],
         fights: NDArray[np.bool_],
         scores: Any,
+        bound: NDArray[np.bool_],
     ) -> None:
-        """Record the period's decisions, a row per call, with each factor's contribution."""
+        """Record the period's decisions, a row per call, with each factor's contribution.
+
+        A bound state honours, violates or is not triggered; one no commitment binds
+        intervenes or stays out.
+        """
         k, ids, t = len(fronts), self._id_array, self.model.period
         figures = {}
         for f, name in enumerate(FACTOR_NAMES):
@@ -66,10 +71,11 @@ class Recorder:
             partner=ids[calls.partner],
             adversary=ids[calls.adversary],
             theatre=self._territory_ids[calls.theatre],
+            bound=bound,
             covered=calls.covered,
             triggered=triggered,
             fought=fights,
-            outcome=np.where(triggered, np.where(fights, "honoured", "violated"), "not_triggered"),
+            outcome=_outcomes(bound, triggered, fights),
             p_honour=scores.p_honour,
             **figures,
         )
@@ -174,3 +180,11 @@ class Recorder:
             threat_change=threat_now - book.threat_start[rows],
         )
         return record
+
+
+def _outcomes(
+    bound: NDArray[np.bool_], triggered: NDArray[np.bool_], fights: NDArray[np.bool_]
+) -> NDArray[np.str_]:
+    """Return each decision's outcome, as the reliability literature codes it."""
+    kept = np.where(triggered, np.where(fights, "honoured", "violated"), "not_triggered")
+    return np.where(bound, kept, np.where(fights, "intervened", "stayed_out"))

@@ -51,6 +51,7 @@ DECISION_COLUMNS = (
     "partner",
     "adversary",
     "theatre",
+    "bound",
     "covered",
     "triggered",
     "fought",

@@ -114,10 +114,23 @@ class World:
     alive: BoolArray  # (periods, states): members of the state system in each period
     endogenous_wars: bool = False  # the model's states start wars of their own
     border_table: BoolArray | None = None  # (periods, states, states) where borders change
+    water_table: BoolArray | None = None  # (periods, states, states): a narrow sea between
+    relations_table: NDArray[np.float32] | None = None  # (periods, states, states) from data
 
     def borders_in(self, period: int) -> BoolArray:
         """Return the borders in force in a period (``borders`` unless they change)."""
         return self.borders if self.border_table is None else self.border_table[period]
+
+    def near_in(self, period: int) -> BoolArray:
+        """Return who is near whom in a period: a border, or a narrow sea (where known)."""
+        borders = self.borders_in(period)
+        return borders if self.water_table is None else borders | self.water_table[period]
+
+    def relations_in(self, period: int) -> FloatArray | None:
+        """Return the relations the data give for a period, or None where the world has none."""
+        if self.relations_table is None:
+            return None
+        return self.relations_table[period].astype(np.float64)
 
     @property
     def n(self) -> int:
