@@ -140,7 +140,9 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             "adversary_strength": strength / (strength + s.power[g] + s.power[p]),
             "nuclear_risk": nuclear,
             "great_power_clash": clash,
-            "distance": s.theatre_km[g, t] / 1000 * (1 - s.technology)
+            "distance": s.theatre_km[g, t]
+            / 1000
+            * (1 - s.technology)
             * (1 - params.reach_discount * reach),
             "relations_with_adversary": min(1.0, max(0.0, s.relations[g, a])),
             "treaty_text": calls.text[k] if calls.covered[k] else 0.0,

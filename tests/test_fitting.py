@@ -18,7 +18,7 @@ K = len(fitting.FITTED)
 
 
 def _design(rng: np.random.Generator, truth: np.ndarray, n: int = 4000) -> fitting.Design:
-    x = rng.uniform(0, 1, (n, K)) * np.array([1.0] + [f.sign for f in FACTORS if f.weight][1:])
+    x = rng.uniform(0, 1, (n, K)) * np.array([1.0, *[f.sign for f in FACTORS if f.weight][1:]])
     x[:, 0] = 1.0
     y = rng.random(n) < 1 / (1 + np.exp(-(x @ truth)))
     return fitting.Design(x, y, np.repeat(np.arange(n // 40), 40))

@@ -81,8 +81,14 @@ def test_a_fight_started_by_the_partner_is_not_a_violation():
 def test_the_war_list_codes_match_the_names_beside_them_after_the_reviewed_corrections():
     rows = wars._rows()
     names = data_table("cow_states2016.csv").drop_duplicates("ccode").set_index("ccode")["statenme"]
-    spelled = {"wurtemburg": "wuerttemburg", "rumania": "romania", "ethopia": "ethiopia",
-               "republicofkorea": "southkorea", "northvietnam": "vietnam", "holland": "netherlands"}
+    spelled = {
+        "wurtemburg": "wuerttemburg",
+        "rumania": "romania",
+        "ethopia": "ethiopia",
+        "republicofkorea": "southkorea",
+        "northvietnam": "vietnam",
+        "holland": "netherlands",
+    }
     columns = [("init_name", "init_ccode"), ("target_name", "target_ccode")]
     columns += [(f"adv{i}name", f"adv{i}ccode") for i in range(2, 15)]
     columns += [(f"ally{i}name", f"ally{i}ccode") for i in range(1, 17)]

@@ -120,11 +120,11 @@ def test_agents_know_their_capital_borders_and_sites():
 
 def test_a_state_no_treaty_binds_is_asked_when_its_interests_are_at_stake(tmp_path):
     """Russia's base stays, its treaties go: Russia is asked as an interested state (#16)."""
-    from conftest import COUNTERFACTUALS, SCENARIOS
-
     from sim.model.params import Params
     from sim.results.runs import replicate
     from sim.scenario.loading import load
+
+    from conftest import COUNTERFACTUALS, SCENARIOS
 
     untied = tmp_path / "untied.yaml"
     untied.write_text(

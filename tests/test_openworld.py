@@ -226,7 +226,7 @@ def test_real_reliability_is_the_data_whatever_the_wars(history_run):
 
 
 def test_power_and_proximity_alone_make_threats_that_alliances_answer():
-    """Without wars or rivalries, only anarchy's floor of hostility makes threats to ally against."""
+    """Without wars or rivalries, only anarchy's floor of hostility makes threats to ally."""
     built = openworld.build(1870, 1910, "model")
     ow = dataclasses.replace(built, world=dataclasses.replace(built.world, relations_table=None))
     peace = {"onset_baseline": -20.0}  # next to no state starts a war
