@@ -1,0 +1,154 @@
+"""The command line's own inputs: every argument and every results folder, however broken,
+gets one line and exit code 2 before any work starts; a bug gets exit code 70 and one line
+(issue #21: each reproduced case is a test here)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+
+import pytest
+
+from sim import cli
+
+from conftest import ROOT, SCENARIOS
+
+KARABAKH = (SCENARIOS / "karabakh_2020.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)  # scenarios are named as a user names them, from the repository
+
+
+def main(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def refused(*argv: str) -> str:
+    """Run a command that must be refused: exit 2, one line on stderr, no traceback."""
+    code, _, err = main(*argv)
+    assert code == 2, (code, err)
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+# --- hangs ------------------------------------------------------------------------------
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("command", ["run", "check", "explain"])
+def test_nested_aliases_are_refused_before_the_document_is_built(command, tmp_path):
+    path = tmp_path / "laughs.yaml"
+    path.write_text(billion_laughs())
+    assert len(path.read_bytes()) < 600
+    argv = {
+        "run": ["run", str(path), "--runs", "1"],
+        "check": ["check", "--dir", str(tmp_path), "--runs", "1"],
+        "explain": ["explain", str(path), "RUS", "--runs", "1"],
+    }[command]
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "aliases expand beyond" in result.stderr
+    assert str(path) in result.stderr and result.stderr.count("\n") == 1
+    assert time.monotonic() - started < 30
+
+
+def test_an_alias_that_holds_itself_is_refused(tmp_path):
+    path = tmp_path / "loop.yaml"
+    path.write_text("title: &t [*t]\n")
+    assert "aliases expand beyond" in refused("run", str(path), "--runs", "1")
+
+
+def test_a_few_aliases_are_still_fine(tmp_path):
+    from sim.scenario.yamlfile import load_yaml
+
+    path = tmp_path / "few.yaml"
+    path.write_text("a: &x [1, 2, 3]\nb: *x\nc: {k: *x}\n")
+    assert load_yaml(path)["c"]["k"] == [1, 2, 3]
+
+
+# --- tracebacks: arguments ----------------------------------------------------------------
+
+
+def test_a_parameter_file_with_a_400_digit_integer(tmp_path):
+    path = tmp_path / "params.yaml"
+    path.write_text("w_sites: " + "9" * 400 + "\n")
+    err = refused("run", "karabakh_2020", "--runs", "1", "--params", str(path))
+    assert f"{path}, line 1: w_sites: expected a finite number" in err
+
+
+# --- internal errors are not bad input ------------------------------------------------------
+
+
+CASES = [
+    ("an empty power series", "power: 0.034113873", "power: {}"),
+    (
+        "a power series with no year inside the scenario",
+        "power: 0.034113873",
+        "power: {1990: 0.03}",
+    ),
+    ("a state listed in its own borders", "borders: [AZE, BLR, KZK]", "borders: [AZE, RUS]"),
+    (
+        "a relation given twice (1,000 times, or contradicting itself)",
+        "relations:\n",
+        "relations:\n" + "  - {between: [ARM, RUS], value: -0.9, source: x}\n" * 1000,
+    ),
+    ("a newline inside an id", "  RUS:\n", '  "R\\nUS":\n'),
+]
+"""Scenario figures that cannot be right: (name, text, its replacement)."""
+
+FIGURES = {
+    "an empty power series": "line 16: states.RUS.power: expected a figure, or figures by year",
+    "a power series with no year inside the scenario": (
+        "line 16: states.RUS.power: expected a figure, or figures by year with one from 2020"
+    ),
+    "a state listed in its own borders": (
+        "line 19: states.RUS.borders[1]: expected a neighbour, not the state itself"
+    ),
+    "a relation given twice (1,000 times, or contradicting itself)": (
+        "line 135: relations[1].between: expected each pair of states once (relations[0]"
+    ),
+    "a newline inside an id": "line 14: states.R\\nUS: string should match",
+}
+"""What each case must say (an internal error, or accepted, before)."""
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    CASES,
+    ids=lambda v: str(v)[:30],
+)
+def test_figures_that_cannot_be_right_are_bad_input_with_their_line(name, old, new, scenario_copy):
+    path = scenario_copy("karabakh_2020", lambda t: t.replace(old, new, 1))
+    err = refused("run", str(path), "--runs", "1")
+    assert err.startswith(f"error: {path}, line ") and FIGURES[name] in err
+
+
+# --- errors that blamed the wrong file or read badly ----------------------------------------
+
+
+def test_an_overlays_removal_is_blamed_on_the_overlay(tmp_path):
+    (tmp_path / "karabakh_2020.yaml").write_text(KARABAKH)
+    overlay = tmp_path / "counterfactuals" / "no_states.yaml"
+    overlay.parent.mkdir()
+    overlay.write_text("title: t\nsummary: s\napplies_to: karabakh_2020\nremove:\n  - states\n")
+    err = refused("run", str(overlay), "--runs", "1")
+    assert err == f"error: {overlay}, line 5: states: required field is missing\n"
