@@ -4,7 +4,8 @@ The hierarchy is small::
 
     InputError            bad input a user can fix (exit code 2 in the CLI)
     ├── ScenarioError     a scenario or overlay file
-    └── ParameterError    a parameter file or a ``--set`` value
+    ├── ParameterError    a parameter file or a ``--set`` value
+    └── ChoiceError       a name that matches none of the choices, or several (a LookupError too)
 
 Every error names the file, the field path, the line where known, what was expected
 and what was got, so that the CLI can print one clear line and no traceback. The line is
@@ -56,6 +57,10 @@ class ScenarioError(InputError):
 
 class ParameterError(InputError):
     """A parameter file or a ``--set`` assignment is malformed or out of range."""
+
+
+class ChoiceError(InputError, LookupError):
+    """A name (a decision, a state) matches none of the choices, or several."""
 
 
 def one_line(text: str) -> str:

@@ -142,6 +142,36 @@ def test_figures_that_cannot_be_right_are_bad_input_with_their_line(name, old, n
     assert err.startswith(f"error: {path}, line ") and FIGURES[name] in err
 
 
+@pytest.mark.parametrize("error", [KeyError("alliance"), IndexError("list index out of range")])
+def test_a_bug_is_an_internal_error_not_bad_input(error, monkeypatch):
+    def broken(args):
+        raise error
+
+    monkeypatch.setattr(cli.scenarios, "cmd_params", broken)
+    monkeypatch.delenv(cli.DEBUG, raising=False)
+    code, _, err = main("params")
+    assert code == cli.EXIT_INTERNAL == 70
+    assert err.startswith(f"internal error: {type(error).__name__}") and err.count("\n") == 1
+    assert "please report" in err and "Traceback" not in err
+    monkeypatch.setenv(cli.DEBUG, "1")
+    code, _, err = main("params")
+    assert code == 70 and "Traceback (most recent call last)" in err
+    monkeypatch.delenv(cli.DEBUG)
+    code, _, err = main("--debug", "params")
+    assert code == 70 and "Traceback (most recent call last)" in err
+
+
+def test_a_full_disk_is_a_failure_of_the_machine(monkeypatch):
+    import errno
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/run/decisions.parquet")
+
+    monkeypatch.setattr(cli.scenarios, "cmd_params", full)
+    code, _, err = main("params")
+    assert code == 1 and err == "error: /data/run/decisions.parquet: No space left on device\n"
+
+
 # --- errors that blamed the wrong file or read badly ----------------------------------------
 
 
@@ -152,3 +182,15 @@ def test_an_overlays_removal_is_blamed_on_the_overlay(tmp_path):
     overlay.write_text("title: t\nsummary: s\napplies_to: karabakh_2020\nremove:\n  - states\n")
     err = refused("run", str(overlay), "--runs", "1")
     assert err == f"error: {overlay}, line 5: states: required field is missing\n"
+
+
+def test_explain_names_the_scenario_file():
+    err = refused("explain", "eaeu_institution", "1", "--runs", "2")
+    assert err.startswith("error: scenarios/eaeu_institution.yaml: DECISION: expected a decision")
+    err = refused("explain", "karabakh_2020", "²", "--runs", "2")
+    assert "scenarios/karabakh_2020.yaml: DECISION: names 0 decisions" in err
+
+
+def test_the_exit_codes_are_documented():
+    assert (cli.EXIT_FAILURE, cli.EXIT_INPUT, cli.EXIT_INTERNAL) == (1, 2, 70)
+    assert "70" in cli.__doc__ and "ALLIANCE_SIM_DEBUG" in cli.__doc__
