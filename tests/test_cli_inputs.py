@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
 
 import pytest
 
@@ -37,6 +38,23 @@ def refused(*argv: str) -> str:
     assert code == 2, (code, err)
     assert err.startswith("error: ") and err.count("\n") == 1, err
     return err
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("results") / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        code, _, err = main("run", "karabakh_2020", "--runs", "3", "--out", str(folder))
+    assert code == 0, err
+    return folder
+
+
+@pytest.fixture
+def a_file(tmp_path) -> Path:
+    path = tmp_path / "a_file"
+    path.write_text("not a folder\n")
+    return path
 
 
 # --- hangs ------------------------------------------------------------------------------
@@ -88,11 +106,141 @@ def test_a_few_aliases_are_still_fine(tmp_path):
 # --- tracebacks: arguments ----------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "karabakh_2020", "--runs", "1", "--seed", "-1"],
+        ["check", "--runs", "1", "--seed", "-1"],
+        ["world", "--seed", "-1", "--end", "1820"],
+        ["run", "karabakh_2020", "--runs", "1", "--seed", str(2**64)],
+    ],
+)
+def test_a_seed_out_of_range_is_refused(argv):
+    assert "argument --seed: expected a whole number from 0 to 4,294,967,295" in refused(*argv)
+
+
+def test_a_number_of_runs_beyond_the_limit_is_refused_at_once():
+    started = time.monotonic()
+    err = refused("run", "karabakh_2020", "--runs", "1000000000")
+    assert "argument --runs" in err and "100,000" in err
+    assert time.monotonic() - started < 5
+
+
 def test_a_parameter_file_with_a_400_digit_integer(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text("w_sites: " + "9" * 400 + "\n")
     err = refused("run", "karabakh_2020", "--runs", "1", "--params", str(path))
     assert f"{path}, line 1: w_sites: expected a finite number" in err
+
+
+def _outputs(tmp_path: Path, a_file: Path, run_dir: Path) -> list[list[str]]:
+    point = ["--param", "w_sites=1:2:2", "--runs", "1"]
+    return [
+        ["run", "karabakh_2020", "--runs", "1", "--out", str(a_file)],
+        ["run", "karabakh_2020", "--runs", "1", "--out", str(a_file / "sub")],
+        ["run", "karabakh_2020", "--runs", "1", "--out", "/proc/x"],
+        ["survival", str(run_dir), "--out", str(a_file)],
+        ["plot", "timeline", str(run_dir), "--out", str(a_file / "sub")],
+        ["sweep", "karabakh_2020", *point, "--out", str(a_file)],
+        ["sensitivity", "karabakh_2020", "--samples", "2", "--out", "/proc/x"],
+        ["tune", "--trials", "1", "--runs", "1", "--out", str(tmp_path)],
+        ["tune", "--trials", "1", "--runs", "1", "--out", str(a_file / "tuned.yaml")],
+        ["world", "--end", "1820", "--out", str(a_file)],
+        ["backtest", "--out", "/proc/x"],
+    ]
+
+
+def test_every_output_that_cannot_be_written_is_refused_before_work(tmp_path, a_file, run_dir):
+    for argv in _outputs(tmp_path, a_file, run_dir):
+        err = refused(*argv)
+        assert "argument --out:" in err, argv
+    assert a_file.read_text() == "not a folder\n"
+
+
+def test_an_empty_output_name_is_refused():
+    assert "argument --out: expected a folder (got '')" in refused(
+        "run", "karabakh_2020", "--runs", "1", "--out", ""
+    )
+
+
+# --- tune's storage, figures' years, studies' designs ---------------------------------------
+
+
+def test_a_storage_optuna_cannot_use_is_refused_before_work(tmp_path, a_file):
+    binary = tmp_path / "study.journal"
+    binary.write_bytes(bytes(range(256)) * 4)
+    for storage in (
+        str(binary),
+        str(tmp_path),
+        "/proc/x.journal",
+        str(tmp_path / "missing" / "study.journal"),
+        f"sqlite:///{tmp_path}/missing/study.db",
+        "nosuchdb://host/study",
+        str(a_file),
+    ):
+        err = refused("tune", "--trials", "1", "--storage", storage, "--out", str(tmp_path / "t"))
+        assert "argument --storage" in err, storage
+    assert not (tmp_path / "t").exists()
+
+
+@pytest.mark.parametrize("year", ["-1", "99999999999999999999", "1815", "2023"])
+def test_figures_outside_the_data_give_its_years(year):
+    assert "expected a year of the COW data, 1816 to 2022" in refused("figures", year, "RUS")
+
+
+def test_a_parameter_named_twice_is_refused_before_any_point(tmp_path):
+    out = tmp_path / "sens"
+    err = refused("sensitivity", "karabakh_2020", "--params", "w_sites,w_sites", "--out", str(out))
+    assert "w_sites: expected each parameter once" in err
+    assert not out.exists()
+    err = refused("sweep", "karabakh_2020", "--param", "w_sites=1:2:2", "--param", "w_sites=3:4:2")
+    assert "w_sites: expected each parameter once" in err
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        ("w_sites=1:2:0", "expected a number of steps from 1 to 100,000 (got '0')"),
+        ("w_sites=1:2:-3", "expected a number of steps"),
+        ("w_sites=1:inf:2", "w_sites: expected a finite number (got inf)"),
+        ("w_sites=nan:1:2", "w_sites: expected a finite number (got nan)"),
+    ],
+)
+def test_a_range_that_makes_no_grid(param, message, tmp_path):
+    code, _, err = main("sweep", "karabakh_2020", "--param", param, "--out", str(tmp_path / "s"))
+    assert code == 2 and message in err and err.count("\n") == 1, err
+    assert "Warning" not in err and not (tmp_path / "s").exists()
+
+
+def test_a_design_too_large_to_build_is_refused(tmp_path):
+    argv = [
+        "sweep",
+        "karabakh_2020",
+        "--param",
+        "w_sites=1:2:1000",
+        "--param",
+        "technology=0:0.9:1000",
+    ]
+    err = refused(*argv, "--out", str(tmp_path / "s"))
+    assert "at most 100,000 points (got 1000000)" in err and not (tmp_path / "s").exists()
+    err = refused("sensitivity", "karabakh_2020", "--samples", "99999")
+    assert "--samples: expected a design of at most 100,000 points" in err
+
+
+def test_an_unknown_metric_is_refused_before_any_point(tmp_path):
+    out = tmp_path / "sens"
+    err = refused(
+        "sensitivity",
+        "karabakh_2020",
+        "--samples",
+        "2",
+        "--metric",
+        "nonexistent",
+        "--out",
+        str(out),
+    )
+    assert "--metric: expected p_honour:WAR:GUARANTOR:PARTNER" in err
+    assert not (out / "points").exists()
 
 
 # --- internal errors are not bad input ------------------------------------------------------
@@ -170,6 +318,19 @@ def test_a_full_disk_is_a_failure_of_the_machine(monkeypatch):
     monkeypatch.setattr(cli.scenarios, "cmd_params", full)
     code, _, err = main("params")
     assert code == 1 and err == "error: /data/run/decisions.parquet: No space left on device\n"
+
+
+# --- bad input that was accepted ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "list", "tune"])
+def test_a_scenarios_folder_that_is_missing_or_a_file(command, tmp_path, a_file):
+    err = refused(command, "--dir", str(tmp_path / "missing"))
+    assert "argument --dir: folder not found" in err
+    assert "argument --dir: expected a folder" in refused(command, "--dir", str(a_file))
+    (tmp_path / "empty").mkdir()
+    err = refused(command, "--dir", str(tmp_path / "empty"))
+    assert "argument --dir: expected a folder of scenario files" in err
 
 
 # --- errors that blamed the wrong file or read badly ----------------------------------------

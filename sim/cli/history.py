@@ -15,7 +15,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import parameters_from, positive, table
+from sim.cli import validate
+from sim.cli.common import parameters_from, table
 from sim.errors import InputError
 from sim.history import cow, openworld, worldrun
 from sim.results import files as results
@@ -24,8 +25,11 @@ from sim.results import files as results
 def add_world(sub: Any) -> None:
     """Add ``world``: the state system from COW data, one year per step."""
     world = sub.add_parser("world", help="the state system from COW data, one year per step")
-    world.add_argument("--start", type=int, default=openworld.FIRST_YEAR, help="first year (1816)")
-    world.add_argument("--end", type=int, default=openworld.LAST_YEAR, help="last year (2003)")
+    years = validate.whole(openworld.FIRST_YEAR, openworld.LAST_YEAR, "the years of the data")
+    world.add_argument(
+        "--start", type=years, default=openworld.FIRST_YEAR, help="first year (1816)"
+    )
+    world.add_argument("--end", type=years, default=openworld.LAST_YEAR, help="last year (2003)")
     world.add_argument(
         "--wars",
         choices=openworld.WAR_MODES,
@@ -52,14 +56,14 @@ def add_figures(sub: Any) -> None:
 
 
 def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
-    parser.add_argument("--runs", type=positive, default=1, help="Monte Carlo runs (1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--runs", type=validate.world_runs, default=1, help="Monte Carlo runs (1)")
+    parser.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
     parser.add_argument(
         "--out",
-        type=Path,
-        default=Path(out) if out else None,
+        type=validate.output_folder,
+        default=out,
         help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -178,6 +182,8 @@ def jsonable(value: Any) -> Any:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    first, last = cow.years()
+    validate.within(args.year, first, last, "figures", "a year of the COW data", "YEAR")
     among = tuple(args.states)
     for state in among:
         try:
