@@ -333,6 +333,15 @@ def test_a_scenarios_folder_that_is_missing_or_a_file(command, tmp_path, a_file)
     assert "argument --dir: expected a folder of scenario files" in err
 
 
+def test_a_run_folder_holding_other_files_is_not_emptied(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    err = refused("run", "karabakh_2020", "--runs", "1", "--out", str(folder))
+    assert "holds other files" in err and "notes.txt" in err
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
 # --- errors that blamed the wrong file or read badly ----------------------------------------
 
 

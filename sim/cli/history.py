@@ -71,6 +71,8 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
     params = parameters_from(args)
+    if args.out:
+        results.check_folder(args.out, worldrun.TABLES)
     try:
         built = openworld.build(start, end, wars)
     except ValueError as exc:
@@ -79,16 +81,9 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
 
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
-    """Write every table of an open-world run and its metadata into ``folder``, atomically."""
-    written = []
+    """Write every table of an open-world run and its metadata into ``folder``, as a whole."""
     meta = {**result.metadata(), "versions": results.versions()}
-    for name in worldrun.TABLES:
-        path = folder / f"{name}.parquet"
-        results.write_table(path, result.table(name), meta)
-        written.append(path)
-    path = folder / "metadata.json"
-    results.write_text(path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return [*written, path]
+    return results.save_folder(folder, {name: result.table(name) for name in worldrun.TABLES}, meta)
 
 
 def cmd_world(args: argparse.Namespace) -> int:
