@@ -5,6 +5,7 @@ The hierarchy is small::
     InputError            bad input a user can fix (exit code 2 in the CLI)
     ├── ScenarioError     a scenario or overlay file
     ├── ParameterError    a parameter file or a ``--set`` value
+    ├── ResultsError      a results folder that is not one (a table missing, unreadable, wrong)
     └── ChoiceError       a name that matches none of the choices, or several (a LookupError too)
 
 Every error names the file, the field path, the line where known, what was expected
@@ -57,6 +58,10 @@ class ScenarioError(InputError):
 
 class ParameterError(InputError):
     """A parameter file or a ``--set`` assignment is malformed or out of range."""
+
+
+class ResultsError(InputError):
+    """A results folder is missing, incomplete, unreadable or holds the wrong tables."""
 
 
 class ChoiceError(InputError, LookupError):

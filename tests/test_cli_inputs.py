@@ -5,12 +5,15 @@ gets one line and exit code 2 before any work starts; a bug gets exit code 70 an
 from __future__ import annotations
 
 import io
+import json
+import shutil
 import subprocess
 import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim import cli
@@ -160,6 +163,86 @@ def test_every_output_that_cannot_be_written_is_refused_before_work(tmp_path, a_
 def test_an_empty_output_name_is_refused():
     assert "argument --out: expected a folder (got '')" in refused(
         "run", "karabakh_2020", "--runs", "1", "--out", ""
+    )
+
+
+# --- tracebacks and wrong codes: results folders --------------------------------------------
+
+
+def _garbage(folder: Path) -> Path:
+    folder.mkdir()
+    for name in ("metadata.json", "alliances.parquet", "states.parquet"):
+        (folder / name).write_text("junk")
+    return folder
+
+
+def test_a_folder_of_garbage_is_not_a_results_folder(tmp_path):
+    folder = _garbage(tmp_path / "garbage")
+    for argv in (
+        ["survival", str(folder), "--out", str(tmp_path / "s")],
+        ["plot", "timeline", str(folder), "--out", str(tmp_path / "p")],
+        ["plot", "network", str(folder), "--out", str(tmp_path / "p")],
+    ):
+        assert f"{folder}/metadata.json: expected a JSON object" in refused(*argv)
+    (folder / "metadata.json").write_text(json.dumps({"scenario": "x"}))
+    assert f"{folder}/alliances.parquet: expected a Parquet table" in refused(
+        "survival", str(folder), "--out", str(tmp_path / "s")
+    )
+
+
+@pytest.mark.parametrize("missing", ["alliances", "states", "metadata"])
+def test_a_results_folder_missing_a_file(missing, run_dir, tmp_path):
+    folder = tmp_path / "incomplete"
+    shutil.copytree(run_dir, folder)
+    (folder / (f"{missing}.parquet" if missing != "metadata" else "metadata.json")).unlink()
+    err = refused("plot", "timeline", str(folder), "--out", str(tmp_path / "p"))
+    assert str(folder) in err and "it has no" in err
+
+
+@pytest.mark.parametrize("table", ["alliances", "states"])
+def test_a_results_folder_with_the_wrong_tables(table, run_dir, tmp_path):
+    folder = tmp_path / "wrong"
+    shutil.copytree(run_dir, folder)
+    other = "decisions" if table == "alliances" else "system"
+    shutil.copy(folder / f"{other}.parquet", folder / f"{table}.parquet")
+    commands = [["plot", "network", str(folder), "--out", str(tmp_path / "p")]]
+    if table == "alliances":
+        commands += [
+            ["plot", "timeline", str(folder), "--out", str(tmp_path / "p")],
+            ["survival", str(folder), "--out", str(tmp_path / "s")],
+        ]
+    for argv in commands:
+        err = refused(*argv)
+        assert f"{folder}/{table}.parquet: expected a run's {table} table (it lacks" in err
+
+
+def test_metadata_without_what_a_figure_needs(run_dir, tmp_path):
+    folder = tmp_path / "meta"
+    shutil.copytree(run_dir, folder)
+    meta = json.loads((folder / "metadata.json").read_text())
+    for key, bad in (("periods", []), ("runs", "3"), ("capitals", {"RUS": "Moscow"})):
+        (folder / "metadata.json").write_text(json.dumps({**meta, key: bad}))
+        err = refused("plot", "network", str(folder), "--out", str(tmp_path / "p"))
+        assert f"metadata.json: {key}: expected" in err
+    (folder / "metadata.json").write_text(json.dumps({**meta, "capitals": {}}))
+    err = refused("plot", "network", str(folder), "--out", str(tmp_path / "p"))
+    assert "capitals: expected the capital of every state" in err
+
+
+@pytest.mark.parametrize("kind", ["timeline", "network"])
+@pytest.mark.parametrize("run", ["9999", "3", "-1"])
+def test_a_replication_the_folder_does_not_hold(kind, run, run_dir, tmp_path):
+    err = refused("plot", kind, str(run_dir), "--run", run, "--out", str(tmp_path))
+    assert "--run" in err and ("0 to 2" in err or "from 0" in err)
+
+
+def test_survival_of_folders_without_any_alliance(run_dir, tmp_path):
+    folder = tmp_path / "none"
+    shutil.copytree(run_dir, folder)
+    empty = pd.read_parquet(folder / "alliances.parquet").iloc[:0]
+    empty.to_parquet(folder / "alliances.parquet")
+    assert "expected alliances to analyse" in refused(
+        "survival", str(folder), "--out", str(tmp_path / "s")
     )
 
 

@@ -187,7 +187,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
     if args.kind in ("timeline", "network"):
         folder = Path(args.target)
-        meta, alliances, states = charts.run_folder(folder)
+        meta, alliances, states = charts.run_folder(folder, args.run)
         if args.kind == "timeline":
             rows = alliances[alliances["run"] == args.run]
             figure = alliance_plots.timeline(
