@@ -190,6 +190,22 @@ def test_a_folder_of_garbage_is_not_a_results_folder(tmp_path):
     )
 
 
+def test_a_table_whose_pandas_metadata_is_damaged(run_dir, tmp_path):
+    import pyarrow.parquet as pq
+
+    folder = tmp_path / "damaged"
+    shutil.copytree(run_dir, folder)
+    path = folder / "alliances.parquet"
+    table = pq.read_table(path)
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for column in meta["columns"]:  # found by the fuzz: a flipped bit here was a KeyError
+        column.pop("numpy_type", None)
+    extra = {b"pandas": json.dumps(meta).encode()}
+    pq.write_table(table.replace_schema_metadata({**table.schema.metadata, **extra}), path)
+    err = refused("survival", str(folder), "--out", str(tmp_path / "s"))
+    assert f"{path}: expected a Parquet table" in err
+
+
 @pytest.mark.parametrize("missing", ["alliances", "states", "metadata"])
 def test_a_results_folder_missing_a_file(missing, run_dir, tmp_path):
     folder = tmp_path / "incomplete"

@@ -116,13 +116,11 @@ def _folder(folder: Path) -> None:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    import pyarrow as pa
-
     if not path.is_file():
         raise ResultsError(str(path.parent), "", f"expected {WRITTEN_BY} (it has no {path.name})")
     try:
         return pd.read_parquet(path)
-    except (OSError, ValueError, pa.ArrowException) as exc:
+    except Exception as exc:  # a damaged file fails anywhere in pyarrow or pandas (KeyError...)
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else "unreadable"
         raise ResultsError(str(path), "", f"expected a Parquet table ({detail})") from None
 
