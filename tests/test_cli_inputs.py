@@ -18,6 +18,7 @@ import pytest
 
 from sim import cli
 
+import catalogue
 from conftest import ROOT, SCENARIOS
 
 KARABAKH = (SCENARIOS / "karabakh_2020.yaml").read_text(encoding="utf-8")
@@ -63,17 +64,11 @@ def a_file(tmp_path) -> Path:
 # --- hangs ------------------------------------------------------------------------------
 
 
-def billion_laughs(levels: int = 9) -> str:
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize("command", ["run", "check", "explain"])
 def test_nested_aliases_are_refused_before_the_document_is_built(command, tmp_path):
     path = tmp_path / "laughs.yaml"
-    path.write_text(billion_laughs())
-    assert len(path.read_bytes()) < 600
+    path.write_text(catalogue.LAUGHS)
+    assert len(path.read_bytes()) < 500
     argv = {
         "run": ["run", str(path), "--runs", "1"],
         "check": ["check", "--dir", str(tmp_path), "--runs", "1"],
@@ -312,14 +307,7 @@ def test_a_range_that_makes_no_grid(param, message, tmp_path):
 
 
 def test_a_design_too_large_to_build_is_refused(tmp_path):
-    argv = [
-        "sweep",
-        "karabakh_2020",
-        "--param",
-        "w_sites=1:2:1000",
-        "--param",
-        "technology=0:0.9:1000",
-    ]
+    argv = dict(catalogue.ARGUMENT_CASES)["a design too large to build"]
     err = refused(*argv, "--out", str(tmp_path / "s"))
     assert "at most 100,000 points (got 1000000)" in err and not (tmp_path / "s").exists()
     err = refused("sensitivity", "karabakh_2020", "--samples", "99999")
@@ -345,23 +333,6 @@ def test_an_unknown_metric_is_refused_before_any_point(tmp_path):
 # --- internal errors are not bad input ------------------------------------------------------
 
 
-CASES = [
-    ("an empty power series", "power: 0.034113873", "power: {}"),
-    (
-        "a power series with no year inside the scenario",
-        "power: 0.034113873",
-        "power: {1990: 0.03}",
-    ),
-    ("a state listed in its own borders", "borders: [AZE, BLR, KZK]", "borders: [AZE, RUS]"),
-    (
-        "a relation given twice (1,000 times, or contradicting itself)",
-        "relations:\n",
-        "relations:\n" + "  - {between: [ARM, RUS], value: -0.9, source: x}\n" * 1000,
-    ),
-    ("a newline inside an id", "  RUS:\n", '  "R\\nUS":\n'),
-]
-"""Scenario figures that cannot be right: (name, text, its replacement)."""
-
 FIGURES = {
     "an empty power series": "line 16: states.RUS.power: expected a figure, or figures by year",
     "a power series with no year inside the scenario": (
@@ -375,12 +346,12 @@ FIGURES = {
     ),
     "a newline inside an id": "line 14: states.R\\nUS: string should match",
 }
-"""What each case must say (an internal error, or accepted, before)."""
+"""What each scenario case of the catalogue must say (an internal error, or accepted, before)."""
 
 
 @pytest.mark.parametrize(
     ("name", "old", "new"),
-    CASES,
+    [case for case in catalogue.SCENARIO_CASES if case[0] in FIGURES],
     ids=lambda v: str(v)[:30],
 )
 def test_figures_that_cannot_be_right_are_bad_input_with_their_line(name, old, new, scenario_copy):
