@@ -379,6 +379,17 @@ def test_a_bug_is_an_internal_error_not_bad_input(error, monkeypatch):
     assert code == 70 and "Traceback (most recent call last)" in err
 
 
+def test_ctrl_c_that_a_library_turns_into_another_error_is_an_interruption(monkeypatch):
+    def interrupted(args):  # as optuna does when Ctrl-C strikes its journal write
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise UnboundLocalError("cannot access local variable 'updated_state'")
+
+    monkeypatch.setattr(cli.scenarios, "cmd_params", interrupted)
+    assert main("params")[::2] == (130, "interrupted\n")
+
+
 def test_a_full_disk_is_a_failure_of_the_machine(monkeypatch):
     import errno
 

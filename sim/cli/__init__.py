@@ -100,8 +100,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether an error arose while handling Ctrl-C (a library's clean-up that then failed)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def failure(exc: Exception) -> tuple[int, str]:
     """Return the exit code and the one line that report a command's failure."""
+    if interrupted(exc):
+        return EXIT_INTERRUPTED, "interrupted"
     if isinstance(exc, InputError):
         return EXIT_INPUT, f"error: {exc}"
     if isinstance(exc, OSError) and exc.errno in ENVIRONMENT:
