@@ -22,6 +22,7 @@ from lifelines.utils import median_survival_times
 
 from sim.errors import InputError
 from sim.history.cow import DATASETS, NMC
+from sim.results import folders
 
 ATOP_END = (
     2018.99  # ATOP v4.01 runs to the end of 2018: alliances still in effect are censored here
@@ -44,20 +45,38 @@ class Group:
     fitter: KaplanMeierFitter
 
 
-def from_runs(folders: list[Path]) -> pd.DataFrame:
-    """Read the alliance spells of one or more run folders (``run.py run --out``).
+SPELLS = {
+    "alliance": folders.TEXT,
+    "duration_years": folders.COUNT,
+    "ended": folders.NUMBER,
+    "kind": folders.TEXT,
+    "capability_ratio": folders.NUMBER,
+    "start_year": folders.NUMBER,
+    "reason": folders.TEXT,
+    "threat_change": folders.NUMBER,
+    "nuclear_patron": folders.NUMBER,
+}
+"""The columns of a results folder's alliances table that make its spells."""
+
+
+def from_runs(paths: list[Path]) -> pd.DataFrame:
+    """Read the alliance spells of one or more results folders (``run --out``, ``world --out``).
 
     Raises:
-        InputError: a folder holds no ``alliances.parquet``.
+        ResultsError: a folder is not a complete results folder, or its alliances table lacks
+            a column of a spell.
+        InputError: the folders hold no alliance at all.
     """
     frames = []
-    for folder in folders:
-        path = Path(folder) / "alliances.parquet"
-        if not path.exists():
-            raise InputError(str(folder), "", "expected a run folder written by `run --out`")
-        frame = pd.read_parquet(path)
-        frames.append(frame.assign(source=Path(folder).name))
+    for folder in map(Path, paths):
+        folders.metadata(folder)
+        frame = folders.table(folder, "alliances", SPELLS)
+        frames.append(frame.assign(source=folder.name))
     spells = pd.concat(frames, ignore_index=True)
+    if spells.empty:
+        raise InputError(
+            ", ".join(map(str, paths)), "", "expected alliances to analyse (the runs hold none)"
+        )
     return _describe(
         pd.DataFrame(
             {
@@ -142,10 +161,12 @@ def _atop_capabilities(a: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 def _describe(spells: pd.DataFrame) -> pd.DataFrame:
     """Add the groupings: asymmetry (by capability ratio) and era (before or from 1945)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # no ratio: the Cox model drops it
+        log_ratio = np.log(spells["ratio"].astype(float))
     return spells.assign(
         asymmetry=np.where(spells["ratio"] > ASYMMETRY_RATIO, "asymmetric", "symmetric"),
         era=np.where(spells["start_year"] < 1945, "before 1945", "1945 and after"),
-        log_ratio=np.log(spells["ratio"].astype(float)),
+        log_ratio=log_ratio,
     )
 
 

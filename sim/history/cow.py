@@ -51,6 +51,12 @@ def data_table(name: str) -> pd.DataFrame:
     return pd.read_csv(DATASETS / name)
 
 
+def years() -> tuple[int, int]:
+    """Return the first and last year of the national capabilities (COW NMC v7.0)."""
+    year = data_table(NMC)["year"]
+    return int(year.min()), int(year.max())
+
+
 def ccode(state: str) -> int:
     """Return the COW code of a state abbreviation.
 

@@ -438,7 +438,7 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
         raise ParameterError(
             source, name, "unknown parameter (run.py params lists them)", line=line
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise ParameterError(source, name, "expected a finite number", got=value, line=line)
     if not spec.low <= value <= spec.high:
         raise ParameterError(
@@ -449,6 +449,14 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
             line=line,
         )
     return float(value)
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite as a float (a 400-digit integer is not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
