@@ -55,21 +55,24 @@ def from_runs(folders: list[Path]) -> pd.DataFrame:
         path = Path(folder) / "alliances.parquet"
         if not path.exists():
             raise InputError(str(folder), "", "expected a run folder written by `run --out`")
-        frame = pd.read_parquet(path)
-        frames.append(frame.assign(source=Path(folder).name))
-    spells = pd.concat(frames, ignore_index=True)
+        frames.append(pd.read_parquet(path))
+    return from_alliances(pd.concat(frames, ignore_index=True))
+
+
+def from_alliances(alliances: pd.DataFrame) -> pd.DataFrame:
+    """Return the spells of a simulated alliances table (a run's, or a run set's)."""
     return _describe(
         pd.DataFrame(
             {
-                "id": spells["alliance"],
-                "duration": spells["duration_years"].astype(float),
-                "ended": spells["ended"].astype(bool),
-                "kind": spells["kind"],
-                "ratio": spells["capability_ratio"].astype(float),
-                "start_year": spells["start_year"],
-                "reason": spells["reason"],
-                "threat_change": spells["threat_change"],
-                "nuclear_patron": spells["nuclear_patron"].astype(float),
+                "id": alliances["alliance"],
+                "duration": alliances["duration_years"].astype(float),
+                "ended": alliances["ended"].astype(bool),
+                "kind": alliances["kind"],
+                "ratio": alliances["capability_ratio"].astype(float),
+                "start_year": alliances["start_year"],
+                "reason": alliances["reason"],
+                "threat_change": alliances["threat_change"],
+                "nuclear_patron": alliances["nuclear_patron"].astype(float),
                 "source": "simulated",
             }
         )
