@@ -11,7 +11,8 @@ Commands, one module per family:
 * :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
   calibration;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
-  back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups.
+  back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups;
+* :mod:`sim.cli.web` — ``serve``, the web view (:mod:`sim.web`, imported only by it).
 
 Bad input (a malformed scenario, an unknown parameter) prints one line naming the file,
 the field path and the line, and exits with code 2, never with a traceback.
@@ -25,7 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, history, scenarios, studies
+from sim.cli import analysis, history, scenarios, studies, web
 from sim.errors import InputError
 
 EXIT_INPUT = 2
@@ -45,6 +46,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     history.add_backtest,
     history.add_figures,
     scenarios.add_params,
+    web.add_serve,
 )
 """Each command's registration, in the order ``run.py --help`` lists them."""
 

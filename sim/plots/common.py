@@ -26,10 +26,10 @@ def save(figure: Figure, stem: Path) -> list[Path]:
     return paths
 
 
-def encode(figure: Figure, kind: str) -> bytes:
-    """Return a figure as the bytes of a ``png`` or ``svg`` file, as :func:`save` writes it."""
+def encode(figure: Figure, kind: str, dpi: int = 150) -> bytes:
+    """Return a figure as the bytes of a ``png`` or ``svg`` file (at :func:`save`'s dpi)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format=kind, dpi=150, bbox_inches="tight")
+    figure.savefig(buffer, format=kind, dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
 
 
