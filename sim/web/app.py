@@ -75,20 +75,23 @@ def Page() -> None:
         lambda: loaded(lib, choice.value), [choice.value.scenario, choice.value.overlays]
     )
     runs = solara.lab.use_task(
-        lambda: (choice.value, session.runs(lib, choice.value)),
-        dependencies=[choice.value],
-        raise_error=False,
+        lambda: replicated(lib, choice.value), dependencies=[choice.value], raise_error=False
     )
     solara.Style(CSS)
     with solara.AppBar():
         solara.AppBarTitle("alliance-sim: do empires have allies?")
     shown = runs.value if runs.finished else runs.latest
-    Body(lib, choice, base, problem or _error(runs), refused, shown)
+    if runs.error:  # not bad input, which ``replicated`` reports, but a fault of the program
+        problem = f"the runs failed: {runs.exception!r}"
+    Body(lib, choice, base, problem or (shown[2] if shown else None), refused, shown)
 
 
-def _error(task: object) -> str | None:
-    exception = getattr(task, "exception", None) if getattr(task, "error", False) else None
-    return None if exception is None else str(exception)
+def replicated(lib: Library, choice: Choice) -> tuple[Choice, RunSet | None, str | None]:
+    """Return the choice's runs, or the one line that says why there are none."""
+    try:
+        return choice, session.runs(lib, choice), None
+    except InputError as exc:
+        return choice, None, str(exc)
 
 
 @solara.component
@@ -98,21 +101,22 @@ def Body(
     base: Scenario | None,
     problem: str | None,
     refused: solara.Reactive[str | None],
-    shown: tuple[Choice, RunSet] | None,
+    shown: tuple[Choice, RunSet | None, str | None] | None,
 ) -> None:
     """The sidebar and the main area, once the scenario's runs are known (or why not)."""
     period, playing = solara.use_reactive(0), solara.use_reactive(False)
     runset = shown[1] if shown is not None and problem is None else None
     last = runset.world.calendar.n_periods - 1 if runset is not None else 0
     at = min(period.value, last)
+    solara.use_effect(lambda: period.set(0), [choice.value.scenario, choice.value.overlays])
     Player(playing, period, last)
     with solara.Sidebar():
-        sidebar.ScenarioCard(lib, choice, base)
+        sidebar.ScenarioCard(lib, choice, base, refused.set)
         label = views.period_label(runset, at) if runset is not None else "-"
         sidebar.ControlsCard(period, last, label, playing)
         sidebar.KernelCard(choice, refused.set)
         sidebar.FiguresCard(lib, choice, base, refused.set)
-        sidebar.RunsCard(choice)
+        sidebar.RunsCard(choice, refused.set)
         sidebar.DownloadsCard(choice.value, base, command(choice.value))
     Main(base, problem, refused.value, runset, shown[0] if shown else None, at, choice.value)
 
@@ -141,26 +145,29 @@ def Main(
     period: int,
     choice: Choice,
 ) -> None:
-    """The header (what is shown, and any problem) and the tabs."""
+    """Any value not taken, and the tabs: the scenario's run, its replications, the open world."""
     tab = solara.use_reactive(0)
-    title = base.spec.title if base is not None else choice.scenario
-    changed = [*choice.overlays, *(["figures moved"] if choice.moved else [])]
-    solara.Text(
-        title + (f" (counterfactual: {', '.join(changed)})" if changed else ""),
-        classes=["sim-title"],
-    )
     if refused:
         solara.Warning(f"Not taken: {refused}", classes=["sim-refused"])
-    if problem:
-        solara.Error(problem, classes=["sim-problem"])
-        return
-    Waiting(runset is None or key != choice)
-    if runset is None:
-        return
     with solara.lab.Tabs(value=tab.value, on_value=tab.set, lazy=True):
         with solara.lab.Tab("The run"):
-            tabs.RunTab(runset, key, period)
+            if Heading(base, problem, choice, runset is None or key != choice) and runset:
+                tabs.RunTab(runset, key, period)
         with solara.lab.Tab("Replications"):
-            tabs.ReplicationsTab(runset, key)
+            if Heading(base, problem, choice, runset is None or key != choice) and runset:
+                tabs.ReplicationsTab(runset, key)
         with solara.lab.Tab("Open world"):
             tabs.WorldTab(choice.params, choice.seed)
+
+
+def Heading(base: Scenario | None, problem: str | None, choice: Choice, pending: bool) -> bool:
+    """Show what scenario the tab shows, or why it cannot; return whether it can."""
+    title = base.spec.title if base is not None else choice.scenario
+    changed = [*choice.overlays, *(["figures moved"] if choice.moved else [])]
+    solara.Text(title + (f" (counterfactual: {', '.join(changed)})" if changed else ""),
+                classes=["sim-title"])  # fmt: skip
+    if problem:
+        solara.Error(problem, classes=["sim-problem"])
+        return False
+    Waiting(pending)
+    return True

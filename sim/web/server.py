@@ -41,8 +41,8 @@ def serve(folder: Path, scenario: str | None, host: str, port: int) -> int:
     os.environ.update({**OFFLINE, "SOLARA_ASSETS_CDN": assets.NO_CDN})
     library = Library(folder.resolve())
     first = first_scenario(library, scenario)
-    _check_assets()
     _check_port(host, port)
+    _check_assets()
     os.environ.update({FOLDER: str(library.folder), FIRST: first})
     print(f"alliance-sim web view of {first}: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     return _run(host, port)
@@ -55,9 +55,9 @@ def first_scenario(library: Library, name: str | None) -> str:
         InputError: ``name`` is not a scenario of the folder.
     """
     names = library.scenarios()
+    if not names:
+        raise InputError(str(library.folder), "", "expected a folder of scenario files")
     if name is None:
-        if not names:
-            raise InputError(str(library.folder), "", "expected a folder of scenario files")
         return names[0]
     path = Path(name)
     if path.suffix == ".yaml" and path.resolve().parent == library.folder:

@@ -45,13 +45,20 @@ def _on(x: float, step: float) -> bool:
 
 
 @solara.component
-def ScenarioCard(library: Library, choice: solara.Reactive[Choice], base: Scenario | None) -> None:
+def ScenarioCard(
+    library: Library,
+    choice: solara.Reactive[Choice],
+    base: Scenario | None,
+    refuse: Callable[[str | None], None],
+) -> None:
     """Pick a scenario of the folder and any of its counterfactual overlays."""
 
     def pick(name: str) -> None:
+        refuse(None)
         choice.set(dataclasses.replace(choice.value, scenario=name, overlays=(), moved=()))
 
     def overlay(names: list[str]) -> None:
+        refuse(None)
         choice.set(dataclasses.replace(choice.value, overlays=tuple(names), moved=()))
 
     with solara.Card("Scenario", margin=0, classes=["sim-card"]):
@@ -65,6 +72,8 @@ def ScenarioCard(library: Library, choice: solara.Reactive[Choice], base: Scenar
             )
         if base is not None:
             solara.Text(base.spec.summary, classes=["sim-summary"])
+            for title in base.overlay_titles:
+                solara.Text(title, classes=["sim-summary", "sim-overlay"])
 
 
 @solara.component
@@ -89,11 +98,15 @@ def ControlsCard(
 
 
 @solara.component
-def RunsCard(choice: solara.Reactive[Choice]) -> None:
+def RunsCard(choice: solara.Reactive[Choice], refuse: Callable[[str | None], None]) -> None:
     """How many runs, and from which seed."""
 
-    def runs(value: int) -> None:
-        choice.set(dataclasses.replace(choice.value, runs=int(value)))
+    def runs(raw: Any) -> None:
+        if not isinstance(raw, int | float) or isinstance(raw, bool) or not 10 <= raw <= 1000:
+            refuse(f"runs: expected a number from 10 to 1000 (got {raw!r})")
+            return
+        refuse(None)
+        choice.set(dataclasses.replace(choice.value, runs=int(raw)))
 
     def seed(value: int) -> None:
         choice.set(dataclasses.replace(choice.value, seed=max(0, int(value))))
@@ -137,8 +150,10 @@ def ParamSliders(
     for name in names:
         spec = parameters.SPECS[name]
         hint = f"{spec.meaning} ({spec.unit}; default {spec.default:g})"
-        Slider(name, getattr(params, name), spec.low, spec.high, step_of(spec),
-               functools.partial(on_change, name), hint=hint)  # fmt: skip
+        value = getattr(params, name)
+        note = "" if value == spec.default else f" (default {spec.default:g})"
+        Slider(name, value, spec.low, spec.high, step_of(spec),
+               functools.partial(on_change, name), hint=hint, note=note)  # fmt: skip
 
 
 @solara.component
@@ -176,7 +191,8 @@ def KnobInput(knob: Knob, value: Any, on_change: Callable[[Any], None]) -> None:
     if knob.choices:
         solara.Select(knob.label, values=list(knob.choices), value=str(value), on_value=on_change)
     else:
-        Slider(knob.label, float(value), knob.low, knob.high, knob.step, on_change)
+        note = "" if value == knob.value else f" (in the scenario: {knob.value:g})"
+        Slider(knob.label, float(value), knob.low, knob.high, knob.step, on_change, note=note)
 
 
 @solara.component

@@ -43,8 +43,12 @@ def kept[T](key: Hashable, make: Callable[[], T]) -> T:
 
 @dataclass(frozen=True)
 class RunView:
-    """What the run tab shows at one period."""
+    """What the run tab shows at one period (``label``: the period, ``stem``: for file names)."""
 
+    label: str
+    stem: str
+    runs: int
+    decision: str | None
     network: Picture | None
     timeline: Picture | None
     waterfall: Picture | None
@@ -57,8 +61,12 @@ def run_view(runset: RunSet, period: int, decision: str | None) -> RunView:
     calls = views.calls(runset, period)
     if decision not in set(calls.get("decision", [])):
         decision = calls["decision"].iloc[0] if len(calls) else None
-    seen = views.upto(runset, period)
+    seen, label = views.upto(runset, period), runset.world.calendar.label(period)
     return RunView(
+        label=label,
+        stem=f"{runset.scenario.name}_{label}",
+        runs=runset.runs,
+        decision=decision,
         network=charts.drawn(charts.network, runset, period),
         timeline=charts.drawn(charts.timeline, runset, period),
         waterfall=charts.drawn(charts.waterfall, seen, decision) if decision else None,
@@ -84,9 +92,14 @@ def RunTab(runset: RunSet, key: Any, period: int) -> None:
         solara.Error(f"cannot draw the run: {task.exception}")
     if shown is None:
         return
-    label = runset.world.calendar.label(period)
-    stem = f"{runset.scenario.name}_{label}"
-    title = f"Commitments called by {label}: P(honour) over {runset.runs} runs"
+    RunCards(shown, chosen)
+
+
+@solara.component
+def RunCards(shown: RunView, chosen: solara.Reactive[str | None]) -> None:
+    """The run tab's cards, each titled by the period it shows."""
+    label, stem = shown.label, shown.stem
+    title = f"Commitments called by {label}: P(honour) over {shown.runs} runs"
     with solara.Card(title, margin=0, classes=["sim-card"]):
         Table(shown.calls, "no commitment has been called yet", f"decisions_{stem}")
     with solara.Columns([1, 1]):
@@ -94,7 +107,7 @@ def RunTab(runset: RunSet, key: Any, period: int) -> None:
             Why(shown, chosen, stem)
         with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
             Figure(shown.network, "no state in this period", f"network_{stem}")
-    with solara.Columns([3, 2]):
+    with solara.Columns([1, 1]):
         with solara.Card("Timeline of alliances (run 0)", margin=0, classes=["sim-card"]):
             Figure(shown.timeline, "no alliance yet", f"timeline_{stem}")
         with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
@@ -107,8 +120,8 @@ def Why(shown: RunView, chosen: solara.Reactive[str | None], stem: str) -> None:
     if shown.calls.empty:
         solara.Info("no commitment has been called yet", dense=True)
         return
+    picked = str(shown.decision)
     ids = list(shown.calls["decision"])
-    picked = str(chosen.value if chosen.value in ids else ids[0])
     solara.Select("Why? The factors of", values=ids, value=picked, on_value=chosen.set)
     row = shown.calls[shown.calls["decision"] == picked].iloc[0]
     solara.Text(f"{picked}: P(honour) = {row['P(honour)']:.3f} (90% of runs: {row['90% of runs']})",
@@ -118,8 +131,10 @@ def Why(shown: RunView, chosen: solara.Reactive[str | None], stem: str) -> None:
 
 @dataclass(frozen=True)
 class ReplicationsView:
-    """What the replications tab shows."""
+    """What the replications tab shows (``stem``: for file names)."""
 
+    runs: int
+    stem: str
     honour: Picture | None
     survival: Picture | None
     outcomes: pd.DataFrame
@@ -130,6 +145,8 @@ def replications_view(runset: RunSet) -> ReplicationsView:
     """Draw the distribution of P(honour), the outcomes, the alliances and their survival."""
     last = runset.world.calendar.n_periods - 1
     return ReplicationsView(
+        runs=runset.runs,
+        stem=f"{runset.scenario.name}_{runset.runs}_runs",
         honour=charts.drawn(charts.honour, runset, last),
         survival=charts.drawn(charts.survival_curves, runset),
         outcomes=views.outcomes(runset),
@@ -147,18 +164,24 @@ def ReplicationsTab(runset: RunSet, key: Any) -> None:
     )
     Waiting(task.pending)
     shown = task.value if task.finished else task.latest
-    if shown is None:
-        return
-    stem = f"{runset.scenario.name}_{runset.runs}_runs"
+    if task.error:
+        solara.Error(f"cannot draw the replications: {task.exception!r}")
+    if shown is not None:
+        ReplicationCards(shown)
+
+
+@solara.component
+def ReplicationCards(shown: ReplicationsView) -> None:
+    """The replications tab's cards."""
+    stem, runs = shown.stem, shown.runs
     with solara.Columns([1, 1]):
-        with solara.Card(f"P(honour) across {runset.runs} runs", margin=0, classes=["sim-card"]):
+        with solara.Card(f"P(honour) across {runs} runs", margin=0, classes=["sim-card"]):
             Figure(shown.honour, "no commitment is called in this scenario", f"honour_{stem}")
             Table(shown.outcomes, "no commitment is called", f"outcomes_{stem}")
         with solara.Card("Alliance survival beside ATOP's", margin=0, classes=["sim-card"]):
             Figure(shown.survival, "no alliance in this scenario", f"survival_{stem}")
-    with solara.Card(
-        f"How the alliances ended, across {runset.runs} runs", margin=0, classes=["sim-card"]
-    ):
+    title = f"How the alliances ended, across {runs} runs"
+    with solara.Card(title, margin=0, classes=["sim-card"]):
         Table(shown.alliances, "no alliance in this scenario", f"alliance_ends_{stem}")
 
 
@@ -166,6 +189,7 @@ def ReplicationsTab(runset: RunSet, key: Any) -> None:
 class YearView:
     """What the open world tab shows for one year."""
 
+    year: int
     network: Picture
     alliances: pd.DataFrame
     wars: pd.DataFrame
@@ -177,12 +201,22 @@ def year_view(params: Params, seed: int, year: int) -> YearView:
     """Run the open world (once per parameters) and draw one year of it."""
     h = world.history(params, seed)
     return YearView(
+        year=year,
         network=charts.drawn(world.network, h, year),  # type: ignore[arg-type]
         alliances=world.alliances(h, year),
         wars=world.wars(h, year),
         cases=world.cases(h, year),
         scores=world.scores(h),
     )
+
+
+WORLD = (
+    "One run of the open world, 1816-2003, under the parameters on the left: the COW system "
+    "members with their CINC, capitals and borders, the ATOP defence obligations in force in "
+    "1816, and the wars of history (COW). Alliances then form and dissolve by the model's "
+    "rules; each war's back-test cases are the states bound to its first two belligerents, "
+    "with P(joins) in the situation the run has reached."
+)
 
 
 @solara.component
@@ -196,31 +230,37 @@ def WorldTab(params: Params, seed: int) -> None:
         dependencies=[params, seed, year.value],
         raise_error=False,
     )
-    with solara.Row(gap="12px", style={"align-items": "center"}):
-        solara.Button(
-            "◀", on_click=lambda: year.set(max(1816, year.value - 1)), disabled=year.value <= 1816
-        )
-        with solara.Column(style={"flex-grow": "1"}):
-            Slider(
-                "year", year.value, 1816, 2003, 1, lambda v: year.set(int(v)), hint="the year shown"
-            )
-        solara.Button(
-            "▶", on_click=lambda: year.set(min(2003, year.value + 1)), disabled=year.value >= 2003
-        )
+    solara.Text(WORLD, classes=["sim-summary"])
+    YearControl(year)
     Waiting(task.pending)
     if task.pending and task.latest is None:
-        solara.Info(
-            "Running the open world, 1816-2003, under these parameters (a few seconds)...",
-            dense=True,
-        )
+        solara.Info("Running the open world under these parameters (a few seconds)...", dense=True)
+    if task.error:
+        solara.Error(f"cannot run the open world: {task.exception!r}")
     shown = task.value if task.finished else task.latest
     if shown is not None:
-        YearCards(shown, year.value)
+        YearCards(shown)
 
 
 @solara.component
-def YearCards(shown: YearView, year: int) -> None:
+def YearControl(year: solara.Reactive[int]) -> None:
+    """A year of 1816-2003: a slider, and a step back and forward."""
+
+    def set_year(raw: Any) -> None:
+        if isinstance(raw, int | float) and 1816 <= raw <= 2003:
+            year.set(int(raw))
+
+    with solara.Row(gap="12px", style={"align-items": "center"}):
+        solara.Button("◀", on_click=lambda: set_year(year.value - 1), disabled=year.value <= 1816)
+        with solara.Column(style={"flex-grow": "1"}):
+            Slider("year", year.value, 1816, 2003, 1, set_year, hint="the year shown")
+        solara.Button("▶", on_click=lambda: set_year(year.value + 1), disabled=year.value >= 2003)
+
+
+@solara.component
+def YearCards(shown: YearView) -> None:
     """One year of the open world."""
+    year = shown.year
     with solara.Columns([1, 1]):
         with solara.Card(f"The state system in {year}", margin=0, classes=["sim-card"]):
             Figure(shown.network, "", f"world_{year}")

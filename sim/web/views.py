@@ -57,7 +57,7 @@ def alive(runset: RunSet, period: int) -> pd.DataFrame:
 
 
 def in_force(runset: RunSet, period: int) -> pd.DataFrame:
-    """Return run 0's alliances in force at ``period``: kind, members, since, and shape."""
+    """Return run 0's alliances in force at ``period``: kind, members, since, shape."""
     alive_now = alive(runset, period)
     if alive_now.empty:
         return pd.DataFrame()
@@ -68,7 +68,6 @@ def in_force(runset: RunSet, period: int) -> pd.DataFrame:
             "members": alive_now["members"].str.replace(";", " "),
             "since": alive_now["start"],
             "shape": alive_now["symmetric"].map({True: "equals", False: "patron-client"}),
-            "origin": alive_now["origin"],
         }
     )
 

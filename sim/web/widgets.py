@@ -26,15 +26,16 @@ def Slider(
     step: float,
     on_change: Callable[[Any], None],
     hint: str = "",
+    note: str = "",
 ) -> None:
-    """A slider with its value in its label; it reports a value when let go or keyed.
+    """A slider with its value (and a ``note``) in its label; it reports when let go or keyed.
 
     A slider reports while it is dragged, and each value would start a run: this one reports
     the value it is let go at (or that an arrow key sets).
     """
     with solara.Column(gap="0px", classes=["sim-slider"]):
         with solara.Tooltip(hint or label):
-            solara.Text(f"{label} = {value:g}", classes=["sim-slider-label"])
+            solara.Text(f"{label} = {value:g}{note}", classes=["sim-slider-label"])
         slider = solara.v.Slider(
             v_model=value,
             min=low,
@@ -79,5 +80,8 @@ def Table(table: pd.DataFrame, empty: str, stem: str, rows: int = 10) -> None:
 
 @solara.component
 def Waiting(pending: bool) -> None:
-    """A thin bar that moves while the server computes."""
-    solara.ProgressLinear(pending)
+    """A thin bar that moves while the server computes (and takes its place when it does not)."""
+    if pending:
+        solara.ProgressLinear(True)
+    else:
+        solara.v.Html(tag="div", style_="height: 4px")

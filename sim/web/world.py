@@ -26,10 +26,12 @@ class History:
     states: pd.DataFrame
     cases: pd.DataFrame
 
-    @property
-    def years(self) -> tuple[int, int]:
-        """Return the first and last year."""
-        return self.world.start, self.world.end
+    @classmethod
+    def of(cls, result: worldrun.WorldRun) -> History:
+        """Keep what the page reads of a finished run of the open world."""
+        return cls(
+            result.openworld, result.table("alliances"), result.table("states"), result.cases
+        )
 
 
 @cache
@@ -40,8 +42,7 @@ def _built() -> openworld.OpenWorld:
 @lru_cache(maxsize=4)
 def history(params: Params, seed: int) -> History:
     """Run the open world 1816-2003 once under ``params`` (cached)."""
-    result = worldrun.run(_built(), params, seed)
-    return History(_built(), result.table("alliances"), result.table("states"), result.cases)
+    return History.of(worldrun.run(_built(), params, seed))
 
 
 def alive(h: History, year: int) -> pd.DataFrame:
