@@ -200,6 +200,7 @@ def DownloadsCard(choice: Choice, base: Scenario | None, command: str) -> None:
     """The parameters as a ``run --params`` file; the moved figures as an overlay."""
     note = f"set in the web view; to reproduce: {command}"
     with solara.Card("Download", margin=0, classes=["sim-card"]):
+        solara.Text(f"On the command line: {command}", classes=["sim-summary", "sim-command"])
         solara.FileDownload(files.parameters(choice.params, note), "tuned.yaml",
                             label="Parameters (tuned.yaml)", mime_type="text/yaml")  # fmt: skip
         if base is not None and choice.moved:
