@@ -5,12 +5,14 @@ tests/test_browser.py drives the page itself in Chromium.
 
 from __future__ import annotations
 
+import os
 import socket
 
 import numpy as np
 import pytest
 
 from sim.analysis import summary
+from sim.cli import main
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.model.params import Params
@@ -206,10 +208,10 @@ def test_the_front_end_is_cached_at_set_up(tmp_path):
         (["karabakh_2020", "--dir", "no_such_folder"], "expected a folder of scenario files"),
     ],
 )
-def test_serve_refuses_bad_input_in_one_line(args, expected):
-    result = cli("serve", *args)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+def test_serve_refuses_bad_input_in_one_line(args, expected, capsys, monkeypatch):
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve sets Solara's settings there
+    assert main(["serve", *args]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]
 
 
@@ -221,3 +223,31 @@ def test_serve_refuses_a_port_in_use():
         result = cli("serve", "karabakh_2020", "--port", str(port))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"error: serve: 127.0.0.1:{port}: cannot listen there")
+
+
+def test_the_browser_tests_netguard_refuses_and_notes_what_leaves_the_machine(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    log = tmp_path / "netguard.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "netguard"), "NETGUARD_LOG": str(log)}
+    code = (
+        "import socket\n"
+        "socket.getaddrinfo('127.0.0.1', 80)\n"
+        "for target in (lambda: socket.getaddrinfo('pypi.org', 443),\n"
+        "               lambda: socket.socket().connect(('8.8.8.8', 53))):\n"
+        "    try:\n"
+        "        target()\n"
+        "    except OSError as exc:\n"
+        "        assert 'netguard' in str(exc), exc\n"
+        "    else:\n"
+        "        raise SystemExit('not refused')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == [
+        "socket.getaddrinfo 'pypi.org'",
+        "socket.connect '8.8.8.8'",
+    ]

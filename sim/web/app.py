@@ -110,13 +110,14 @@ def Body(
     at = min(period.value, last)
     solara.use_effect(lambda: period.set(0), [choice.value.scenario, choice.value.overlays])
     Player(playing, period, last)
+    editor = sidebar.Editor(lib, choice, refused.set)
     with solara.Sidebar():
-        sidebar.ScenarioCard(lib, choice, base, refused.set)
+        sidebar.ScenarioCard(editor, base)
         label = views.period_label(runset, at) if runset is not None else "-"
         sidebar.ControlsCard(period, last, label, playing)
-        sidebar.KernelCard(choice, refused.set)
-        sidebar.FiguresCard(lib, choice, base, refused.set)
-        sidebar.RunsCard(choice, refused.set)
+        sidebar.KernelCard(editor)
+        sidebar.FiguresCard(editor, base)
+        sidebar.RunsCard(editor)
         sidebar.DownloadsCard(choice.value, base, command(choice.value))
     Main(base, problem, refused.value, runset, shown[0] if shown else None, at, choice.value)
 

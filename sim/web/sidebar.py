@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import solara
@@ -44,32 +45,65 @@ def _on(x: float, step: float) -> bool:
     return abs(x / step - round(x / step)) < 1e-6
 
 
+@dataclass(frozen=True)
+class Editor:
+    """The user's choice and what changes it: each change is checked, a refused one shown."""
+
+    library: Library
+    choice: solara.Reactive[Choice]
+    refuse: Callable[[str | None], None]
+
+    def change(self, **fields: Any) -> None:
+        """Take a change of the choice (and clear a refusal shown before)."""
+        self.refuse(None)
+        self.choice.set(dataclasses.replace(self.choice.value, **fields))
+
+    def pick(self, name: str) -> None:
+        """Choose a scenario of the folder: no overlay, no figure moved."""
+        self.change(scenario=name, overlays=(), moved=())
+
+    def overlay(self, names: list[str]) -> None:
+        """Choose the scenario's overlays: no figure moved."""
+        self.change(overlays=tuple(names), moved=())
+
+    def set_param(self, name: str, raw: Any) -> None:
+        """Set a parameter, if the value lies in its declared range."""
+        try:
+            value = round(parameters.check_value(name, raw, source="the slider"), 6)
+        except InputError as exc:
+            self.refuse(str(exc))
+            return
+        self.change(params=self.choice.value.params.replace(**{name: value}))
+
+    def move(self, knob: Knob, raw: Any) -> None:
+        """Move a key figure of the scenario, if the scenario stays valid."""
+        candidate = self.choice.value.move(knob, raw)
+        try:
+            session.scenario(self.library, candidate)
+        except InputError as exc:
+            self.refuse(str(exc))
+            return
+        self.change(moved=candidate.moved)
+
+    def runs(self, raw: Any) -> None:
+        """Set the number of runs, from 10 to 1000."""
+        if not isinstance(raw, int | float) or isinstance(raw, bool) or not 10 <= raw <= 1000:
+            self.refuse(f"runs: expected a number from 10 to 1000 (got {raw!r})")
+            return
+        self.change(runs=int(raw))
+
+
 @solara.component
-def ScenarioCard(
-    library: Library,
-    choice: solara.Reactive[Choice],
-    base: Scenario | None,
-    refuse: Callable[[str | None], None],
-) -> None:
+def ScenarioCard(editor: Editor, base: Scenario | None) -> None:
     """Pick a scenario of the folder and any of its counterfactual overlays."""
-
-    def pick(name: str) -> None:
-        refuse(None)
-        choice.set(dataclasses.replace(choice.value, scenario=name, overlays=(), moved=()))
-
-    def overlay(names: list[str]) -> None:
-        refuse(None)
-        choice.set(dataclasses.replace(choice.value, overlays=tuple(names), moved=()))
-
+    choice = editor.choice.value
     with solara.Card("Scenario", margin=0, classes=["sim-card"]):
-        solara.Select(
-            "Scenario", values=library.scenarios(), value=choice.value.scenario, on_value=pick
-        )
-        offered = library.overlays(choice.value.scenario)
+        scenarios = editor.library.scenarios()
+        solara.Select("Scenario", values=scenarios, value=choice.scenario, on_value=editor.pick)
+        offered = editor.library.overlays(choice.scenario)
         if offered:
-            solara.SelectMultiple(
-                "Counterfactual overlays", list(choice.value.overlays), offered, on_value=overlay
-            )
+            solara.SelectMultiple("Counterfactual overlays", list(choice.overlays), offered,
+                                  on_value=editor.overlay)  # fmt: skip
         if base is not None:
             solara.Text(base.spec.summary, classes=["sim-summary"])
             for title in base.overlay_titles:
@@ -98,48 +132,27 @@ def ControlsCard(
 
 
 @solara.component
-def RunsCard(choice: solara.Reactive[Choice], refuse: Callable[[str | None], None]) -> None:
+def RunsCard(editor: Editor) -> None:
     """How many runs, and from which seed."""
-
-    def runs(raw: Any) -> None:
-        if not isinstance(raw, int | float) or isinstance(raw, bool) or not 10 <= raw <= 1000:
-            refuse(f"runs: expected a number from 10 to 1000 (got {raw!r})")
-            return
-        refuse(None)
-        choice.set(dataclasses.replace(choice.value, runs=int(raw)))
-
-    def seed(value: int) -> None:
-        choice.set(dataclasses.replace(choice.value, seed=max(0, int(value))))
-
+    choice = editor.choice.value
     with solara.Card("Replications", margin=0, classes=["sim-card"]):
-        Slider(
-            "runs", choice.value.runs, 10, 1000, 10, runs, hint="Monte Carlo runs of the scenario"
-        )
-        solara.InputInt("seed", value=choice.value.seed, on_value=seed)
+        Slider("runs", choice.runs, 10, 1000, 10, editor.runs, hint="Monte Carlo runs")
+        solara.InputInt("seed", value=choice.seed,
+                        on_value=lambda seed: editor.change(seed=max(0, int(seed))))  # fmt: skip
 
 
 @solara.component
-def KernelCard(choice: solara.Reactive[Choice], refuse: Callable[[str | None], None]) -> None:
+def KernelCard(editor: Editor) -> None:
     """The model's parameters: the decision kernel's weights, then every other one."""
-
-    def set_param(name: str, raw: Any) -> None:
-        try:
-            value = round(parameters.check_value(name, raw, source="the slider"), 6)
-        except InputError as exc:
-            refuse(str(exc))
-            return
-        refuse(None)
-        choice.set(
-            dataclasses.replace(choice.value, params=choice.value.params.replace(**{name: value}))
-        )
-
+    params = editor.choice.value.params
     with solara.Card("Decision kernel", margin=0, classes=["sim-card"]):
-        ParamSliders(KERNEL, choice.value.params, set_param)
+        ParamSliders(KERNEL, params, editor.set_param)
         with solara.Details("Every other parameter"):
             others = tuple(name for name in parameters.SPECS if name not in KERNEL)
-            ParamSliders(others, choice.value.params, set_param)
-        solara.Button("Defaults", text=True, on_click=lambda: choice.set(
-            dataclasses.replace(choice.value, params=parameters.Params())))  # fmt: skip
+            ParamSliders(others, params, editor.set_param)
+        solara.Button(
+            "Defaults", text=True, on_click=lambda: editor.change(params=parameters.Params())
+        )
 
 
 @solara.component
@@ -157,32 +170,15 @@ def ParamSliders(
 
 
 @solara.component
-def FiguresCard(
-    library: Library,
-    choice: solara.Reactive[Choice],
-    base: Scenario | None,
-    refuse: Callable[[str | None], None],
-) -> None:
+def FiguresCard(editor: Editor, base: Scenario | None) -> None:
     """The scenario's key figures: states' power, sites' value, wars' theatre and scale."""
     if base is None:
         return
-
-    def move(knob: Knob, raw: Any) -> None:
-        candidate = choice.value.move(knob, raw)
-        try:
-            session.scenario(library, candidate)
-        except InputError as exc:
-            refuse(str(exc))
-            return
-        refuse(None)
-        choice.set(candidate)
-
-    moved = dict(choice.value.moved)
+    moved = dict(editor.choice.value.moved)
     with solara.Card("Scenario figures", margin=0, classes=["sim-card"]):
         for knob in session.knobs(base.spec):
-            KnobInput(knob, moved.get(knob.path, knob.value), functools.partial(move, knob))
-        solara.Button("As in the scenario", text=True, on_click=lambda: choice.set(
-            dataclasses.replace(choice.value, moved=())))  # fmt: skip
+            KnobInput(knob, moved.get(knob.path, knob.value), functools.partial(editor.move, knob))
+        solara.Button("As in the scenario", text=True, on_click=lambda: editor.change(moved=()))
 
 
 @solara.component

@@ -210,6 +210,11 @@ def year_view(params: Params, seed: int, year: int) -> YearView:
     )
 
 
+def kept_year(params: Params, seed: int, year: int) -> YearView:
+    """Return a year of the open world, drawn once."""
+    return kept(("year", params, seed, year), lambda: year_view(params, seed, year))
+
+
 WORLD = (
     "One run of the open world, 1816-2003, under the parameters on the left: the COW system "
     "members with their CINC, capitals and borders, the ATOP defence obligations in force in "

@@ -29,9 +29,7 @@ def calls(runset: RunSet, period: int) -> pd.DataFrame:
     table = summary.decisions(seen)
     if table.empty:
         return pd.DataFrame()
-    d = seen.decisions
-    stepped = d[d["run"] == STEPPED].assign(id=d.apply(summary.decision_id, axis=1))
-    this_run = dict(zip(stepped["id"], stepped["outcome"], strict=True))
+    this_run = stepped_outcomes(seen)
     return pd.DataFrame(
         {
             "decision": table["id"],
@@ -48,12 +46,28 @@ def calls(runset: RunSet, period: int) -> pd.DataFrame:
     )
 
 
+def stepped_outcomes(runset: RunSet) -> dict[str, str]:
+    """Return what run 0 did in each decision, by the decision's id."""
+    d = runset.decisions
+    stepped = d[d["run"] == STEPPED]
+    return dict(zip(stepped.apply(summary.decision_id, axis=1), stepped["outcome"], strict=True))
+
+
 def alive(runset: RunSet, period: int) -> pd.DataFrame:
     """Return the rows of run 0's alliances in force at ``period``."""
     a = runset.alliances
     if a.empty:
         return a
     return a[(a["run"] == STEPPED) & (a["start_period"] <= period) & (a["end_period"] > period)]
+
+
+def described(alliances: pd.DataFrame) -> dict[str, pd.Series]:
+    """Return the columns that name alliances on the page: id, kind, members."""
+    return {
+        "alliance": alliances["alliance"],
+        "kind": alliances["kind"],
+        "members": alliances["members"].str.replace(";", " "),
+    }
 
 
 def in_force(runset: RunSet, period: int) -> pd.DataFrame:
@@ -63,9 +77,7 @@ def in_force(runset: RunSet, period: int) -> pd.DataFrame:
         return pd.DataFrame()
     return pd.DataFrame(
         {
-            "alliance": alive_now["alliance"],
-            "kind": alive_now["kind"],
-            "members": alive_now["members"].str.replace(";", " "),
+            **described(alive_now),
             "since": alive_now["start"],
             "shape": alive_now["symmetric"].map({True: "equals", False: "patron-client"}),
         }
@@ -79,9 +91,7 @@ def alliances(runset: RunSet) -> pd.DataFrame:
         return pd.DataFrame()
     return pd.DataFrame(
         {
-            "alliance": table["alliance"],
-            "kind": table["kind"],
-            "members": table["members"].str.replace(";", " "),
+            **described(table),
             "ended in": (table["p_ended"] * 100).round(1).astype(str) + "% of runs",
             "median end": table["median_end"].replace("", "-"),
             "why": table["reason"].replace("", "-"),

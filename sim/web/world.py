@@ -15,6 +15,7 @@ import pandas as pd
 from sim.history import backtest, openworld, worldrun
 from sim.model.params import Params
 from sim.web.charts import Picture, at_capitals, picture
+from sim.web.views import described
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,7 @@ def alliances(h: History, year: int) -> pd.DataFrame:
     a = alive(h, year)
     return pd.DataFrame(
         {
-            "alliance": a["alliance"],
-            "kind": a["kind"],
-            "members": a["members"].str.replace(";", " "),
+            **described(a),
             "since": a["start"],
             "origin": a["origin"].map({"scenario": "ATOP", "formed": "formed in the run"}),
         }
