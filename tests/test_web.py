@@ -251,3 +251,18 @@ def test_the_browser_tests_netguard_refuses_and_notes_what_leaves_the_machine(tm
         "socket.getaddrinfo 'pypi.org'",
         "socket.connect '8.8.8.8'",
     ]
+
+
+def test_serve_will_not_start_a_blank_page(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    monkeypatch.setattr(assets, "cache_dir", lambda: tmp_path)  # an empty cache
+    assert main(["serve", "karabakh_2020", "--port", str(free_port())]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path}: the web view's front-end files are missing (")
+    assert "run scripts/web_assets (make setup does)" in err and len(err.splitlines()) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
