@@ -5,6 +5,7 @@ tests/test_browser.py drives the page itself in Chromium.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 
@@ -266,3 +267,30 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_the_command_the_page_shows_gives_what_the_page_shows(tmp_path, capsys, monkeypatch):
+    import json
+
+    from sim.web.app import command
+
+    choice = dataclasses.replace(ATTACK, params=Params().replace(w_sites=7.0))
+    (tmp_path / "tuned.yaml").write_text(files.parameters(choice.params, "a note"))
+    monkeypatch.chdir(tmp_path)
+    args = command(Library(SCENARIOS), choice).split()[1:]  # after "run.py"
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    shown = views.calls(session.runs(LIBRARY, choice), 0)
+    for decision in report["decisions"]:
+        row = shown[shown["decision"] == decision["id"]]
+        assert round(decision["p_honour"], 3) == row["P(honour)"].iloc[0]
+
+
+def test_a_scenario_without_alliances_still_has_its_map():
+    from sim.web import tabs
+
+    runset = session.runs(LIBRARY, Choice("eaeu_institution", runs=10))
+    assert runset.alliances.empty
+    shown = tabs.run_view(runset, 0, None)
+    assert shown.network is not None and shown.timeline is None and shown.calls.empty
+    assert views.in_force(runset, 0).empty and views.alliances(runset).empty

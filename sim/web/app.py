@@ -56,13 +56,22 @@ def loaded(lib: Library, choice: Choice) -> tuple[Scenario | None, str | None]:
         return None, str(exc)
 
 
-def command(choice: Choice) -> str:
+def command(lib: Library, choice: Choice) -> str:
     """Return the command that gives on the command line what the page shows."""
-    overlays = [f"--overlay scenarios/{COUNTERFACTUALS}/{name}.yaml" for name in choice.overlays]
+    folder = _shown(lib.folder)
+    overlays = [f"--overlay {folder}/{COUNTERFACTUALS}/{name}.yaml" for name in choice.overlays]
     if choice.moved:
         overlays.append(f"--overlay {choice.scenario}_moved.yaml")
-    parts = ["run.py run", choice.scenario, *overlays, "--params tuned.yaml"]
+    parts = ["run.py run", f"{folder}/{choice.scenario}.yaml", *overlays, "--params tuned.yaml"]
     return " ".join([*parts, f"--runs {choice.runs}", f"--seed {choice.seed}"])
+
+
+def _shown(path: Path) -> str:
+    """Return a path as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @solara.component
@@ -118,7 +127,7 @@ def Body(
         sidebar.KernelCard(editor)
         sidebar.FiguresCard(editor, base)
         sidebar.RunsCard(editor)
-        sidebar.DownloadsCard(choice.value, base, command(choice.value))
+        sidebar.DownloadsCard(choice.value, base, command(lib, choice.value))
     Main(base, problem, refused.value, runset, shown[0] if shown else None, at, choice.value)
 
 

@@ -11,6 +11,7 @@ import dataclasses
 import pandas as pd
 
 from sim.analysis import summary
+from sim.model.tables import ALLIANCE_COLUMNS
 from sim.results.runs import RunSet
 
 STEPPED = 0
@@ -56,8 +57,8 @@ def stepped_outcomes(runset: RunSet) -> dict[str, str]:
 def alive(runset: RunSet, period: int) -> pd.DataFrame:
     """Return the rows of run 0's alliances in force at ``period``."""
     a = runset.alliances
-    if a.empty:
-        return a
+    if a.empty:  # no alliance in any run: the table has no columns either
+        return pd.DataFrame(columns=["run", *ALLIANCE_COLUMNS])
     return a[(a["run"] == STEPPED) & (a["start_period"] <= period) & (a["end_period"] > period)]
 
 
