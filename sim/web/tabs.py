@@ -109,7 +109,7 @@ def RunCards(shown: RunView, chosen: solara.Reactive[str | None]) -> None:
             Figure(shown.network, "no state in this period", f"network_{stem}")
     with solara.Columns([1, 1]):
         with solara.Card("Timeline of alliances (run 0)", margin=0, classes=["sim-card"]):
-            Figure(shown.timeline, "no alliance yet", f"timeline_{stem}")
+            Figure(shown.timeline, "no alliance in force by then", f"timeline_{stem}")
         with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
             Table(shown.in_force, "no alliance in force", f"alliances_{stem}")
 
