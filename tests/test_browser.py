@@ -284,9 +284,10 @@ def test_a_step_advances_the_period(site):
     expect(page.get_by_text("Period: 2020-09 (period 1 of 12)")).to_be_visible(timeout=WAIT)
 
 
-def download(page: Page, button: str, folder: Path) -> Path:
+def download(where: Page | Locator, button: str, folder: Path) -> Path:
+    page = where if isinstance(where, Page) else where.page
     with page.expect_download(timeout=WAIT) as info:
-        page.get_by_role("button", name=button).first.click()
+        where.get_by_role("button", name=button).first.click()
     path = folder / info.value.suggested_filename
     info.value.save_as(path)
     return path
@@ -313,14 +314,16 @@ def test_downloads_are_files_the_cli_reads_back(site, tmp_path):
     assert report["parameters"]["w_sites"] == 6.1
     rus = next(d for d in report["decisions"] if d["guarantor"] == "RUS")
     assert f"{rus['p_honour']:.3f}" == on_page
-    table = pd.read_csv(download(page, "CSV", tmp_path))
+    calls = page.locator(".sim-card").filter(has_text="Commitments called by")
+    table = pd.read_csv(download(calls, "CSV", tmp_path))
     assert (
         f"{table.loc[table['decision'] == 'offensive_2020:RUS:ARM', 'P(honour)'].iloc[0]:.3f}"
         == on_page
     )
-    png = download(page, "PNG", tmp_path)
+    why = page.locator(".sim-card").filter(has_text="Why? One decision")
+    png = download(why, "PNG", tmp_path)
     assert png.suffix == ".png" and png.read_bytes()[:4] == b"\x89PNG"
-    svg = download(page, "SVG", tmp_path)
+    svg = download(why, "SVG", tmp_path)
     assert b"<svg" in svg.read_bytes()[:500]
     shot(page, "4-downloads")
 

@@ -40,6 +40,8 @@ CSS = """
 .sim-title { font-size: 1.35rem; font-weight: 500; display: block; margin: 4px 0 8px 0; }
 .sim-subtitle { font-weight: 600; display: block; margin-top: 12px; }
 .sim-downloads { margin: 4px 0 8px 0; }
+.sim-command { overflow-wrap: anywhere; font-family: monospace; }
+.v-navigation-drawer__content { overflow-x: hidden; }
 """
 
 
