@@ -4,8 +4,8 @@ After T. Bordachev, "Do Empires Have Allies?" (Valdai Club, 2020). The flow of d
 top to bottom: scenario file -> :func:`load` -> world -> :class:`AllianceModel` ->
 records -> summaries and explanations. Each stage is a sub-package (:mod:`sim.scenario`,
 :mod:`sim.model`, :mod:`sim.results`, :mod:`sim.history`, :mod:`sim.analysis`,
-:mod:`sim.plots`, :mod:`sim.cli`), and imports run one way, down the flow
-(docs/ARCHITECTURE.md).
+:mod:`sim.plots`, :mod:`sim.web` (the web view), :mod:`sim.cli`), and imports run one way,
+down the flow (docs/ARCHITECTURE.md).
 
 Example:
     >>> import sim

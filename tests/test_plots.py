@@ -108,3 +108,11 @@ def test_plot_commands_and_run_plots(tmp_path):
         assert result.stdout.count("wrote") == 2
     bad = cli("plot", "network", str(out), "--period", "1999", "--out", str(figs))
     assert bad.returncode == 2 and "expected one of" in bad.stderr
+
+
+def test_encode_gives_the_bytes_save_writes(tmp_path):
+    figure = survival_plots.survival(survival.kaplan_meier(hand_made()), "s")
+    png, svg = figures.encode(figure, "png"), figures.encode(figure, "svg")
+    figures.close(figure)
+    assert png[:4] == b"\x89PNG" and b"<svg" in svg[:500]
+    assert figures.encode(figure, "png") == png  # still drawn once pyplot has let it go

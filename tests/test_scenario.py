@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.errors import ScenarioError
-from sim.scenario.loading import load
+from sim.scenario.loading import load, revise
 
 from conftest import COUNTERFACTUALS, SCENARIOS, cli
 
@@ -178,3 +178,29 @@ def test_cli_prints_one_line_and_exits_2(case, scenario_copy):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {file}, line ")
     assert CASES[case][1] in lines[0]
+
+
+def test_changes_revise_a_scenario_as_an_overlay_file_does():
+    base = load(SCENARIOS / "karabakh_2020.yaml")
+    moved = revise(base, {"events": {"offensive_2020": {"theatre": "ARM", "scale": 1.0}}}, "web")
+    assert moved.spec == load(COUNTERFACTUALS / "karabakh_attack_on_armenia.yaml").spec
+    assert moved.counterfactual and moved.overlays == ("web",) and moved.spec.history is None
+    assert revise(base, {}, "web") is base
+    stronger = revise(base, {"states": {"RUS": {"power": 0.05}}}, "web")
+    assert stronger.spec.states["RUS"].power == 0.05 and base.spec.states["RUS"].power < 0.05
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "expected"),
+    [
+        ({"states": {"RUS": {"power": 1.5}}}, "states.RUS.power", "less than or equal to 1"),
+        ({"events": {"offensive_2020": {"theatre": "XX"}}}, "events.offensive_2020.theatre",
+         "expected a territory id"),
+        ({"sites": {"gyumri_102": {"value": "high"}}}, "sites.gyumri_102.value", "valid number"),
+    ],
+)  # fmt: skip
+def test_bad_changes_name_their_source_and_field(changes, path, expected):
+    with pytest.raises(ScenarioError) as caught:
+        revise(load(SCENARIOS / "karabakh_2020.yaml"), changes, "changes in the web view")
+    assert caught.value.file == "changes in the web view" and caught.value.path == path
+    assert expected in str(caught.value)

@@ -101,3 +101,15 @@ def test_survival_cli_compares_simulated_with_history(tmp_path):
 def test_survival_cli_needs_something_to_analyse():
     result = cli("survival")
     assert result.returncode == 2 and "expected run folders" in result.stderr
+
+
+def test_a_run_sets_alliances_give_the_spells_of_its_run_folder(tmp_path):
+    from conftest import runs_of
+
+    runset = runs_of("wwii_coalition_1942_1948", runs=10)
+    folder = tmp_path / "wwii"
+    assert cli("run", "wwii_coalition_1942_1948", "--runs", "10", "--seed", "7",
+               "--out", str(folder)).returncode == 0  # fmt: skip
+    spells = survival.from_alliances(runset.alliances)
+    pd.testing.assert_frame_equal(spells, survival.from_runs([folder]), check_dtype=False)
+    assert len(spells) == len(runset.alliances) and spells["ended"].any()

@@ -77,18 +77,23 @@ def from_runs(paths: list[Path]) -> pd.DataFrame:
         raise InputError(
             ", ".join(map(str, paths)), "", "expected alliances to analyse (the runs hold none)"
         )
+    return from_alliances(spells)
+
+
+def from_alliances(alliances: pd.DataFrame) -> pd.DataFrame:
+    """Return the spells of a simulated alliances table (a run's, or a run set's)."""
     return _describe(
         pd.DataFrame(
             {
-                "id": spells["alliance"],
-                "duration": spells["duration_years"].astype(float),
-                "ended": spells["ended"].astype(bool),
-                "kind": spells["kind"],
-                "ratio": spells["capability_ratio"].astype(float),
-                "start_year": spells["start_year"],
-                "reason": spells["reason"],
-                "threat_change": spells["threat_change"],
-                "nuclear_patron": spells["nuclear_patron"].astype(float),
+                "id": alliances["alliance"],
+                "duration": alliances["duration_years"].astype(float),
+                "ended": alliances["ended"].astype(bool),
+                "kind": alliances["kind"],
+                "ratio": alliances["capability_ratio"].astype(float),
+                "start_year": alliances["start_year"],
+                "reason": alliances["reason"],
+                "threat_change": alliances["threat_change"],
+                "nuclear_patron": alliances["nuclear_patron"].astype(float),
                 "source": "simulated",
             }
         )

@@ -11,7 +11,8 @@ Commands, one module per family:
 * :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
   calibration;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
-  back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups.
+  back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups;
+* :mod:`sim.cli.web` — ``serve``, the web view (:mod:`sim.web`, imported only by it).
 
 Exit codes: 0 done; 2 bad input (a malformed scenario or argument, an unwritable output, a
 folder that is not a results folder), one line naming what and where, never a traceback, and
@@ -31,7 +32,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, history, scenarios, studies
+from sim.cli import analysis, history, scenarios, studies, web
 from sim.cli.validate import Parser
 from sim.errors import InputError, one_line
 
@@ -72,6 +73,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     history.add_backtest,
     history.add_figures,
     scenarios.add_params,
+    web.add_serve,
 )
 """Each command's registration, in the order ``run.py --help`` lists them."""
 

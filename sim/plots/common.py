@@ -1,7 +1,8 @@
-"""What every figure shares: the palette, and writing a figure as PNG and SVG atomically."""
+"""What every figure shares: the palette, and a figure as PNG and SVG, in files or in bytes."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,18 @@ def save(figure: Figure, stem: Path) -> list[Path]:
         paths.append(path)
     plt.close(figure)
     return paths
+
+
+def encode(figure: Figure, kind: str, dpi: int = 150) -> bytes:
+    """Return a figure as the bytes of a ``png`` or ``svg`` file (at :func:`save`'s dpi)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=kind, dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def close(figure: Figure) -> None:
+    """Release a figure that pyplot keeps (its bytes can still be drawn with :func:`encode`)."""
+    plt.close(figure)
 
 
 def _writer(figure: Figure, kind: str) -> Callable[[Path], None]:

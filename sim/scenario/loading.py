@@ -12,6 +12,7 @@ looked up by name in the scenarios folder only, so an overlay cannot reach outsi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
@@ -86,6 +87,32 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
     )
 
 
+def revise(scenario: Scenario, changes: Mapping[str, Any], source: str) -> Scenario:
+    """Apply changes written as an overlay's ``set`` to a loaded scenario, and check them.
+
+    Mappings merge and other values replace, as in an overlay file; the result is checked as
+    a file is, and it is a counterfactual (history no longer applies). ``source`` names the
+    changes in errors and in the scenario's overlays.
+
+    Raises:
+        ScenarioError: a changed value is invalid, naming ``source`` and the field path.
+    """
+    if not changes:
+        return scenario
+    document = scenario.spec.model_dump(exclude_unset=True)
+    _merge(document, changes)
+    document["history"] = None
+    sources = [_Source(source, document, ())]
+    spec = _validate(document, sources)
+    _check_references(spec, sources)
+    return dataclasses.replace(
+        scenario,
+        spec=spec,
+        overlays=(*scenario.overlays, source),
+        overlay_titles=(*scenario.overlay_titles, source),
+    )
+
+
 def scenario_files(folder: str | Path) -> list[Path]:
     """Return the scenario files of a folder (not its counterfactuals), sorted by name."""
     return sorted(p for p in Path(folder).glob("*.yaml") if not p.name.startswith("_"))
@@ -136,7 +163,7 @@ def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> tu
     return overlay_path.stem, spec.title
 
 
-def _merge(target: CommentedMap, changes: Mapping[str, Any]) -> None:
+def _merge(target: MutableMapping[str, Any], changes: Mapping[str, Any]) -> None:
     for key, value in changes.items():
         if isinstance(value, Mapping) and isinstance(target.get(key), Mapping):
             _merge(target[key], value)
@@ -159,7 +186,7 @@ def _remove(base: Any, keys: list[str], file: Path, overlay: Any, index: int) ->
     del node[keys[-1]]
 
 
-def _validate(document: CommentedMap, sources: list[_Source]) -> ScenarioSpec:
+def _validate(document: Mapping[str, Any], sources: list[_Source]) -> ScenarioSpec:
     try:
         return ScenarioSpec.model_validate(document)
     except ValidationError as exc:

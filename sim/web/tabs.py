@@ -1,0 +1,283 @@
+"""The page's main area, one tab each: the run period by period, the replications, the open world.
+
+Figures are drawn in the background (a task per view): the page stays live while they are
+drawn, a thin bar moves, and the last figures stay on screen until the new ones are ready.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pandas as pd
+import solara
+
+from sim.model.params import Params
+from sim.results.runs import RunSet
+from sim.web import charts, views, world
+from sim.web.charts import Picture
+from sim.web.widgets import Figure, Slider, Table, Waiting
+
+KEPT = 32
+"""How many drawn views the server keeps: a period or a choice seen again is shown at once."""
+_KEPT: OrderedDict[Hashable, Any] = OrderedDict()
+_KEEPING = threading.Lock()
+
+
+def kept[T](key: Hashable, make: Callable[[], T]) -> T:
+    """Return the view kept under ``key``, or make it and keep it (the oldest goes)."""
+    with _KEEPING:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return cast(T, _KEPT[key])
+    value = make()
+    with _KEEPING:
+        _KEPT[key] = value
+        while len(_KEPT) > KEPT:
+            _KEPT.popitem(last=False)
+    return value
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What the run tab shows at one period (``label``: the period, ``stem``: for file names)."""
+
+    label: str
+    stem: str
+    runs: int
+    decision: str | None
+    network: Picture | None
+    timeline: Picture | None
+    waterfall: Picture | None
+    calls: pd.DataFrame
+    in_force: pd.DataFrame
+
+
+def run_view(runset: RunSet, period: int, decision: str | None) -> RunView:
+    """Draw the run tab at ``period``, with the waterfall of ``decision`` (or the first called)."""
+    calls = views.calls(runset, period)
+    if decision not in set(calls.get("decision", [])):
+        decision = calls["decision"].iloc[0] if len(calls) else None
+    seen, label = views.upto(runset, period), runset.world.calendar.label(period)
+    return RunView(
+        label=label,
+        stem=f"{runset.scenario.name}_{label}",
+        runs=runset.runs,
+        decision=decision,
+        network=charts.drawn(charts.network, runset, period),
+        timeline=charts.drawn(charts.timeline, runset, period),
+        waterfall=charts.drawn(charts.waterfall, seen, decision) if decision else None,
+        calls=calls,
+        in_force=views.in_force(runset, period),
+    )
+
+
+@solara.component
+def RunTab(runset: RunSet, key: Any, period: int) -> None:
+    """The run stepped through: the map, the commitments called and why, the timeline."""
+    chosen = solara.use_reactive(cast(str | None, None))
+    task = solara.lab.use_task(
+        lambda: kept(
+            ("run", key, period, chosen.value), lambda: run_view(runset, period, chosen.value)
+        ),
+        dependencies=[key, period, chosen.value],
+        raise_error=False,
+    )
+    Waiting(task.pending)
+    shown = task.value if task.finished else task.latest
+    if task.error:
+        solara.Error(f"cannot draw the run: {task.exception}")
+    if shown is None:
+        return
+    RunCards(shown, chosen)
+
+
+@solara.component
+def RunCards(shown: RunView, chosen: solara.Reactive[str | None]) -> None:
+    """The run tab's cards, each titled by the period it shows."""
+    label, stem = shown.label, shown.stem
+    title = f"Commitments called by {label}: P(honour) over {shown.runs} runs"
+    with solara.Card(title, margin=0, classes=["sim-card"]):
+        Table(shown.calls, "no commitment has been called yet", f"decisions_{stem}")
+    with solara.Columns([1, 1]):
+        with solara.Card("Why? One decision, factor by factor", margin=0, classes=["sim-card"]):
+            Why(shown, chosen, stem)
+        with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
+            Figure(shown.network, "no state in this period", f"network_{stem}")
+    with solara.Columns([1, 1]):
+        with solara.Card("Timeline of alliances (run 0)", margin=0, classes=["sim-card"]):
+            Figure(shown.timeline, "no alliance in force by then", f"timeline_{stem}")
+        with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
+            Table(shown.in_force, "no alliance in force", f"alliances_{stem}")
+
+
+@solara.component
+def Why(shown: RunView, chosen: solara.Reactive[str | None], stem: str) -> None:
+    """One commitment called: its P(honour) over the runs, and its factors as a waterfall."""
+    if shown.calls.empty:
+        solara.Info("no commitment has been called yet", dense=True)
+        return
+    picked = str(shown.decision)
+    ids = list(shown.calls["decision"])
+    solara.Select("Why? The factors of", values=ids, value=picked, on_value=chosen.set)
+    row = shown.calls[shown.calls["decision"] == picked].iloc[0]
+    solara.Text(f"{picked}: P(honour) = {row['P(honour)']:.3f} (90% of runs: {row['90% of runs']})",
+                classes=["sim-p-honour"])  # fmt: skip
+    Figure(shown.waterfall, "no decision", f"waterfall_{picked.replace(':', '_')}_{stem}")
+
+
+@dataclass(frozen=True)
+class ReplicationsView:
+    """What the replications tab shows (``stem``: for file names)."""
+
+    runs: int
+    stem: str
+    honour: Picture | None
+    survival: Picture | None
+    outcomes: pd.DataFrame
+    alliances: pd.DataFrame
+
+
+def replications_view(runset: RunSet) -> ReplicationsView:
+    """Draw the distribution of P(honour), the outcomes, the alliances and their survival."""
+    last = runset.world.calendar.n_periods - 1
+    return ReplicationsView(
+        runs=runset.runs,
+        stem=f"{runset.scenario.name}_{runset.runs}_runs",
+        honour=charts.drawn(charts.honour, runset, last),
+        survival=charts.drawn(charts.survival_curves, runset),
+        outcomes=views.outcomes(runset),
+        alliances=views.alliances(runset),
+    )
+
+
+@solara.component
+def ReplicationsTab(runset: RunSet, key: Any) -> None:
+    """N runs: the distribution of P(honour) and of outcomes; alliances' ends and survival."""
+    task = solara.lab.use_task(
+        lambda: kept(("replications", key), lambda: replications_view(runset)),
+        dependencies=[key],
+        raise_error=False,
+    )
+    Waiting(task.pending)
+    shown = task.value if task.finished else task.latest
+    if task.error:
+        solara.Error(f"cannot draw the replications: {task.exception!r}")
+    if shown is not None:
+        ReplicationCards(shown)
+
+
+@solara.component
+def ReplicationCards(shown: ReplicationsView) -> None:
+    """The replications tab's cards."""
+    stem, runs = shown.stem, shown.runs
+    with solara.Columns([1, 1]):
+        with solara.Card(f"P(honour) across {runs} runs", margin=0, classes=["sim-card"]):
+            Figure(shown.honour, "no commitment is called in this scenario", f"honour_{stem}")
+            Table(shown.outcomes, "no commitment is called", f"outcomes_{stem}")
+        with solara.Card("Alliance survival beside ATOP's", margin=0, classes=["sim-card"]):
+            Figure(shown.survival, "no alliance in this scenario", f"survival_{stem}")
+    title = f"How the alliances ended, across {runs} runs"
+    with solara.Card(title, margin=0, classes=["sim-card"]):
+        Table(shown.alliances, "no alliance in this scenario", f"alliance_ends_{stem}")
+
+
+@dataclass(frozen=True)
+class YearView:
+    """What the open world tab shows for one year."""
+
+    year: int
+    network: Picture
+    alliances: pd.DataFrame
+    wars: pd.DataFrame
+    cases: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def year_view(params: Params, seed: int, year: int) -> YearView:
+    """Run the open world (once per parameters) and draw one year of it."""
+    h = world.history(params, seed)
+    return YearView(
+        year=year,
+        network=charts.drawn(world.network, h, year),  # type: ignore[arg-type]
+        alliances=world.alliances(h, year),
+        wars=world.wars(h, year),
+        cases=world.cases(h, year),
+        scores=world.scores(h),
+    )
+
+
+def kept_year(params: Params, seed: int, year: int) -> YearView:
+    """Return a year of the open world, drawn once."""
+    return kept(("year", params, seed, year), lambda: year_view(params, seed, year))
+
+
+WORLD = (
+    "One run of the open world, 1816-2003, under the parameters on the left: the COW system "
+    "members with their CINC, capitals, borders and relations, the ATOP defence obligations in "
+    "force in 1816, and every attack of the war list that opens a war. Alliances then form and "
+    "dissolve by the model's rules; each attack's back-test cases are the states with an ATOP "
+    "obligation to the state attacked that day, with P(fights beside) in the situation the run "
+    "has reached."
+)
+
+
+@solara.component
+def WorldTab(params: Params, seed: int) -> None:
+    """The open world year by year: its map, its wars and the back-test's cases."""
+    year = solara.use_reactive(1914)
+    task = solara.lab.use_task(
+        lambda: kept(
+            ("year", params, seed, year.value), lambda: year_view(params, seed, year.value)
+        ),
+        dependencies=[params, seed, year.value],
+        raise_error=False,
+    )
+    solara.Text(WORLD, classes=["sim-summary"])
+    YearControl(year)
+    Waiting(task.pending)
+    if task.pending and task.latest is None:
+        solara.Info("Running the open world under these parameters (a few seconds)...", dense=True)
+    if task.error:
+        solara.Error(f"cannot run the open world: {task.exception!r}")
+    shown = task.value if task.finished else task.latest
+    if shown is not None:
+        YearCards(shown)
+
+
+@solara.component
+def YearControl(year: solara.Reactive[int]) -> None:
+    """A year of 1816-2003: a slider, and a step back and forward."""
+
+    def set_year(raw: Any) -> None:
+        if isinstance(raw, int | float) and 1816 <= raw <= 2003:
+            year.set(int(raw))
+
+    with solara.Row(gap="12px", style={"align-items": "center"}):
+        solara.Button("◀", on_click=lambda: set_year(year.value - 1), disabled=year.value <= 1816)
+        with solara.Column(style={"flex-grow": "1"}):
+            Slider("year", year.value, 1816, 2003, 1, set_year, hint="the year shown")
+        solara.Button("▶", on_click=lambda: set_year(year.value + 1), disabled=year.value >= 2003)
+
+
+@solara.component
+def YearCards(shown: YearView) -> None:
+    """One year of the open world."""
+    year = shown.year
+    with solara.Columns([1, 1]):
+        with solara.Card(f"The state system in {year}", margin=0, classes=["sim-card"]):
+            Figure(shown.network, "", f"world_{year}")
+        with solara.Card(f"Attacks under way in {year} (COW)", margin=0, classes=["sim-card"]):
+            Table(shown.wars, "no interstate war this year", f"wars_{year}")
+            solara.Text(f"The back-test's cases of the attacks of {year}", classes=["sim-subtitle"])
+            Table(
+                shown.cases, "no state attacked this year was owed an obligation", f"cases_{year}"
+            )
+    with solara.Columns([1, 1]):
+        with solara.Card(f"Alliances in force in {year} (one run)", margin=0, classes=["sim-card"]):
+            Table(shown.alliances, "no alliance in force", f"world_alliances_{year}")
+        with solara.Card("The back-test, 1816-1944 and 1945-2003", margin=0, classes=["sim-card"]):
+            Table(shown.scores, "no case", "backtest_scores")

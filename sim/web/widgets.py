@@ -1,0 +1,87 @@
+"""The page's building blocks: a slider that reports when let go, a figure, a table.
+
+A figure comes with its PNG and SVG files to download, a table with its CSV; the file names
+say what is shown (the scenario, the period), so that downloads do not overwrite each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import solara
+from reacton.ipyvue import use_event
+
+from sim.web import files
+from sim.web.charts import Picture
+
+
+@solara.component
+def Slider(
+    label: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float,
+    on_change: Callable[[Any], None],
+    hint: str = "",
+    note: str = "",
+) -> None:
+    """A slider with its value (and a ``note``) in its label; it reports when let go or keyed.
+
+    A slider reports while it is dragged, and each value would start a run: this one reports
+    the value it is let go at (or that an arrow key sets).
+    """
+    with solara.Column(gap="0px", classes=["sim-slider"]):
+        with solara.Tooltip(hint or label):
+            solara.Text(f"{label} = {value:g}{note}", classes=["sim-slider-label"])
+        slider = solara.v.Slider(
+            v_model=value,
+            min=low,
+            max=high,
+            step=step,
+            dense=True,
+            hide_details=True,
+            thumb_label=True,
+        )
+        use_event(slider, "change", lambda *event: on_change(event[-1]))
+
+
+@solara.component
+def Figure(picture: Picture | None, empty: str, stem: str) -> None:
+    """A figure, with buttons to download it as PNG and SVG (``stem`` names the files)."""
+    if picture is None:
+        solara.Info(empty, dense=True)
+        return
+    solara.Image(picture.png, width="100%")
+    with solara.Row(gap="8px", classes=["sim-downloads"]):
+        solara.FileDownload(
+            lambda: picture.file("png"), f"{stem}.png", label="PNG", mime_type="image/png"
+        )
+        solara.FileDownload(
+            lambda: picture.file("svg"), f"{stem}.svg", label="SVG", mime_type="image/svg+xml"
+        )
+
+
+@solara.component
+def Table(table: pd.DataFrame, empty: str, stem: str, rows: int = 10) -> None:
+    """A table, with a button to download it as CSV (``stem`` names the file)."""
+    if table.empty:
+        solara.Info(empty, dense=True)
+        return
+    shown = table.reset_index(drop=True)
+    solara.DataFrame(shown, items_per_page=rows, scrollable=True)
+    with solara.Row(gap="8px", classes=["sim-downloads"]):
+        solara.FileDownload(
+            lambda: files.csv(shown), f"{stem}.csv", label="CSV", mime_type="text/csv"
+        )
+
+
+@solara.component
+def Waiting(pending: bool) -> None:
+    """A thin bar that moves while the server computes (and takes its place when it does not)."""
+    if pending:
+        solara.ProgressLinear(True)
+    else:
+        solara.v.Html(tag="div", style_="height: 4px")
