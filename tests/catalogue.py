@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim import cli  # noqa: E402
 
-BASE = (ROOT / "scenarios" / "karabakh_2020.yaml").read_text(encoding="utf-8")
+BASE = (ROOT / "sim" / "scenarios" / "karabakh_2020.yaml").read_text(encoding="utf-8")
 
 SCENARIO_CASES = [
     ("an unknown field", "    loyalty: 0.8\n", "    loyalty: 0.8\n    loyality: 0.9\n"),

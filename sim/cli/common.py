@@ -10,13 +10,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sim.cli import finding
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.results.runs import RunSet, replicate
 from sim.scenario.loading import load
-
-SCENARIOS = Path("scenarios")
-"""Where a scenario named without a path is looked for (and its counterfactuals/ folder)."""
 
 
 def positive(text: str) -> int:
@@ -51,7 +49,7 @@ def slug(text: str) -> str:
 
 def scenario_options(parser: argparse.ArgumentParser) -> None:
     """Add a scenario argument and the options of its replications."""
-    parser.add_argument("scenario", help="a scenario file, or a scenario's name")
+    parser.add_argument("scenario", help="a scenario file, or a scenario's name (run.py list)")
     replication_options(parser)
 
 
@@ -73,30 +71,24 @@ def replication_options(parser: argparse.ArgumentParser) -> None:
         help="change one parameter; repeatable",
     )
     parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
+    overlay_option(parser)
+    finding.dir_option(parser)
+
+
+def overlay_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--overlay FILE|NAME`` (repeatable): counterfactual overlays applied in order."""
     parser.add_argument(
         "--overlay",
         action="append",
         default=[],
-        type=Path,
-        metavar="FILE",
-        help="apply a counterfactual overlay; repeatable",
+        metavar="FILE|NAME",
+        help="apply a counterfactual overlay, a file or a name (run.py list); repeatable",
     )
-
-
-def scenario_path(name: str) -> Path:
-    """Return the file a scenario argument names: a path, or a name in the scenarios folder."""
-    path = Path(name)
-    if path.exists() or path.suffix:
-        return path
-    for candidate in (SCENARIOS / f"{name}.yaml", SCENARIOS / "counterfactuals" / f"{name}.yaml"):
-        if candidate.exists():
-            return candidate
-    return path
 
 
 def replicate_named(args: argparse.Namespace, *, keep_in: Path | None = None) -> RunSet:
     """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``."""
-    scenario = load(scenario_path(args.scenario), args.overlay)
+    scenario = load(finding.scenario_file(args), finding.overlay_files(args))
     params = parameters_from(args)
     store = None
     if keep_in is not None:

@@ -41,8 +41,13 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]) -> str:
-    """Return a run's report as text: decisions, alliances, outcomes, poles, files."""
+def run_text(
+    runset: RunSet, decisions: Any, alliances: Any, written: list[Path], case: str
+) -> str:
+    """Return a run's report as text: decisions, alliances, outcomes, poles, files.
+
+    ``case`` names the scenario and its overlays as the user gave them, for the next command.
+    """
     lines = _heading(runset)
     lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
     lines.append(_decision_table(decisions))
@@ -52,7 +57,7 @@ def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]
     lines += _outcome_lines(summary.outcomes(runset))
     lines += _hedging_lines(runset)
     lines += _polarity_lines(runset)
-    lines += ["", f"Explain a decision: run.py explain {runset.scenario.path} DECISION"]
+    lines += ["", f"Explain a decision: run.py explain {case} DECISION"]
     lines += [f"wrote {p}" for p in written]
     return "\n".join(lines)
 

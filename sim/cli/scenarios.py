@@ -16,9 +16,8 @@ from typing import Any
 from sim.analysis import explain as explaining
 from sim.analysis import scorecard as scoring
 from sim.analysis import summary
-from sim.cli import charts, reports
+from sim.cli import charts, finding, reports
 from sim.cli.common import (
-    SCENARIOS,
     parameters_from,
     positive,
     replicate_named,
@@ -27,13 +26,13 @@ from sim.cli.common import (
 )
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load, scenario_files
+from sim.scenario.loading import load
 
 
 def add_list(sub: Any) -> None:
     """Add ``list``: the scenarios of a folder, one line each."""
     listing = sub.add_parser("list", help="list the scenarios")
-    listing.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
+    finding.dir_option(listing, "list only this folder's scenarios; repeatable")
     listing.set_defaults(command=cmd_list)
 
 
@@ -70,7 +69,7 @@ def add_check(sub: Any) -> None:
     check.add_argument("--seed", type=int, default=0, help="random seed (0)")
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
-    check.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
+    finding.dir_option(check, "score only this folder's scenarios; repeatable")
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(command=cmd_check)
 
@@ -83,16 +82,19 @@ def add_params(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the scenarios of a folder with a one-line summary each."""
+    """Print the scenarios found with a one-line summary each, then the overlays."""
+    paths = finding.scenario_set(args)
+    own = any(finding.origin(p) != "library" for p in paths)
     rows = []
-    for path in scenario_files(args.dir):
+    for path in paths:
         spec = load(path).spec
         years = f"{spec.start.year}-{spec.end.year}"
-        rows.append([path.stem, years, ",".join(spec.propositions), spec.summary])
-    print(table(["scenario", "years", "shows", "summary"], rows))
-    counterfactuals = sorted((args.dir / "counterfactuals").glob("*.yaml"))
+        where = [finding.origin(path)] if own else []
+        rows.append([path.stem, *where, years, ",".join(spec.propositions), spec.summary])
+    print(table(["scenario", *(["from"] if own else []), "years", "shows", "summary"], rows))
+    counterfactuals = finding.overlay_set(args)
     if counterfactuals:
-        print("\ncounterfactual overlays (--overlay FILE, or run them by name):")
+        print("\ncounterfactual overlays (--overlay NAME, or run them by name):")
         for path in counterfactuals:
             print(f"  {path.stem}: {load(path).overlay_titles[0]}")
     return 0
@@ -108,7 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(reports.run_json(runset, decisions, alliances, written), indent=2))
     else:
-        print(reports.run_text(runset, decisions, alliances, written))
+        print(reports.run_text(runset, decisions, alliances, written, finding.as_given(args)))
     return 0
 
 
@@ -126,7 +128,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
     params = parameters_from(args)
-    card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
+    card = scoring.scorecard(finding.scenario_set(args), params, args.runs, args.seed)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
         return 0

@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli.common import SCENARIOS, positive, scenario_path
+from sim.cli import finding
+from sim.cli.common import overlay_option, positive
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load, scenario_files
+from sim.scenario.loading import load
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Fit
@@ -58,7 +59,7 @@ def add_tune(sub: Any) -> None:
     tune.add_argument("--runs", type=positive, default=20, help="runs per scenario per trial")
     tune.add_argument("--seed", type=int, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
-    tune.add_argument("--dir", type=Path, default=SCENARIOS)
+    finding.dir_option(tune, "tune on this folder's scenarios only; repeatable")
     tune.add_argument("--storage", help="an optuna journal file or database URL, to share a study")
     tune.add_argument("--study", default="alliance-sim", help="the study's name in the storage")
     tune.add_argument("--cv", action="store_true", help="also leave-one-scenario-out fits")
@@ -73,7 +74,8 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=positive, default=1)
     parser.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
-    parser.add_argument("--overlay", action="append", default=[], type=Path)
+    overlay_option(parser)
+    finding.dir_option(parser)
     parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
     parser.add_argument("--out", type=Path, default=Path(out), help="results folder")
 
@@ -83,11 +85,9 @@ def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
 
     from sim.analysis import tuning
 
-    scenario = scenario_path(args.scenario)
-    load(scenario, args.overlay)  # bad input fails here, with its message, before any work
-    target = tuning.Target(
-        str(scenario), tuple(str(o) for o in args.overlay), {}, args.runs, args.seed
-    )
+    scenario, overlays = finding.scenario_file(args), finding.overlay_files(args)
+    load(scenario, overlays)  # bad input fails here, with its message, before any work
+    target = tuning.Target(str(scenario), tuple(str(o) for o in overlays), {}, args.runs, args.seed)
     store = tuning.PointStore(folder, tuning.sweep_key(target, jobs))
     results.write_text(folder / "design.json", tuning.design_json(jobs))
     with (
@@ -184,7 +184,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     fit = calibration.tune(objective, names, args.trials, args.seed, args.storage, args.study)
     cv = (
         calibration.leave_one_out(
-            scenario_files(args.dir), names, args.trials, args.runs, args.seed
+            finding.scenario_set(args), names, args.trials, args.runs, args.seed
         )
         if args.cv and args.target == "scenarios"
         else []
@@ -271,9 +271,9 @@ def _tune_loss(args: argparse.Namespace) -> Any:
     from sim.analysis import calibration
 
     if args.target == "scenarios":
-        return calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+        return calibration.scenario_loss(finding.scenario_set(args), args.runs, args.seed)
     early = calibration.backtest_loss(args.seed)
     if args.target == "backtest":
         return early
-    cards = calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+    cards = calibration.scenario_loss(finding.scenario_set(args), args.runs, args.seed)
     return lambda params: (early(params) + cards(params)) / 2.0
