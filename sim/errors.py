@@ -64,6 +64,13 @@ def _show(value: Any) -> str:
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """Return ``" (did you mean X?)"`` naming the known names closest to ``name``, or ``""``."""
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    """Return ``" (did you mean X?)"`` naming the known names closest to ``name``, or ``""``.
+
+    Names that begin with ``name`` come first (``suez`` for ``suez_1956``), then those
+    spelt most alike.
+    """
+    known = sorted(known)
+    begun = [k for k in known if len(name) >= 3 and k.startswith(name)]
+    alike = difflib.get_close_matches(name, known, n=3, cutoff=0.7)
+    close = list(dict.fromkeys(begun + alike))[:3]
     return f" (did you mean {' or '.join(close)}?)" if close else ""

@@ -61,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)
+        print(exc.args[0] if exc.args else "interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader stopped (``run.py ... | head``): nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -73,7 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py", description="Alliances that form, hold and fail: replay historical cases."
     )
+    parser.add_argument("--version", action="version", version=f"alliance-sim {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     for register in COMMANDS:
         register(sub)
     return parser
+
+
+def _version() -> str:
+    """Return the installed version, and the version of the package's source otherwise."""
+    from importlib import metadata
+
+    import sim
+
+    try:
+        return metadata.version("alliance-sim")
+    except metadata.PackageNotFoundError:
+        return sim.__version__

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from sim.cli import progress
 from sim.cli.common import parameters_from, positive, table
 from sim.errors import InputError
 from sim.history import cow, openworld, worldrun
@@ -71,7 +72,8 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
         built = openworld.build(start, end, wars)
     except ValueError as exc:
         raise InputError("world", "--start/--end/--wars", str(exc)) from None
-    return worldrun.run(built, params, args.seed, args.runs)
+    with progress.bar(args, args.runs, "run", f"open world {start}-{end}") as bar:
+        return worldrun.run(built, params, args.seed, args.runs, progress=bar)
 
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import Any
 from sim.analysis import explain as explaining
 from sim.analysis import scorecard as scoring
 from sim.analysis import summary
-from sim.cli import charts, finding, reports
+from sim.cli import charts, finding, progress, reports
 from sim.cli.common import (
     parameters_from,
     positive,
@@ -24,6 +24,7 @@ from sim.cli.common import (
     scenario_options,
     table,
 )
+from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.scenario.loading import load
@@ -102,6 +103,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario and print its decisions and alliances."""
+    if args.plots and not args.out:
+        raise InputError("run", "--plots", "expected --out DIR too: the figures go to DIR/plots")
     runset = replicate_named(args, keep_in=args.out)
     decisions, alliances = summary.decisions(runset), summary.alliances(runset)
     written = results.save(runset, args.out) if args.out else []
@@ -128,7 +131,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
     params = parameters_from(args)
-    card = scoring.scorecard(finding.scenario_set(args), params, args.runs, args.seed)
+    paths = finding.scenario_set(args)
+    with progress.bar(args, len(paths) * args.runs, "run", "scenarios") as bar:
+        card = scoring.scorecard(paths, params, args.runs, args.seed, progress=bar)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
         return 0

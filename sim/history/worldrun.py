@@ -81,11 +81,18 @@ class WorldRun:
         }
 
 
-def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> WorldRun:
+def run(
+    openworld: OpenWorld,
+    params: Params,
+    seed: int,
+    runs: int = 1,
+    progress: Callable[[int], object] | None = None,
+) -> WorldRun:
     """Run the model ``runs`` times over every year of the open world.
 
     Each run draws from its own stream spawned from ``seed`` (as scenario replications do);
-    each replayed war's cases are scored in every run.
+    each replayed war's cases are scored in every run. ``progress(1)`` is called as each run
+    finishes.
     """
     history = {event_id(war): war for war in backtest.wars()}
     models, frames = [], []
@@ -93,6 +100,8 @@ def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> World
         model, rows = _one_run(openworld, params, rng, history)
         models.append(model)
         frames.append(pd.DataFrame(rows, columns=_CASE_TABLE).assign(run=r))
+        if progress is not None:
+            progress(1)
     return WorldRun(openworld, params, seed, models, pd.concat(frames, ignore_index=True))
 
 

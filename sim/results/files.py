@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.tables import TABLES
-from sim.results.runs import Checkpoint, RunSet, Tables
+from sim.results.runs import Checkpoint, RunSet, Tables, chunks
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -172,6 +172,10 @@ class ChunkStore(Checkpoint):
         if not self._path("done", start, stop).exists():
             return None
         return {name: pd.read_parquet(self._path(name, start, stop)) for name in TABLES}
+
+    def kept(self, runs: int) -> int:
+        """Return how many of ``runs`` replications are kept in finished chunks."""
+        return sum(b - a for a, b in chunks(runs) if self._path("done", a, b).exists())
 
     def save(self, start: int, stop: int, tables: Tables) -> None:
         """Write a chunk's tables, then a marker that says the chunk is complete."""
