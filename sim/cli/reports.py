@@ -41,9 +41,7 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def run_text(
-    runset: RunSet, decisions: Any, alliances: Any, written: list[Path], case: str
-) -> str:
+def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path], case: str) -> str:
     """Return a run's report as text: decisions, alliances, outcomes, poles, files.
 
     ``case`` names the scenario and its overlays as the user gave them, for the next command.
