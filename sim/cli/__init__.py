@@ -8,6 +8,8 @@ Commands, one module per family:
   decision in words; ``check`` scores the model against every scenario's history; ``params``
   lists every parameter with its default, range, unit and meaning;
 * :mod:`sim.cli.analysis` — ``survival`` of alliances and ``plot``, one figure;
+* :mod:`sim.cli.export` — ``export`` a run's alliances and decisions as dyad-year or
+  state-year tables with COW codes;
 * :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
   calibration;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
@@ -25,7 +27,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, history, scenarios, studies
+from sim.cli import analysis, export, history, scenarios, studies
 from sim.errors import InputError
 
 EXIT_INPUT = 2
@@ -38,6 +40,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     scenarios.add_check,
     analysis.add_survival,
     analysis.add_plot,
+    export.add_export,
     studies.add_sweep,
     studies.add_sensitivity,
     studies.add_tune,
