@@ -17,14 +17,17 @@ from sim.results import runs as replications
 from conftest import ROOT
 
 
-def _on_a_terminal(*args: str) -> tuple[str, str]:
-    """Run the CLI with standard error on a pseudo-terminal; return (stdout, the terminal)."""
+def on_a_terminal(*args: str, stdout_too: bool = False) -> tuple[str, str]:
+    """Run the CLI with standard error (and output) on a 100-column pseudo-terminal.
+
+    Returns what standard output carried through its pipe, and what the terminal showed.
+    """
     parent, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), *args],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=child if stdout_too else subprocess.PIPE,
         stderr=child,
         text=True,
     )
@@ -44,9 +47,9 @@ def _on_a_terminal(*args: str) -> tuple[str, str]:
 
 
 def test_a_bar_shows_the_runs_on_a_terminal_and_nothing_under_json():
-    _, terminal = _on_a_terminal("run", "karabakh_2020", "--runs", "100")
+    _, terminal = on_a_terminal("run", "karabakh_2020", "--runs", "100")
     assert "replications" in terminal and "100/100" in terminal
-    out, terminal = _on_a_terminal("run", "karabakh_2020", "--runs", "100", "--json")
+    out, terminal = on_a_terminal("run", "karabakh_2020", "--runs", "100", "--json")
     assert terminal.strip() == "" and out.startswith("{")
 
 

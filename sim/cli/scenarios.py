@@ -9,6 +9,7 @@ scenario's history; ``params`` lists every parameter.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from sim.analysis import explain as explaining
 from sim.analysis import scorecard as scoring
 from sim.analysis import summary
-from sim.cli import charts, finding, progress, reports
+from sim.cli import charts, finding, layout, progress, reports
 from sim.cli.common import (
     parameters_from,
     positive,
@@ -43,6 +44,7 @@ def add_run(sub: Any) -> None:
     scenario_options(run)
     run.add_argument("--out", type=Path, help="write the run's tables and metadata here")
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    layout.layout_options(run, ("decisions", "alliances"))
     run.add_argument(
         "--plots",
         action="store_true",
@@ -72,6 +74,7 @@ def add_check(sub: Any) -> None:
     check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
     finding.dir_option(check, "score only this folder's scenarios; repeatable")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    layout.layout_options(check, ("cases",))
     check.set_defaults(command=cmd_check)
 
 
@@ -112,8 +115,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         written += charts.usual_plots(runset, Path(args.out))
     if args.json:
         print(json.dumps(reports.run_json(runset, decisions, alliances, written), indent=2))
+    elif args.csv:
+        print(reports.run_csv(decisions, alliances, args.csv), end="")
     else:
-        print(reports.run_text(runset, decisions, alliances, written, finding.as_given(args)))
+        case = finding.as_given(args)
+        wide = reports.run_text(runset, decisions, alliances, written, case)
+        if layout.narrow(args, wide):
+            wide = reports.run_text(runset, decisions, alliances, written, case, layout.records)
+        print(wide)
     return 0
 
 
@@ -136,34 +145,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         card = scoring.scorecard(paths, params, args.runs, args.seed, progress=bar)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
-        return 0
-    rows = [
-        [
-            c.scenario,
-            c.what,
-            f"{c.p_model:.2f}",
-            "yes" if c.history else "no",
-            "right" if c.right else "WRONG",
-            f"{c.brier:.3f}",
-            c.detail,
-        ]
-        for c in card.cases
-    ]
-    print(
-        table(
-            ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"], rows
-        )
-    )
-    print(
-        f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
-        f"mean Brier score {card.brier:.3f} ({args.runs} runs each, seed {args.seed})\n"
-    )
-    print(
-        table(
-            ["scenario", "demonstrates"],
-            [[name, ", ".join(props)] for name, props in card.propositions.items()],
-        )
-    )
+    elif args.csv:
+        print(reports.check_csv(card), end="")
+    else:
+        wide = reports.check_text(card, args.runs, args.seed)
+        narrow = layout.narrow(args, wide)
+        by_case = functools.partial(layout.records, heading=2)
+        print(reports.check_text(card, args.runs, args.seed, by_case) if narrow else wide)
     return 0
 
 
