@@ -56,3 +56,20 @@ def test_survival_compare_prints_a_log_rank_test_and_the_cox_warnings(tmp_path, 
     assert report["comparison"]["sets"] == ["simulated", "ATOP v4.01"]
     assert 0 <= report["comparison"]["p_value"] <= 1
     assert all("warnings" in a for a in report["analyses"].values())
+
+
+def test_survival_figures_are_named_by_what_they_cover(tmp_path, main):
+    for name in ("first", "second"):
+        assert main("run", "karabakh_2020", "--runs", "5", "--out", str(tmp_path / name))[0] == 0
+    figures = str(tmp_path / "figures")
+    for args in (
+        (str(tmp_path / "first"),),
+        (str(tmp_path / "second"), "--by", "kind"),
+        ("--data", "atop"),
+    ):
+        assert main("survival", *args, "--out", figures)[0] == 0
+    assert {p.name for p in (tmp_path / "figures").glob("survival_*.png")} == {
+        "survival_first.png",
+        "survival_second_by_kind.png",
+        "survival_atop.png",
+    }

@@ -63,7 +63,7 @@ def cmd_survival(args: argparse.Namespace) -> int:
         for label, spells in sets.items()
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
-    written, report = _analyse(sets, groups, args.by, args.out)
+    written, report = _analyse(sets, groups, args.by, args.out, _case(args))
     groups_json = [_group_json(g) for g in groups]
     compared = _compared(sets) if args.compare else None
     if args.json:
@@ -72,6 +72,12 @@ def cmd_survival(args: argparse.Namespace) -> int:
         return 0
     _print_survival(groups_json, report, written, compared)
     return 0
+
+
+def _case(args: argparse.Namespace) -> str:
+    """Return what a survival analysis covers, for its figures' names: run folders, ATOP."""
+    parts = [slug(Path(folder).resolve().name) for folder in args.runs_dirs]
+    return "+".join(parts + (["atop"] if args.data == "atop" or args.compare else []))
 
 
 def _compared(sets: dict[str, Any]) -> dict[str, Any]:
@@ -87,9 +93,13 @@ def _chi2(test: dict[str, float]) -> str:
 
 
 def _analyse(
-    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path
+    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path, case: str
 ) -> tuple[list[Path], dict[str, Any]]:
-    """Draw the curves and each set's reasons to end; return the figures and each set's tests."""
+    """Draw the curves and each set's reasons to end; return the figures and each set's tests.
+
+    The figures' names carry the ``case`` (the run folders, and ATOP) and the grouping, so
+    that the analysis of other runs does not overwrite them.
+    """
     from sim.plots import common as figures
     from sim.plots import survival as survival_plots
 
@@ -97,14 +107,14 @@ def _analyse(
     title = "Alliance survival" + (f" by {by}" if by else "") + ": " + " vs ".join(sets)
     historical = {g.name: "--" for g in groups if g.name.startswith(HISTORICAL)}
     figure = survival_plots.survival(groups, title, historical)
-    written += figures.save(figure, out / "survival")
+    written += figures.save(figure, out / f"survival_{case}{f'_by_{by}' if by else ''}")
     for label, spells in sets.items():
         report[label] = _survival_report(spells, by)
         curves = survival.cumulative_incidence(spells)
         if len(curves) > 1:
             written += figures.save(
                 survival_plots.incidence(curves, f"Why alliances ended: {label}"),
-                out / f"incidence_{slug(label)}",
+                out / f"incidence_{'atop' if label == HISTORICAL else case.removesuffix('+atop')}",
             )
     return written, report
 
