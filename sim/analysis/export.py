@@ -50,20 +50,29 @@ def dyad_years(
     alliances: pd.DataFrame, decisions: pd.DataFrame, states: pd.DataFrame
 ) -> pd.DataFrame:
     """Return the directed dyad-years of a run folder's tables (see the module's docstring)."""
-    years = period_years(states)
-    alliances, decisions = (
-        _columns(alliances, ALLIANCE_COLUMNS),
-        _columns(decisions, DECISION_COLUMNS),
-    )
-    allied = _allied_dyads(alliance_years(alliances, years))
-    called = _called_dyads(decisions.assign(year=decisions["period"].map(years)))
+    spells, calls = _by_year(alliances, decisions, states)
+    allied, called = _allied_dyads(spells), _called_dyads(calls)
     table = allied.merge(called, on=["run", "year", "state1", "state2"], how="outer")
     table[list(KINDS)] = table[list(KINDS)].astype(float).fillna(0).astype(int)
     table[["called", "fought"]] = table[["called", "fought"]].astype(float).fillna(0).astype(int)
-    table = _with_codes(table, "state1", "ccode1")
-    table = _with_codes(table, "state2", "ccode2")
-    first = ["run", "year", "ccode1", "ccode2", "state1", "state2"]
-    return table[first + [c for c in table.columns if c not in first]].sort_values(first[:4])
+    table = _with_codes(_with_codes(table, "state1", "ccode1"), "state2", "ccode2")
+    return _ordered(table, ["run", "year", "ccode1", "ccode2", "state1", "state2"])
+
+
+def _by_year(
+    alliances: pd.DataFrame, decisions: pd.DataFrame, states: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the alliance-years and the decisions with their year (empty tables kept whole)."""
+    years = period_years(states)
+    spells = alliance_years(_columns(alliances, ALLIANCE_COLUMNS), years)
+    calls = _columns(decisions, DECISION_COLUMNS)
+    return spells, calls.assign(year=calls["period"].map(years))
+
+
+def _ordered(table: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    """Return the table with ``first`` as its first columns, sorted by them."""
+    ordered = table[first + [c for c in table.columns if c not in first]]
+    return ordered.sort_values(first).reset_index(drop=True)
 
 
 def _allied_dyads(spells: pd.DataFrame) -> pd.DataFrame:
@@ -99,20 +108,14 @@ def state_years(
     alliances: pd.DataFrame, decisions: pd.DataFrame, states: pd.DataFrame
 ) -> pd.DataFrame:
     """Return the state-years of a run folder's tables (see the module's docstring)."""
-    years = period_years(states)
-    alliances, decisions = (
-        _columns(alliances, ALLIANCE_COLUMNS),
-        _columns(decisions, DECISION_COLUMNS),
-    )
-    found = states.assign(year=states["period"].map(years)).groupby(["run", "year", "state"])
+    spells, calls = _by_year(alliances, decisions, states)
+    dated = states.assign(year=states["period"].map(period_years(states)))
+    found = dated.groupby(["run", "year", "state"])
     table = found[list(FIGURES)].mean().join(found["nuclear"].max().astype(int)).reset_index()
-    table = table.merge(_memberships(alliance_years(alliances, years)), how="left")
-    table = table.merge(_calls(decisions.assign(year=decisions["period"].map(years))), how="left")
+    table = table.merge(_memberships(spells), how="left").merge(_calls(calls), how="left")
     counts = [c for c in table.columns if c.startswith(("alliances_", "calls_", "fought_"))]
     table[counts] = table[counts].astype(float).fillna(0).astype(int)
-    table = _with_codes(table, "state", "ccode")
-    first = ["run", "year", "ccode", "state"]
-    return table[first + [c for c in table.columns if c not in first]].sort_values(first[:3])
+    return _ordered(_with_codes(table, "state", "ccode"), ["run", "year", "ccode", "state"])
 
 
 def _memberships(spells: pd.DataFrame) -> pd.DataFrame:
