@@ -265,25 +265,32 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace, objective: Any, names: list[str]) -> Fit:
-    """Run the trials with a bar; say how many a stored study kept, and, if stopped, how many."""
+    """Run the trials with a bar; say how many a stored study kept, and, if stopped, how many.
+
+    The trials finished are counted as they finish, so that a stopped search need not open
+    its storage again (an interrupted write may leave it locked) to say what it kept.
+    """
     from sim.analysis import calibration
 
-    def kept() -> int:
-        if args.storage is None:
-            return 0
-        return len(
-            calibration.completed(calibration.open_study(args.seed, args.storage, args.study))
-        )
-
+    kept = [0]
+    if args.storage is not None:
+        study = calibration.open_study(args.seed, args.storage, args.study)
+        kept[0] = len(calibration.completed(study))
     where = f"the study {args.study} in {args.storage}" if args.storage else None
     try:
-        with progress.bar(args, args.trials, "trial", "trials", (kept(), where or "")) as bar:
+        with progress.bar(args, args.trials, "trial", "trials", (kept[0], where or "")) as bar:
+
+            def finished(n: int) -> None:
+                kept[0] += n
+                bar(n)
+
             return calibration.tune(
-                objective, names, args.trials, args.seed, args.storage, args.study, progress=bar
+                objective, names, args.trials, args.seed, args.storage, args.study, finished
             )
     except KeyboardInterrupt:
+        done = kept[0] if args.storage else 0
         hint = "with --storage FILE, finished trials are kept and a rerun resumes"
-        raise progress.stopped(kept(), args.trials, "trial", where, hint) from None
+        raise progress.stopped(done, args.trials, "trial", where, hint) from None
 
 
 def _cv_scenarios(args: argparse.Namespace) -> list[Path]:
