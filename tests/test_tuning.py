@@ -218,7 +218,7 @@ def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_pat
         return journal.exists() and journal.read_text().count('"state":1,') >= 3
 
     code, err = interrupt_when([*args, "--trials", "400"], some_trials_done)
-    assert code == 130 and "Traceback" not in err
+    assert code == 130 and "Traceback" not in err, err
     assert "of 400 trials kept in the study alliance-sim in" in err
     assert not tuned.exists() and not list(tmp_path.glob("*.tmp")), "no partial result"
     result = cli(*args, "--trials", "6")

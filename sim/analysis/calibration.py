@@ -122,11 +122,13 @@ def tune(
     storage: str | None = None,
     study_name: str = "alliance-sim",
     progress: Callable[[int], object] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Fit:
     """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded).
 
     Trials kept in ``storage`` count towards ``trials``; ``progress(1)`` is called as each
-    new trial finishes.
+    new trial finishes, and the search ends after a trial once ``stop()`` is true (so that
+    a stop never cuts a write to the storage short).
     """
     study = open_study(seed, storage, study_name)
 
@@ -137,9 +139,11 @@ def tune(
         }
         return objective_loss(Params().replace(**values))
 
-    def advance(_study: optuna.Study, _trial: optuna.trial.FrozenTrial) -> None:
+    def advance(study: optuna.Study, _trial: optuna.trial.FrozenTrial) -> None:
         if progress is not None:
             progress(1)
+        if stop is not None and stop():
+            study.stop()
 
     study.optimize(objective, n_trials=max(trials - len(completed(study)), 0), callbacks=[advance])
     return _fit(study, names)

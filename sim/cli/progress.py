@@ -11,7 +11,9 @@ said in one line whatever the terminal: ``resumed: ...`` when a rerun picks up k
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,6 +54,26 @@ def bar(
         leave=False,
     ) as counter:
         yield counter.update
+
+
+@contextmanager
+def interruptible() -> Iterator[Callable[[], bool]]:
+    """Yield a function that says whether Ctrl-C was pressed, instead of stopping at once.
+
+    A job that checks it between units of work ends cleanly after the unit under way; a
+    second Ctrl-C stops it at once (``KeyboardInterrupt``), as the first one would have.
+    """
+    pressed = threading.Event()
+
+    def on_interrupt(_signal: int, _frame: object) -> None:
+        pressed.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield pressed.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def say(line: str) -> None:

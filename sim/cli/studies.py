@@ -267,30 +267,58 @@ def cmd_tune(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace, objective: Any, names: list[str]) -> Fit:
     """Run the trials with a bar; say how many a stored study kept, and, if stopped, how many.
 
-    The trials finished are counted as they finish, so that a stopped search need not open
-    its storage again (an interrupted write may leave it locked) to say what it kept.
+    The trials are counted as they finish, so that a stopped search says what it kept
+    without opening its storage again.
+    """
+    kept = [_stored_trials(args)]
+    where = f"the study {args.study} in {args.storage}" if args.storage else None
+    with progress.bar(args, args.trials, "trial", "trials", (kept[0], where or "")) as bar:
+
+        def finished(n: int) -> None:
+            kept[0] += n
+            bar(n)
+
+        fit = _trials(args, objective, names, finished)
+    if fit is None:
+        hint = "with --storage FILE, finished trials are kept and a rerun resumes"
+        raise progress.stopped(kept[0] if where else 0, args.trials, "trial", where, hint)
+    return fit
+
+
+def _stored_trials(args: argparse.Namespace) -> int:
+    """Return how many complete trials the study in ``--storage`` holds already (0 if none)."""
+    from sim.analysis import calibration
+
+    if args.storage is None:
+        return 0
+    return len(calibration.completed(calibration.open_study(args.seed, args.storage, args.study)))
+
+
+def _trials(
+    args: argparse.Namespace, objective: Any, names: list[str], finished: Any
+) -> Fit | None:
+    """Run the trials; return the fit, or None if Ctrl-C stopped them.
+
+    Ctrl-C ends the search after the trial under way (a second one at once), so that it
+    never cuts a write to the study's storage short.
     """
     from sim.analysis import calibration
 
-    kept = [0]
-    if args.storage is not None:
-        study = calibration.open_study(args.seed, args.storage, args.study)
-        kept[0] = len(calibration.completed(study))
-    where = f"the study {args.study} in {args.storage}" if args.storage else None
     try:
-        with progress.bar(args, args.trials, "trial", "trials", (kept[0], where or "")) as bar:
-
-            def finished(n: int) -> None:
-                kept[0] += n
-                bar(n)
-
-            return calibration.tune(
-                objective, names, args.trials, args.seed, args.storage, args.study, finished
+        with progress.interruptible() as pressed:
+            fit = calibration.tune(
+                objective,
+                names,
+                args.trials,
+                args.seed,
+                args.storage,
+                args.study,
+                finished,
+                pressed,
             )
     except KeyboardInterrupt:
-        done = kept[0] if args.storage else 0
-        hint = "with --storage FILE, finished trials are kept and a rerun resumes"
-        raise progress.stopped(done, args.trials, "trial", where, hint) from None
+        return None
+    return None if pressed() else fit
 
 
 def _cv_scenarios(args: argparse.Namespace) -> list[Path]:
