@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine: `make run` and `make test`.
 PY := .venv/bin/python
-SCENARIO ?= scenarios/karabakh_2020.yaml
+SCENARIO ?= karabakh_2020
 
 .PHONY: setup run test lint bench clean
 

@@ -32,6 +32,7 @@ from sim.scenario.loading import load
 from oracle import oracle, random_world
 
 ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "sim" / "scenarios"
 
 
 def median_time(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -82,7 +83,7 @@ def replications_per_second(runs: int = 500) -> dict[str, float]:
 
     Also the share of periods whose pressures a replication found already assessed.
     """
-    scenario = load(ROOT / "scenarios" / "karabakh_2020.yaml")
+    scenario = load(SCENARIOS / "karabakh_2020.yaml")
 
     def rate() -> float:
         return runs / median_time(lambda: replicate(scenario, Params(), seed=0, runs=runs), 3)
@@ -211,7 +212,7 @@ def sweep_speedup(points: int = 100) -> tuple[float, float]:
 
     from sim.analysis import tuning
 
-    static = str(ROOT / "scenarios" / "counterfactuals" / "technology_and_threat_static.yaml")
+    static = str(SCENARIOS / "counterfactuals" / "technology_and_threat_static.yaml")
     target = tuning.Target(static, (), {}, 20, 0)
     jobs = tuning.latin_hypercube(
         [tuning.parse_range("technology=0:0.9:2"), tuning.parse_range("w_sites=0:10:2")], points, 0

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> int:
     """Profile both workloads and print their call trees."""
     world = openworld.build()
-    karabakh = load(ROOT / "scenarios" / "karabakh_2020.yaml")
+    karabakh = load(ROOT / "sim" / "scenarios" / "karabakh_2020.yaml")
     for title, work in (
         ("open world 1816-2003, history wars", lambda: worldrun.run(world, Params(), 0)),
         ("Karabakh 2020, 300 replications", lambda: replicate(karabakh, Params(), runs=300)),

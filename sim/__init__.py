@@ -9,7 +9,7 @@ down the flow (docs/ARCHITECTURE.md).
 
 Example:
     >>> import sim
-    >>> scenario = sim.load("scenarios/karabakh_2020.yaml")  # doctest: +SKIP
+    >>> scenario = sim.load("karabakh_2020")  # a name or a file  # doctest: +SKIP
     >>> runs = sim.replicate(scenario, sim.Params(), seed=0, runs=100)  # doctest: +SKIP
 
 The open world (the state system 1816-2003 from the COW and ATOP data) runs the same model;

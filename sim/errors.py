@@ -16,6 +16,8 @@ id or a value is shown escaped, as Python writes it in a string.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -76,3 +78,16 @@ def one_line(text: str) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """Return ``" (did you mean X?)"`` naming the known names closest to ``name``, or ``""``.
+
+    Names that begin with ``name`` come first (``suez`` for ``suez_1956``), then those
+    spelt most alike.
+    """
+    known = sorted(known)
+    begun = [k for k in known if len(name) >= 3 and k.startswith(name)]
+    alike = difflib.get_close_matches(name, known, n=3, cutoff=0.7)
+    close = list(dict.fromkeys(begun + alike))[:3]
+    return f" (did you mean {' or '.join(close)}?)" if close else ""

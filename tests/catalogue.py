@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim import cli  # noqa: E402
 
-BASE = (ROOT / "scenarios" / "karabakh_2020.yaml").read_text(encoding="utf-8")
+BASE = (ROOT / "sim" / "scenarios" / "karabakh_2020.yaml").read_text(encoding="utf-8")
 
 SCENARIO_CASES = [
     ("an unknown field", "    loyalty: 0.8\n", "    loyalty: 0.8\n    loyality: 0.9\n"),
@@ -134,7 +134,23 @@ ARGUMENT_CASES = [
             "technology=0:0.9:1000",
         ],
     ),
-    ("a parameter named twice", ["sensitivity", "karabakh_2020", "--params", "w_sites,w_sites"]),
+    ("a parameter named twice", ["sensitivity", "karabakh_2020", "--vary", "w_sites,w_sites"]),
+    (
+        "parameter names given to --params (a file)",
+        ["sensitivity", "karabakh_2020", "--params", "w_sites,technology"],
+    ),
+    ("a grid range without its steps", ["sweep", "karabakh_2020", "--param", "w_sites=1:2"]),
+    ("a misspelt scenario name", ["run", "karabak_2020"]),
+    (
+        "an overlay written for another scenario",
+        ["run", "karabakh_2020", "--overlay", "wwii_germany_undefeated"],
+    ),
+    ("figures without a folder to put them in", ["run", "karabakh_2020", "--plots"]),
+    ("leave-one-out for another target", ["tune", "--target", "backtest", "--cv"]),
+    (
+        "an export written over a folder",
+        ["export", "{tmp}", "--format", "dyad-year", "--out", "{tmp}"],
+    ),
     ("a metric no point records", ["sensitivity", "karabakh_2020", "--metric", "nonexistent"]),
     (
         "a decision of a scenario that calls none",
@@ -153,6 +169,16 @@ RESULTS_CASES = [
     ("a replication the folder does not hold", "", ["plot", "timeline", "{run}", "--run", "9999"]),
     ("a negative replication", "", ["plot", "network", "{run}", "--run", "-1"]),
     ("a folder that is missing", "missing", ["survival", "{run}"]),
+    (
+        "an export of a folder without metadata.json",
+        "no_metadata",
+        ["export", "{run}", "--format", "state-year"],
+    ),
+    (
+        "an export of a folder missing a table",
+        "no_alliances",
+        ["export", "{run}", "--format", "dyad-year"],
+    ),
 ]
 
 
@@ -201,7 +227,7 @@ def _break(run: Path, how: str, into: Path) -> Path:
     if not how:
         return run
     folder = into / how
-    if how == "missing":
+    if how == "missing" or folder.exists():  # missing, or broken already for another row
         return folder
     shutil.copytree(run, folder)
     if how == "garbage":
@@ -290,6 +316,7 @@ def catalogue() -> str:
             for name, command, code, message in rows:
                 command = command.replace(str(folder), "...")
                 message = message.replace(str(folder), "...").replace("|", "\\|")
+                message = message.replace(f"{ROOT}/", "")  # the library, wherever it is
                 quote = "``" if "`" in message else "`"
                 lines.append(f"| {name} | {command} | {code} | {quote}{message}{quote} |")
     return "\n".join(lines) + "\n"

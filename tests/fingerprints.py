@@ -49,8 +49,8 @@ def scenario_cases() -> list[tuple[str, list[str]]]:
     """Return every scenario of the library alone, and with each overlay that applies to it."""
     from ruamel.yaml import YAML
 
-    cases = [(p.stem, []) for p in sorted((ROOT / "scenarios").glob("*.yaml"))]
-    for overlay in sorted((ROOT / "scenarios" / "counterfactuals").glob("*.yaml")):
+    cases = [(p.stem, []) for p in sorted((ROOT / "sim" / "scenarios").glob("*.yaml"))]
+    for overlay in sorted((ROOT / "sim" / "scenarios" / "counterfactuals").glob("*.yaml")):
         base = YAML(typ="safe").load(overlay.read_text(encoding="utf-8"))["applies_to"]
         cases.append((str(base), [overlay.stem]))
     return cases
@@ -61,7 +61,7 @@ def scenario_fingerprints() -> dict[str, dict[str, str]]:
     import sim
 
     found = {}
-    scenarios = ROOT / "scenarios"
+    scenarios = ROOT / "sim" / "scenarios"
     for name, overlays in scenario_cases():
         paths = [scenarios / "counterfactuals" / f"{o}.yaml" for o in overlays]
         runset = sim.replicate(

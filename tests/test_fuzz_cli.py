@@ -55,6 +55,7 @@ def no_work(monkeypatch):
     from sim.cli import common, history, studies
     from sim.plots import alliances
     from sim.plots import common as figures
+    from sim.web import server
 
     monkeypatch.setattr(common, "replicate", _stop)
     monkeypatch.setattr(scorecard, "replicate", _stop)
@@ -68,6 +69,8 @@ def no_work(monkeypatch):
 
     monkeypatch.setattr(history.openworld, "build", build)
     monkeypatch.setattr(survival, "from_atop", _stop)
+    monkeypatch.setattr(server, "_run", _stop)  # serve: its checks pass, its server never starts
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # where serve leaves Solara's settings
     monkeypatch.setattr(alliances, "timeline", lambda *a, **k: _figure())
     monkeypatch.setattr(alliances, "network", lambda *a, **k: _figure())
     monkeypatch.setattr(figures, "save", lambda figure, stem: figures.plt.close(figure) or [])
@@ -148,6 +151,7 @@ POOLS = {
     "decision": ["RUS", "1", "0", "99", "offensive_2020:RUS", "offensive_2020:RUS:ARM", "USA"],
     "kind": ["timeline", "network", "waterfall", "honour", "pie"],
     "runs_dirs": ["run", "garbage", *PATHS],
+    "folder": ["run", "garbage", *PATHS],
     "year": ["-1", "1815", "1816", "1900", "2022", "2023", "99999999999999999999", "abc"],
     "states": ["RUS", "USA", "ZZZ", "", "rus", "\n"],
     "param": ["w_sites=1:2:2", "technology=0:0.9:2", "w_sites=1:2:0", "w_sites=1:inf:2"],
@@ -281,6 +285,8 @@ READERS = [
     ["plot", "timeline", "{d}", "--run", "1"],
     ["plot", "network", "{d}"],
     ["plot", "network", "{d}", "--run", "1", "--period", "2021-08"],
+    ["export", "{d}", "--format", "dyad-year"],
+    ["export", "{d}", "--format", "state-year", "--csv"],
 ]
 DAMAGE = ["delete", "empty", "truncate", "flip", "swap", "directory", "drop", "value"]
 DAMAGE += ["mixed", "list", "rows"]

@@ -129,7 +129,7 @@ def test_large_arguments_are_computed_every_time_and_switching_off_computes_all(
 
 @pytest.mark.parametrize("name", ["karabakh_2020", "wwii_coalition_1942_1948", "sanctions"])
 def test_runs_are_the_same_with_and_without_the_memo(name):
-    scenario = load(ROOT / "scenarios" / f"{name}.yaml")
+    scenario = load(ROOT / "sim" / "scenarios" / f"{name}.yaml")
     shared.enabled(False)
     plain = replicate(scenario, Params(), seed=4, runs=30)
     shared.enabled(True)

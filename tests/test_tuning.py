@@ -74,12 +74,14 @@ def test_an_interrupted_sweep_keeps_its_points_and_resumes(tmp_path):
         "--out",
         str(out),
     ]
-    code, _ = interrupt_when(args, lambda: len(list((out / "points").glob("*.parquet"))) >= 3)
+    code, err = interrupt_when(args, lambda: len(list((out / "points").glob("*.parquet"))) >= 3)
     assert code == 130
     kept = len(list((out / "points").glob("*.parquet")))
     assert 3 <= kept < 40 and not list(out.rglob("*.tmp"))
+    assert "points kept in" in err and "run the same command again to resume" in err
     resumed = cli(*args)
     assert resumed.returncode == 0, resumed.stderr
+    assert "resumed: " in resumed.stderr and "of 40 points kept in" in resumed.stderr
     assert cli(*args[:-1], str(tmp_path / "whole")).returncode == 0
     assert (out / "points.parquet").read_bytes() == (
         tmp_path / "whole" / "points.parquet"
@@ -97,7 +99,7 @@ def test_sensitivity_reports_indices_and_warns_on_small_samples(tmp_path):
         "8",
         "--runs",
         "3",
-        "--params",
+        "--vary",
         "w_sites,technology",
         "--out",
         str(tmp_path),
@@ -117,7 +119,7 @@ def test_sensitivity_reports_indices_and_warns_on_small_samples(tmp_path):
         "4",
         "--runs",
         "3",
-        "--params",
+        "--vary",
         "w_sites,technology",
         "--out",
         str(tmp_path / "m"),
@@ -140,6 +142,7 @@ def _shared_study(folder, journal, tuned, *, runs: int) -> list[str]:
         str(journal),
         "--out",
         str(tuned),
+        "--force",
         "--json",
     ]
 
@@ -195,7 +198,7 @@ def test_tune_against_the_back_test_sees_only_1816_1944_and_reports_the_rest(tmp
     assert calls == [1944, 1944], "tuning never runs past 1944"
     assert first != changed, "the loss depends on the parameters it tunes"
     tuned = tmp_path / "tuned.yaml"
-    args = ["tune", "--target", "backtest", "--trials", "2", "--tune", "w_buffer"]
+    args = ["tune", "--target", "backtest", "--trials", "2", "--tune", "w_buffer", "--force"]
     result = cli(*args, "--out", str(tuned), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -215,10 +218,74 @@ def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_pat
         return journal.exists() and journal.read_text().count('"state":1,') >= 3
 
     code, err = interrupt_when([*args, "--trials", "400"], some_trials_done)
-    assert code == 130 and "Traceback" not in err
+    assert code == 130 and "Traceback" not in err, err
+    assert "of 400 trials kept in the study alliance-sim in" in err
     assert not tuned.exists() and not list(tmp_path.glob("*.tmp")), "no partial result"
     result = cli(*args, "--trials", "6")
     assert result.returncode == 0, result.stderr
+    assert "resumed: " in result.stderr and "of 6 trials kept" in result.stderr
     assert tuned.exists()
     # the kept trials count towards the six: the rerun only ran the rest
     assert journal.read_text().count('"state":1,') == 6  # complete trials
+
+
+def _two_scenarios(folder, *names):
+    folder.mkdir()
+    for name in names:
+        (folder / f"{name}.yaml").write_text((SCENARIOS / f"{name}.yaml").read_text())
+    return folder
+
+
+def test_tune_refuses_to_write_values_worse_than_the_defaults_unless_forced(tmp_path, main):
+    folder = _two_scenarios(tmp_path / "scenarios", "karabakh_2020", "suez_1956")
+    tuned = tmp_path / "tuned.yaml"
+    args = ["tune", "--dir", str(folder), "--runs", "2", "--trials", "1", "--tune", "baseline"]
+    code, out, err = main(*args, "--out", str(tuned), "--json")
+    report = json.loads(out)
+    assert report["tuned_brier"] > report["default_brier"], "seed 0's first trial is worse"
+    assert code == 1 and not tuned.exists() and report["file"] is None
+    assert err.startswith("not written: the tuned Brier") and "--force" in err
+    code, out, err = main(*args, "--out", str(tuned), "--force")
+    assert code == 0 and tuned.exists() and f"wrote {tuned}" in out
+
+
+def test_tune_cv_holds_out_only_scenarios_with_history(tmp_path, main):
+    folder = _two_scenarios(
+        tmp_path / "scenarios", "karabakh_2020", "suez_1956", "technology_and_threat"
+    )
+    args = ["tune", "--dir", str(folder), "--runs", "2", "--trials", "2", "--tune", "baseline"]
+    code, out, err = main(*args, "--cv", "--force", "--out", str(tmp_path / "t.yaml"), "--json")
+    assert code == 0, err
+    held = {row["held_out"] for row in json.loads(out)["cross_validation"]}
+    assert held == {"karabakh_2020", "suez_1956"}, "the synthetic scenario has no history"
+    code, _, err = main("tune", "--target", "backtest", "--cv")
+    assert code == 2 and "needs --target scenarios" in err
+
+
+def test_sweep_lhs_takes_low_high_and_a_grid_asks_for_steps(tmp_path, main):
+    lhs = ("--param", "technology=0:0.9", "--param", "w_sites=0:10", "--lhs", "4")
+    code, out, err = main("sweep", STATIC, *lhs, "--runs", "2", "--out", str(tmp_path / "l"))
+    assert code == 0, err
+    assert (tmp_path / "l" / "scatter.png").exists() and "4 points" in out
+    code, _, err = main("sweep", STATIC, "--param", "technology=0:0.9", "--out", str(tmp_path))
+    assert code == 2 and "a grid needs NAME=LOW:HIGH:STEPS" in err
+
+
+def test_sensitivity_names_its_parameters_and_its_figures(tmp_path, main):
+    base = ("sensitivity", STATIC, "--method", "morris", "--samples", "2", "--runs", "2")
+    code, out, err = main(*base, "--out", str(tmp_path))
+    assert code == 0, err
+    assert out.startswith("varying w_sites, w_distance, technology (the default set")
+    assert f"wrote {tmp_path / 'morris_mu_sigma.png'}" in out
+    code, _, err = main(*base, "--params", "w_sites,technology")
+    assert code == 2 and "give the parameters to vary with --vary" in err
+
+
+def test_a_misspelt_parameter_gets_the_closest_names(main):
+    for args in (
+        ("run", "karabakh_2020", "--set", "w_site=4"),
+        ("tune", "--tune", "w_site"),
+        ("sweep", STATIC, "--param", "w_site=0:1:2"),
+    ):
+        code, _, err = main(*args)
+        assert code == 2 and "did you mean w_sites" in err, args

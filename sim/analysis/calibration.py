@@ -21,6 +21,7 @@ from sim.analysis.scorecard import scorecard
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.model.params import Params
+from sim.scenario.loading import load
 
 DEFAULT_TUNED = (
     "baseline",
@@ -106,6 +107,30 @@ def storage_for(url: str | None) -> optuna.storages.BaseStorage | None:
         ) from None
 
 
+def open_study(
+    seed: int,
+    storage: str | optuna.storages.BaseStorage | None = None,
+    study_name: str = "alliance-sim",
+) -> optuna.Study:
+    """Open (or create) the study: in memory, or kept in ``storage`` to resume and share.
+
+    ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one.
+    """
+    optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
+    return optuna.create_study(
+        direction="minimize",
+        sampler=optuna.samplers.TPESampler(seed=seed),
+        storage=storage_for(storage) if isinstance(storage, str) else storage,
+        study_name=study_name,
+        load_if_exists=True,
+    )
+
+
+def completed(study: optuna.Study) -> list[optuna.trial.FrozenTrial]:
+    """Return the study's complete trials (those kept in its storage count)."""
+    return [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+
+
 def tune(
     objective_loss: Loss,
     names: Sequence[str],
@@ -113,19 +138,17 @@ def tune(
     seed: int,
     storage: str | optuna.storages.BaseStorage | None = None,
     study_name: str = "alliance-sim",
+    progress: Callable[[int], object] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Fit:
     """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded).
 
     ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one.
+    Trials kept in ``storage`` count towards ``trials``; ``progress(1)`` is called as each
+    new trial finishes, and the search ends after a trial once ``stop()`` is true (so that
+    a stop never cuts a write to the storage short).
     """
-    optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
-    study = optuna.create_study(
-        direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
-        storage=storage_for(storage) if isinstance(storage, str) else storage,
-        study_name=study_name,
-        load_if_exists=True,
-    )
+    study = open_study(seed, storage, study_name)
 
     def objective(trial: optuna.Trial) -> float:
         values = {
@@ -134,9 +157,19 @@ def tune(
         }
         return objective_loss(Params().replace(**values))
 
-    done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
-    study.optimize(objective, n_trials=max(trials - done, 0))
-    complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    def advance(study: optuna.Study, _trial: optuna.trial.FrozenTrial) -> None:
+        if progress is not None:
+            progress(1)
+        if stop is not None and stop():
+            study.stop()
+
+    study.optimize(objective, n_trials=max(trials - len(completed(study)), 0), callbacks=[advance])
+    return _fit(study, names)
+
+
+def _fit(study: optuna.Study, names: Sequence[str]) -> Fit:
+    """Return the study's best values, every trial's loss and the parameters' importances."""
+    complete = completed(study)
     importances = {}
     if len(complete) > 1 and len(names) > 1:
         importances = {
@@ -154,18 +187,29 @@ def tune(
     )
 
 
+def with_history(paths: Sequence[Path]) -> list[Path]:
+    """Return the scenarios that have a ``history`` block (a synthetic one has none)."""
+    return [p for p in paths if load(p).spec.history is not None]
+
+
 def leave_one_out(
     paths: Sequence[Path],
     names: Sequence[str],
     trials: int,
     runs: int,
     seed: int,
+    progress: Callable[[int], object] | None = None,
 ) -> list[dict[str, float | str]]:
-    """Tune without each scenario in turn and score it: the out-of-sample loss per scenario."""
+    """Tune without each scenario in turn and score it: the out-of-sample loss per scenario.
+
+    Only scenarios with a history block are held out (and tuned on): the others have no
+    outcome to score.
+    """
+    scored = with_history(paths)
     rows: list[dict[str, float | str]] = []
-    for held in paths:
-        rest = [p for p in paths if p != held]
-        fit = tune(scenario_loss(rest, runs, seed), names, trials, seed)
+    for held in scored:
+        rest = [p for p in scored if p != held]
+        fit = tune(scenario_loss(rest, runs, seed), names, trials, seed, progress=progress)
         tuned = Params().replace(**fit.values)
         rows.append(
             {

@@ -76,7 +76,8 @@ def find(runset: RunSet, decision: str) -> pd.DataFrame:
         decision = unique[int(decision) - 1]
     matches = [i for i in unique if i == decision or i.split(":")[1] == decision]
     if len(matches) != 1:
-        matches = [i for i in unique if i.startswith(decision)]
+        prefixed = [i for i in unique if i.startswith(decision)]
+        matches = prefixed if len(prefixed) == 1 or not matches else matches
     if len(matches) != 1:
         hint = ", ".join(unique)
         raise ChoiceError(

@@ -13,7 +13,7 @@ the mean squared distance between the model's probability and what happened (0 i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -182,12 +182,23 @@ def _share_formed(formed: pd.DataFrame, members: set[str], runs: int) -> float:
     return float(formed.loc[joins, "run"].nunique() / runs)
 
 
-def scorecard(paths: Iterable[Path], params: Params, runs: int, seed: int) -> Scorecard:
-    """Run every scenario and score every outcome of its history."""
+def scorecard(
+    paths: Iterable[Path],
+    params: Params,
+    runs: int,
+    seed: int,
+    progress: Callable[[int], object] | None = None,
+) -> Scorecard:
+    """Run every scenario and score every outcome of its history.
+
+    ``progress(runs)`` is called as each scenario's replications finish.
+    """
     cases: list[Case] = []
     propositions: dict[str, list[str]] = {}
     for path in paths:
         scenario = load(path)
         propositions[scenario.name] = list(scenario.spec.propositions)
         cases += cases_of(replicate(scenario, params, seed=seed, runs=runs))
+        if progress is not None:
+            progress(runs)
     return Scorecard(cases, propositions)

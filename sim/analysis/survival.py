@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from lifelines import AalenJohansenFitter, CoxPHFitter, KaplanMeierFitter
-from lifelines.statistics import multivariate_logrank_test
+from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
 from sim.errors import InputError
@@ -252,3 +252,35 @@ def cox(spells: pd.DataFrame) -> pd.DataFrame:
             "exp(coef) upper 95%": "upper",
         }
     )
+
+
+def compare_sets(first: pd.DataFrame, second: pd.DataFrame) -> dict[str, float]:
+    """Test whether two sets of spells (simulated and ATOP, say) survive alike (log-rank)."""
+    test = logrank_test(first["duration"], second["duration"], first["ended"], second["ended"])
+    return {"statistic": float(test.test_statistic), "p_value": float(test.p_value), "groups": 2}
+
+
+EVENTS_PER_COVARIATE = 10
+"""Events per covariate below which a Cox model's estimates are unstable (Peduzzi et al. 1995)."""
+EXTREME_HAZARD = 100.0
+"""A hazard ratio beyond this (or below its inverse) is a sign of separation, not an effect."""
+
+
+def cox_warnings(spells: pd.DataFrame, table: pd.DataFrame) -> list[str]:
+    """Return warnings about a Cox model's fit: too few events, or extreme hazard ratios."""
+    if table.empty:
+        return []
+    events, covariates = int(spells["ended"].sum()), len(table)
+    found = []
+    if events < EVENTS_PER_COVARIATE * covariates:
+        found.append(
+            f"only {events} ended alliances for {covariates} covariates (fewer than "
+            f"{EVENTS_PER_COVARIATE} each): the hazard ratios are unstable"
+        )
+    for name, ratio in table["hazard_ratio"].items():
+        if not 1 / EXTREME_HAZARD <= ratio <= EXTREME_HAZARD:
+            found.append(
+                f"the hazard ratio of {name} is {ratio:.3g}: a sign that the covariate separates "
+                "the alliances that ended from those that did not, not a measured effect"
+            )
+    return found

@@ -56,7 +56,10 @@ MAX_STEPS = 100_000
 
 
 def parse_range(text: str) -> tuple[str, list[float]]:
-    """Parse ``name=low:high:steps`` (or ``name=v1,v2,...``) into a name and its values.
+    """Parse ``name=low:high:steps``, ``name=low:high`` or ``name=v1,v2,...``: name and values.
+
+    ``low:high`` gives the two ends, which is all a Latin hypercube needs (a grid would have
+    just those two steps).
 
     Raises:
         ParameterError: the text is malformed, ``steps`` is not a whole number from 1 to
@@ -64,22 +67,30 @@ def parse_range(text: str) -> tuple[str, list[float]]:
     """
     name, sep, spec = text.partition("=")
     name = name.strip()
-    if not sep or name not in parameters.SPECS:
+    if not sep:
         raise ParameterError(
             "--param", text, "expected name=low:high:steps of a declared parameter"
         )
+    parameters.check_name(name, source="--param")
     try:
-        if ":" in spec:
-            low, high, steps = spec.split(":")
-            first, last = _value(name, low), _value(name, high)
-            values = np.linspace(first, last, _steps(name, steps)).tolist()
-        else:
-            values = [_value(name, v) for v in spec.split(",")]
+        values = _values(name, spec)
     except ValueError:
         raise ParameterError(
-            "--param", name, "expected low:high:steps, e.g. 0:0.9:10", got=spec
+            "--param", name, "expected low:high:steps, low:high (for --lhs) or v1,v2,...", got=spec
         ) from None
     return name, [parameters.check_value(name, v, source="--param") for v in values]
+
+
+def _values(name: str, spec: str) -> list[float]:
+    """Return the values of ``low:high:steps``, of ``low:high`` (its two ends) or of a list."""
+    if spec.count(":") == 2:
+        low, high, steps = spec.split(":")
+        first, last = _value(name, low), _value(name, high)
+        return list(np.linspace(first, last, _steps(name, steps)).tolist())
+    if spec.count(":") == 1:
+        low, high = spec.split(":")
+        return [_value(name, low), _value(name, high)]
+    return [_value(name, v) for v in spec.split(",")]
 
 
 def _value(name: str, text: str) -> float:
@@ -232,10 +243,10 @@ def sweep(
     """Run every job not yet done on ``executor``, saving each as it finishes.
 
     The processes of a local pool save the points they run (they share this machine's disk);
-    a cluster's workers hand their points back to be saved here.
+    a cluster's workers hand their points back to be saved here. ``progress(1)`` is called
+    as each new point finishes (points kept from an earlier sweep are not counted).
     """
     todo = [job for job in jobs if not store.done(job.index)]
-    progress(len(jobs) - len(todo))
     local = isinstance(executor, ProcessPoolExecutor)
     futures: list[Future[dict[str, Any] | None]] = [
         executor.submit(evaluate_into, store if local else None, target, job) for job in todo

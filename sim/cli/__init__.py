@@ -8,6 +8,8 @@ Commands, one module per family:
   decision in words; ``check`` scores the model against every scenario's history; ``params``
   lists every parameter with its default, range, unit and meaning;
 * :mod:`sim.cli.analysis` — ``survival`` of alliances and ``plot``, one figure;
+* :mod:`sim.cli.export` — ``export`` a run's alliances and decisions as dyad-year or
+  state-year tables with COW codes;
 * :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
   calibration;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
@@ -17,9 +19,12 @@ Commands, one module per family:
 Exit codes: 0 done; 2 bad input (a malformed scenario or argument, an unwritable output, a
 folder that is not a results folder), one line naming what and where, never a traceback, and
 checked before any work starts; 1 the machine failed a job that was under way (a disk full,
-a folder made unwritable mid-run, memory), one line; 70 a bug (``EX_SOFTWARE``): one line
-"internal error, please report", or the traceback with ``--debug`` or ``ALLIANCE_SIM_DEBUG=1``;
-130 interrupted (Ctrl-C), with what finished kept so that a rerun resumes.
+a folder made unwritable mid-run, memory), or a job ended without the result it was to
+write (``tune``'s fit scored worse than the defaults, without ``--force``), one line; 70 a
+bug (``EX_SOFTWARE``): one line "internal error, please report", or the traceback with
+``--debug`` or ``ALLIANCE_SIM_DEBUG=1``; 130 interrupted (Ctrl-C, even when a library's
+clean-up turns it into another error), one line saying what finished was kept and how a
+rerun resumes (:mod:`sim.cli.progress`).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, history, scenarios, studies, web
+from sim.cli import analysis, export, history, progress, scenarios, studies, web
 from sim.cli.validate import Parser
 from sim.errors import InputError, one_line
 
@@ -66,6 +71,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     scenarios.add_check,
     analysis.add_survival,
     analysis.add_plot,
+    export.add_export,
     studies.add_sweep,
     studies.add_sensitivity,
     studies.add_tune,
@@ -88,8 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
     try:
         return int(args.command(args))
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)
+        print(progress.interrupted_line(exc), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader stopped (``run.py ... | head``): nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -102,20 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
 
 
-def interrupted(exc: BaseException) -> bool:
-    """Whether an error arose while handling Ctrl-C (a library's clean-up that then failed)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def failure(exc: Exception) -> tuple[int, str]:
     """Return the exit code and the one line that report a command's failure."""
-    if interrupted(exc):
-        return EXIT_INTERRUPTED, "interrupted"
+    ctrl_c = progress.interruption(exc)
+    if ctrl_c is not None:
+        return EXIT_INTERRUPTED, progress.interrupted_line(ctrl_c)
     if isinstance(exc, InputError):
         return EXIT_INPUT, f"error: {exc}"
     if isinstance(exc, OSError) and exc.errno in ENVIRONMENT:
@@ -135,6 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="run.py", description="Alliances that form, hold and fail: replay historical cases."
     )
+    parser.add_argument("--version", action="version", version=f"alliance-sim {_version()}")
     parser.add_argument(
         "--debug",
         action="store_true",
@@ -144,3 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     for register in COMMANDS:
         register(sub)
     return parser
+
+
+def _version() -> str:
+    """Return the installed version, and the version of the package's source otherwise."""
+    from importlib import metadata
+
+    import sim
+
+    try:
+        return metadata.version("alliance-sim")
+    except metadata.PackageNotFoundError:
+        return sim.__version__

@@ -16,6 +16,9 @@ from sim.cli import charts, validate
 from sim.cli.common import replicate_named, replication_options, slug, table
 from sim.errors import InputError
 
+HISTORICAL = "ATOP v4.01"
+"""The label of the real alliances, drawn dashed beside the simulated ones."""
+
 
 def add_survival(sub: Any) -> None:
     """Add ``survival``: alliance survival in run folders, in ATOP, or both."""
@@ -64,37 +67,58 @@ def cmd_survival(args: argparse.Namespace) -> int:
         for label, spells in sets.items()
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
-    written, report = _analyse(sets, groups, args.by, args.out)
+    written, report = _analyse(sets, groups, args.by, args.out, _case(args))
     groups_json = [_group_json(g) for g in groups]
+    compared = _compared(sets) if args.compare else None
     if args.json:
-        print(
-            json.dumps(
-                {"groups": groups_json, "analyses": report, "figures": [str(p) for p in written]},
-                indent=2,
-            )
-        )
+        found = {"groups": groups_json, "analyses": report, "comparison": compared}
+        print(json.dumps({**found, "figures": [str(p) for p in written]}, indent=2))
         return 0
-    _print_survival(groups_json, report, written)
+    _print_survival(groups_json, report, written, compared)
     return 0
 
 
+def _case(args: argparse.Namespace) -> str:
+    """Return what a survival analysis covers, for its figures' names: run folders, ATOP."""
+    parts = [slug(Path(folder).resolve().name) for folder in args.runs_dirs]
+    return "+".join(parts + (["atop"] if args.data == "atop" or args.compare else []))
+
+
+def _compared(sets: dict[str, Any]) -> dict[str, Any]:
+    """Return the two-sample log-rank test of the simulated spells against ATOP's."""
+    (first, a), (second, b) = sets.items()
+    test = survival.compare_sets(a, b)
+    return {"sets": [first, second], **test, "text": _chi2(test)}
+
+
+def _chi2(test: dict[str, float]) -> str:
+    """Return a log-rank test in words: chi-squared, degrees of freedom, p."""
+    return f"chi2 {test['statistic']:.1f} on {test['groups'] - 1:g} df, p = {test['p_value']:.3g}"
+
+
 def _analyse(
-    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path
+    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path, case: str
 ) -> tuple[list[Path], dict[str, Any]]:
-    """Draw the curves and each set's reasons to end; return the figures and each set's tests."""
+    """Draw the curves and each set's reasons to end; return the figures and each set's tests.
+
+    The figures' names carry the ``case`` (the run folders, and ATOP) and the grouping, so
+    that the analysis of other runs does not overwrite them.
+    """
     from sim.plots import common as figures
     from sim.plots import survival as survival_plots
 
     written, report = [], {}
     title = "Alliance survival" + (f" by {by}" if by else "") + ": " + " vs ".join(sets)
-    written += figures.save(survival_plots.survival(groups, title), out / "survival")
+    historical = {g.name: "--" for g in groups if g.name.startswith(HISTORICAL)}
+    figure = survival_plots.survival(groups, title, historical)
+    written += figures.save(figure, out / f"survival_{case}{f'_by_{by}' if by else ''}")
     for label, spells in sets.items():
         report[label] = _survival_report(spells, by)
         curves = survival.cumulative_incidence(spells)
         if len(curves) > 1:
             written += figures.save(
                 survival_plots.incidence(curves, f"Why alliances ended: {label}"),
-                out / f"incidence_{slug(label)}",
+                out / f"incidence_{'atop' if label == HISTORICAL else case.removesuffix('+atop')}",
             )
     return written, report
 
@@ -112,9 +136,12 @@ def _group_json(g: survival.Group) -> dict[str, Any]:
 
 
 def _print_survival(
-    groups_json: list[dict[str, Any]], report: dict[str, Any], written: list[Path]
+    groups_json: list[dict[str, Any]],
+    report: dict[str, Any],
+    written: list[Path],
+    compared: dict[str, Any] | None,
 ) -> None:
-    """Print the groups' medians, each set's log-rank test and Cox model, and the figures."""
+    """Print the groups' medians, the tests and Cox models with their warnings, the figures."""
     print(
         table(
             ["group", "n", "ended", "median (years)", "95% CI"],
@@ -130,10 +157,13 @@ def _print_survival(
             ],
         )
     )
+    if compared:
+        print(f"\n{' vs '.join(compared['sets'])}: log-rank {compared['text']}")
     for label, found in report.items():
         print(f"\n{label}: log-rank {found['logrank']}")
         if found["cox"]:
             print(_cox_table(found["cox"]))
+        print("".join(f"warning: {w}\n" for w in found["warnings"]), end="")
     print("\n" + "\n".join(f"wrote {p}" for p in written))
 
 
@@ -153,7 +183,7 @@ def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
     if args.runs_dirs:
         sets["simulated"] = survival.from_runs(args.runs_dirs)
     if args.data == "atop" or args.compare:
-        sets["ATOP v4.01"] = survival.from_atop()
+        sets[HISTORICAL] = survival.from_atop()
     if not sets:
         raise InputError("survival", "RUN_DIR", "expected run folders, --data atop, or both")
     if args.compare and "simulated" not in sets:
@@ -162,13 +192,13 @@ def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:
+    """Return one set's log-rank test between groups, its Cox model and the model's warnings."""
     test = survival.logrank(spells, by) if by else None
     cox = survival.cox(spells)
     return {
-        "logrank": "-"
-        if test is None
-        else f"chi2 {test['statistic']:.1f} on {test['groups'] - 1} df, p = {test['p_value']:.3g}",
+        "logrank": "-" if test is None else _chi2(test),
         "cox": {str(k): {c: float(v) for c, v in row.items()} for k, row in cox.iterrows()},
+        "warnings": survival.cox_warnings(spells, cox),
     }
 
 
@@ -181,24 +211,19 @@ def _fmt(x: Any) -> str:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    """Draw one figure."""
-    from sim.plots import alliances as alliance_plots
+    """Draw one figure; its file name carries the case, the run and period or the decision."""
     from sim.plots import common as figures
 
     if args.kind in ("timeline", "network"):
         folder = Path(args.target)
         meta, alliances, states = charts.run_folder(folder, args.run)
         if args.kind == "timeline":
-            rows = alliances[alliances["run"] == args.run]
-            figure = alliance_plots.timeline(
-                rows, meta["periods"], f"Alliances of {meta['scenario']} (run {args.run})"
-            )
+            figure, stem = charts.timeline_figure(meta, alliances, args.run)
         else:
-            figure = charts.network_figure(meta, alliances, states, args.run, args.period)
-        stem = args.out / f"{args.kind}_{meta['scenario']}"
+            figure, stem = charts.network_figure(meta, alliances, states, args.run, args.period)
     else:
         runset = replicate_named(argparse.Namespace(**{**vars(args), "scenario": args.target}))
-        figure, stem = charts.decision_figure(runset, args.kind, args.decision, args.out)
-    for path in figures.save(figure, stem):
+        figure, stem = charts.decision_figure(runset, args.kind, args.decision)
+    for path in figures.save(figure, args.out / stem):
         print(f"wrote {path}")
     return 0

@@ -2,6 +2,10 @@
 
 Shared by ``plot`` (one figure) and ``run --plots`` (the usual set beside a run's tables).
 matplotlib is imported only when a figure is drawn, so the other commands start fast.
+
+A figure's file name says what it shows, so that figures never overwrite each other: the
+case (the scenario and its overlays, ``karabakh_2020+karabakh_attack_on_armenia``), then the
+run and period or the decision: ``network_karabakh_2020_run0_2020_09.png``.
 """
 
 from __future__ import annotations
@@ -35,6 +39,16 @@ STATES = {
 """The columns of a run folder's states table that the network draws."""
 
 
+def case_name(scenario: str, overlays: list[str] | tuple[str, ...]) -> str:
+    """Return the case a figure shows, for its file name: the scenario, ``+`` each overlay."""
+    return "+".join([scenario, *overlays])
+
+
+def case_words(scenario: str, overlays: list[str] | tuple[str, ...]) -> str:
+    """Return the case a figure shows, for its title: the scenario and its counterfactuals."""
+    return scenario + "".join(f", counterfactual {o}" for o in overlays)
+
+
 def run_folder(folder: Path, run: int = 0) -> tuple[dict[str, Any], Any, Any]:
     """Return a run folder's metadata, alliances and states (written by ``run --out``).
 
@@ -57,10 +71,21 @@ def run_folder(folder: Path, run: int = 0) -> tuple[dict[str, Any], Any, Any]:
     return meta, alliances, states
 
 
+def timeline_figure(meta: dict[str, Any], alliances: Any, run: int) -> tuple[Any, str]:
+    """Draw the alliances of one run over time; return the figure and its file's stem."""
+    from sim.plots import alliances as alliance_plots
+
+    case = meta.get("overlays", [])
+    rows = alliances[alliances["run"] == run]
+    title = f"Alliances over time: {case_words(meta['scenario'], case)} (run {run})"
+    figure = alliance_plots.timeline(rows, meta["periods"], title)
+    return figure, f"timeline_{case_name(meta['scenario'], case)}_run{run}"
+
+
 def network_figure(
     meta: dict[str, Any], alliances: Any, states: Any, run: int, period: str | None
-) -> Any:
-    """Draw the alliances in force in one period of one run, at the states' capitals."""
+) -> tuple[Any, str]:
+    """Draw the alliances in force in one period of one run on a map; return it and its stem."""
     from sim.plots import alliances as alliance_plots
 
     label = period or meta["periods"][0]
@@ -73,47 +98,55 @@ def network_figure(
     alive = alliances[
         (alliances["run"] == run) & (alliances["start_period"] <= t) & (alliances["end_period"] > t)
     ]
-    return alliance_plots.network(at, alive, f"Alliances in force, {meta['scenario']}, {label}")
+    case = meta.get("overlays", [])
+    title = f"Alliances in force in {label}: {case_words(meta['scenario'], case)} (run {run})"
+    stem = f"network_{case_name(meta['scenario'], case)}_run{run}_{slug(label)}"
+    return alliance_plots.network(at, alive, title), stem
 
 
-def decision_figure(runset: RunSet, kind: str, decision: str | None, out: Path) -> Any:
+def decision_figure(runset: RunSet, kind: str, decision: str | None) -> tuple[Any, str]:
     """Draw P(honour) across the runs, or one decision's waterfall; return it and its stem."""
     from sim.plots import decisions as decision_plots
 
+    sc = runset.scenario
+    case, note = case_name(sc.name, sc.overlays), _counterfactual_note(runset)
     if kind == "honour":
         d = runset.decisions.assign(decision=runset.decisions.apply(summary.decision_id, axis=1))
-        title = f"P(honour) across {runset.runs} runs: {runset.scenario.spec.title}"
-        return decision_plots.honour_distribution(d, title), out / f"honour_{runset.scenario.name}"
+        title = f"P(honour) across {runset.runs} runs: {sc.spec.title}" + (
+            f"\n{note}" if note else ""
+        )
+        return decision_plots.honour_distribution(d, title), f"honour_{case}"
     if decision is None:
         raise InputError("plot waterfall", "DECISION", "expected a decision, as `run` shows it")
     exp = explaining.explain(runset, decision)
-    names = dict(zip(runset.world.ids, runset.world.names, strict=True))
-    stem = out / f"waterfall_{slug(exp.decision)}"
-    return decision_plots.waterfall(exp, names), stem
+    w = runset.world
+    names = dict(zip(w.ids, w.names, strict=True))
+    theatre = w.territory_names[w.territory_ids.index(exp.theatre)]
+    figure = decision_plots.waterfall(exp, names, theatre, note)
+    return figure, f"waterfall_{case}_{slug(exp.decision)}"
+
+
+def _counterfactual_note(runset: RunSet) -> str:
+    """Return the line that names a counterfactual's overlays, or ``""`` for history's case."""
+    titles = runset.scenario.overlay_titles
+    return "; ".join(t if "counterfactual" in t.lower() else f"counterfactual: {t}" for t in titles)
 
 
 def usual_plots(runset: RunSet, out: Path) -> list[Path]:
     """The usual set beside a run's tables: timeline, networks, P(honour), waterfalls."""
-    from sim.plots import alliances as alliance_plots
     from sim.plots import common as figures
 
     folder, written = out / "plots", []
     meta, alliances, states = run_folder(out)
+    drawn = []
     if len(alliances):
-        first = alliances[alliances["run"] == 0]
-        written += figures.save(
-            alliance_plots.timeline(
-                first, meta["periods"], f"Alliances of {meta['scenario']} (run 0)"
-            ),
-            folder / "timeline",
-        )
-        for label in (meta["periods"][0], meta["periods"][-1]):
-            figure = network_figure(meta, alliances, states, 0, label)
-            written += figures.save(figure, folder / f"network_{slug(label)}")
+        drawn.append(timeline_figure(meta, alliances, 0))
+        for label in dict.fromkeys((meta["periods"][0], meta["periods"][-1])):
+            drawn.append(network_figure(meta, alliances, states, 0, label))
     if len(runset.decisions):
-        figure, _ = decision_figure(runset, "honour", None, folder)
-        written += figures.save(figure, folder / "honour")
+        drawn.append(decision_figure(runset, "honour", None))
         for key in list(dict.fromkeys(runset.decisions.apply(summary.decision_id, axis=1)))[:6]:
-            figure, stem = decision_figure(runset, "waterfall", key, folder)
-            written += figures.save(figure, stem)
+            drawn.append(decision_figure(runset, "waterfall", key))
+    for figure, stem in drawn:
+        written += figures.save(figure, folder / stem)
     return written

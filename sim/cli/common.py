@@ -10,14 +10,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.cli import validate
+from sim.cli import finding, progress, validate
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.results.runs import RunSet, replicate
-from sim.scenario.loading import load
-
-SCENARIOS = Path("scenarios")
-"""Where a scenario named without a path is looked for (and its counterfactuals/ folder)."""
+from sim.results.runs import Checkpoint, RunSet, replicate
+from sim.scenario.loading import Scenario, load
 
 
 def positive(text: str) -> int:
@@ -29,6 +26,15 @@ def parameters_from(args: argparse.Namespace) -> parameters.Params:
     """Return the defaults, changed by ``--params FILE`` and then by each ``--set``."""
     overrides = parameters.load_file(args.params) if args.params else None
     return parameters.build(overrides, args.set)
+
+
+def parameter_names(text: str, option: str) -> list[str]:
+    """Return the declared parameters a comma-separated list names (``--tune``, ``--vary``).
+
+    Raises:
+        ParameterError: a name is not declared (with the closest names).
+    """
+    return [parameters.check_name(n.strip(), source=option) for n in text.split(",")]
 
 
 def table(header: list[str], rows: list[list[Any]]) -> str:
@@ -49,7 +55,7 @@ def slug(text: str) -> str:
 
 def scenario_options(parser: argparse.ArgumentParser) -> None:
     """Add a scenario argument and the options of its replications."""
-    parser.add_argument("scenario", help="a scenario file, or a scenario's name")
+    parser.add_argument("scenario", help="a scenario file, or a scenario's name (run.py list)")
     replication_options(parser)
 
 
@@ -63,51 +69,76 @@ def replication_options(parser: argparse.ArgumentParser) -> None:
         help="worker processes (1); results do not depend on it",
     )
     parser.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
+    parameter_options(parser)
+    overlay_option(parser)
+    finding.dir_option(parser)
+
+
+def parameter_options(parser: argparse.ArgumentParser, what: str = "") -> None:
+    """Add ``--set NAME=VALUE`` (repeatable) and ``--params FILE``: the parameters of a run."""
     parser.add_argument(
         "--set",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change one parameter; repeatable",
+        help=f"{what}change one parameter; repeatable",
     )
-    parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
+    parser.add_argument(
+        "--params", type=Path, metavar="FILE", help=f"{what}a YAML file of parameter: value"
+    )
+
+
+def overlay_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--overlay FILE|NAME`` (repeatable): counterfactual overlays applied in order."""
     parser.add_argument(
         "--overlay",
         action="append",
         default=[],
-        type=Path,
-        metavar="FILE",
-        help="apply a counterfactual overlay; repeatable",
+        metavar="FILE|NAME",
+        help="apply a counterfactual overlay, a file or a name (run.py list); repeatable",
     )
 
 
-def scenario_path(name: str) -> Path:
-    """Return the file a scenario argument names: a path, or a name in the scenarios folder."""
-    path = Path(name)
-    if path.exists() or path.suffix:
-        return path
-    for candidate in (SCENARIOS / f"{name}.yaml", SCENARIOS / "counterfactuals" / f"{name}.yaml"):
-        if candidate.exists():
-            return candidate
-    return path
-
-
 def replicate_named(args: argparse.Namespace, *, keep_in: Path | None = None) -> RunSet:
-    """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``."""
-    scenario = load(scenario_path(args.scenario), args.overlay)
+    """Replicate the scenario the arguments name; keep finished chunks in ``keep_in``.
+
+    A bar shows the replications on a terminal; a rerun that finds kept chunks says it
+    resumed, and Ctrl-C says how many runs were kept and how to resume.
+    """
+    scenario = load(finding.scenario_file(args), finding.overlay_files(args))
     params = parameters_from(args)
-    store = None
-    if keep_in is not None:
-        key = results.run_key(
-            {
-                "scenario": scenario.spec.model_dump(mode="json"),
-                "overlays": scenario.overlays,
-                "parameters": params.as_dict(),
-                "seed": args.seed,
-                "runs": args.runs,
-            }
-        )
-        store = results.ChunkStore(keep_in, key)
-    return replicate(
-        scenario, params, seed=args.seed, runs=args.runs, workers=args.workers, checkpoint=store
+    key = _run_key(args, scenario, params)
+    store = None if keep_in is None else results.ChunkStore(keep_in, key)
+    where = str(keep_in / results.PARTS) if keep_in else ""
+    try:
+        with progress.bar(args, args.runs, "run", "replications", _kept(store, args, where)) as bar:
+            return replicate(
+                scenario,
+                params,
+                seed=args.seed,
+                runs=args.runs,
+                workers=args.workers,
+                checkpoint=store,
+                progress=bar,
+            )
+    except KeyboardInterrupt:
+        kept = store.kept(args.runs) if store else 0
+        hint = "with --out DIR, finished runs are kept and a rerun resumes"
+        raise progress.stopped(kept, args.runs, "run", where or None, hint) from None
+
+
+def _kept(store: Checkpoint | None, args: argparse.Namespace, where: str) -> tuple[int, str]:
+    return (store.kept(args.runs) if store else 0), where
+
+
+def _run_key(args: argparse.Namespace, scenario: Scenario, params: parameters.Params) -> str:
+    """Return the digest that ties a results folder to one run's inputs."""
+    return results.run_key(
+        {
+            "scenario": scenario.spec.model_dump(mode="json"),
+            "overlays": scenario.overlays,
+            "parameters": params.as_dict(),
+            "seed": args.seed,
+            "runs": args.runs,
+        }
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli import backtest_report as words
-from sim.cli import validate
+from sim.cli import progress, validate
 from sim.cli.common import parameters_from
 from sim.errors import InputError
 from sim.history import cow, openworld, worldrun
@@ -86,7 +86,8 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
         built = openworld.build(start, end, wars)
     except ValueError as exc:
         raise InputError("world", "--start/--end/--wars", str(exc)) from None
-    return worldrun.run(built, params, args.seed, args.runs)
+    with progress.bar(args, args.runs, "run", f"open world {start}-{end}") as bar:
+        return worldrun.run(built, params, args.seed, args.runs, progress=bar)
 
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:

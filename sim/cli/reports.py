@@ -6,12 +6,15 @@ Each report comes as text (aligned tables, in words) and as one JSON object.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from sim.analysis import explain as explaining
 from sim.analysis import summary
+from sim.analysis.scorecard import Scorecard
 from sim.cli.common import table
+from sim.cli.layout import Render
 from sim.results.runs import RunSet
 
 
@@ -41,18 +44,29 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return records
 
 
-def run_text(runset: RunSet, decisions: Any, alliances: Any, written: list[Path]) -> str:
-    """Return a run's report as text: decisions, alliances, outcomes, poles, files."""
+def run_text(
+    runset: RunSet,
+    decisions: Any,
+    alliances: Any,
+    written: list[Path],
+    case: str,
+    render: Render = table,
+) -> str:
+    """Return a run's report as text: decisions, alliances, outcomes, poles, files.
+
+    ``case`` names the scenario and its overlays as the user gave them, for the next command;
+    ``render`` lays out the tables (wide columns, or records on a narrow terminal).
+    """
     lines = _heading(runset)
     lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
-    lines.append(_decision_table(decisions))
+    lines.append(_decision_table(decisions, render))
     lines += ["", "Alliances (share of runs in which each ended)"]
-    lines.append(_alliance_table(alliances))
+    lines.append(_alliance_table(alliances, render))
     lines += _formed_lines(runset)
     lines += _outcome_lines(summary.outcomes(runset))
     lines += _hedging_lines(runset)
     lines += _polarity_lines(runset)
-    lines += ["", f"Explain a decision: run.py explain {runset.scenario.path} DECISION"]
+    lines += ["", f"Explain a decision: run.py explain {case} DECISION"]
     lines += [f"wrote {p}" for p in written]
     return "\n".join(lines)
 
@@ -81,7 +95,7 @@ DECISION_HEADER = [
 ]
 
 
-def _decision_table(decisions: Any) -> str:
+def _decision_table(decisions: Any, render: Render) -> str:
     """Return every decision: who for whom, P(honour), the likely outcome, history, factors."""
     rows = [
         [
@@ -97,13 +111,13 @@ def _decision_table(decisions: Any) -> str:
         ]
         for _, d in decisions.iterrows()
     ]
-    return table(DECISION_HEADER, rows) if rows else "  (none)"
+    return render(DECISION_HEADER, rows) if rows else "  (none)"
 
 
 ALLIANCE_HEADER = ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"]
 
 
-def _alliance_table(alliances: Any) -> str:
+def _alliance_table(alliances: Any, render: Render) -> str:
     """Return every alliance: its shape, the share of runs it ended in, when, why, history."""
     rows = [
         [
@@ -118,7 +132,7 @@ def _alliance_table(alliances: Any) -> str:
         ]
         for _, a in alliances.iterrows()
     ]
-    return table(ALLIANCE_HEADER, rows) if rows else "  (none)"
+    return render(ALLIANCE_HEADER, rows) if rows else "  (none)"
 
 
 def _formed_lines(runset: RunSet) -> list[str]:
@@ -270,3 +284,50 @@ def _verdict(exp: explaining.Explanation, guarantor: str) -> str:
         f"What moved {guarantor} most: for fighting, {', '.join(pro) or 'nothing'}; "
         f"against, {', '.join(con) or 'nothing'}."
     )
+
+
+def run_csv(decisions: Any, alliances: Any, which: str) -> str:
+    """Return a run's decisions or alliances as CSV, numbers unrounded."""
+    if which == "alliances":
+        return str(alliances.to_csv(index=False))
+    frame = decisions.assign(top_factors=decisions["top_factors"].map(_factor_cells))
+    return str(frame.to_csv(index=False))
+
+
+def _factor_cells(top: Any) -> str:
+    return ";".join(f"{name}:{value:+.4f}" for name, value in top)
+
+
+CHECK_HEADER = ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"]
+
+
+def check_text(card: Scorecard, runs: int, seed: int, render: Render = table) -> str:
+    """Return the history scorecard: every case, the totals, what each scenario shows."""
+    rows = [
+        [
+            c.scenario,
+            c.what,
+            f"{c.p_model:.2f}",
+            "yes" if c.history else "no",
+            "right" if c.right else "WRONG",
+            f"{c.brier:.3f}",
+            c.detail,
+        ]
+        for c in card.cases
+    ]
+    shows = [[name, ", ".join(props)] for name, props in card.propositions.items()]
+    return "\n".join(
+        [
+            render(CHECK_HEADER, rows),
+            f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
+            f"mean Brier score {card.brier:.3f} ({runs} runs each, seed {seed})\n",
+            table(["scenario", "demonstrates"], shows),
+        ]
+    )
+
+
+def check_csv(card: Scorecard) -> str:
+    """Return the scorecard's cases as CSV, one row a case, numbers unrounded."""
+    import pandas as pd
+
+    return str(pd.DataFrame([asdict(c) for c in card.cases]).to_csv(index=False))

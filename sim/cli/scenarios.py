@@ -9,6 +9,7 @@ scenario's history; ``params`` lists every parameter.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -16,26 +17,24 @@ from typing import Any
 from sim.analysis import explain as explaining
 from sim.analysis import scorecard as scoring
 from sim.analysis import summary
-from sim.cli import charts, reports, validate
+from sim.cli import charts, finding, layout, progress, reports, validate
 from sim.cli.common import (
-    SCENARIOS,
     parameters_from,
     positive,
     replicate_named,
     scenario_options,
     table,
 )
+from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load, scenario_files
+from sim.scenario.loading import load
 
 
 def add_list(sub: Any) -> None:
     """Add ``list``: the scenarios of a folder, one line each."""
     listing = sub.add_parser("list", help="list the scenarios")
-    listing.add_argument(
-        "--dir", type=validate.scenario_folder, default=SCENARIOS, help="scenarios folder"
-    )
+    finding.dir_option(listing, "list only this folder's scenarios; repeatable")
     listing.set_defaults(command=cmd_list)
 
 
@@ -47,6 +46,7 @@ def add_run(sub: Any) -> None:
         "--out", type=validate.output_folder, help="write the run's tables and metadata here"
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
+    layout.layout_options(run, ("decisions", "alliances"))
     run.add_argument(
         "--plots",
         action="store_true",
@@ -74,10 +74,9 @@ def add_check(sub: Any) -> None:
     check.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
-    check.add_argument(
-        "--dir", type=validate.scenario_folder, default=SCENARIOS, help="scenarios folder"
-    )
+    finding.dir_option(check, "score only this folder's scenarios; repeatable")
     check.add_argument("--json", action="store_true", help="print one JSON object")
+    layout.layout_options(check, ("cases",))
     check.set_defaults(command=cmd_check)
 
 
@@ -89,16 +88,19 @@ def add_params(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the scenarios of a folder with a one-line summary each."""
+    """Print the scenarios found with a one-line summary each, then the overlays."""
+    paths = finding.scenario_set(args)
+    own = any(finding.origin(p) != "library" for p in paths)
     rows = []
-    for path in scenario_files(args.dir):
+    for path in paths:
         spec = load(path).spec
         years = f"{spec.start.year}-{spec.end.year}"
-        rows.append([path.stem, years, ",".join(spec.propositions), spec.summary])
-    print(table(["scenario", "years", "shows", "summary"], rows))
-    counterfactuals = sorted((args.dir / "counterfactuals").glob("*.yaml"))
+        where = [finding.origin(path)] if own else []
+        rows.append([path.stem, *where, years, ",".join(spec.propositions), spec.summary])
+    print(table(["scenario", *(["from"] if own else []), "years", "shows", "summary"], rows))
+    counterfactuals = finding.overlay_set(args)
     if counterfactuals:
-        print("\ncounterfactual overlays (--overlay FILE, or run them by name):")
+        print("\ncounterfactual overlays (--overlay NAME, or run them by name):")
         for path in counterfactuals:
             print(f"  {path.stem}: {load(path).overlay_titles[0]}")
     return 0
@@ -106,6 +108,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario and print its decisions and alliances."""
+    if args.plots and not args.out:
+        raise InputError("run", "--plots", "expected --out DIR too: the figures go to DIR/plots")
     runset = replicate_named(args, keep_in=args.out)
     decisions, alliances = summary.decisions(runset), summary.alliances(runset)
     written = results.save(runset, args.out) if args.out else []
@@ -113,8 +117,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         written += charts.usual_plots(runset, Path(args.out))
     if args.json:
         print(json.dumps(reports.run_json(runset, decisions, alliances, written), indent=2))
+    elif args.csv:
+        print(reports.run_csv(decisions, alliances, args.csv), end="")
     else:
-        print(reports.run_text(runset, decisions, alliances, written))
+        case = finding.as_given(args)
+        wide = reports.run_text(runset, decisions, alliances, written, case)
+        if layout.narrow(args, wide):
+            wide = reports.run_text(runset, decisions, alliances, written, case, layout.records)
+        print(wide)
     return 0
 
 
@@ -132,37 +142,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
     params = parameters_from(args)
-    card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
+    paths = finding.scenario_set(args)
+    with progress.bar(args, len(paths) * args.runs, "run", "scenarios") as bar:
+        card = scoring.scorecard(paths, params, args.runs, args.seed, progress=bar)
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
-        return 0
-    rows = [
-        [
-            c.scenario,
-            c.what,
-            f"{c.p_model:.2f}",
-            "yes" if c.history else "no",
-            "right" if c.right else "WRONG",
-            f"{c.brier:.3f}",
-            c.detail,
-        ]
-        for c in card.cases
-    ]
-    print(
-        table(
-            ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"], rows
-        )
-    )
-    print(
-        f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
-        f"mean Brier score {card.brier:.3f} ({args.runs} runs each, seed {args.seed})\n"
-    )
-    print(
-        table(
-            ["scenario", "demonstrates"],
-            [[name, ", ".join(props)] for name, props in card.propositions.items()],
-        )
-    )
+    elif args.csv:
+        print(reports.check_csv(card), end="")
+    else:
+        wide = reports.check_text(card, args.runs, args.seed)
+        narrow = layout.narrow(args, wide)
+        by_case = functools.partial(layout.records, heading=2)
+        print(reports.check_text(card, args.runs, args.seed, by_case) if narrow else wide)
     return 0
 
 

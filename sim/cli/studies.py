@@ -9,19 +9,28 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli import validate
-from sim.cli.common import SCENARIOS, positive, scenario_path
+from sim.cli import finding, progress, validate
+from sim.cli.common import (
+    overlay_option,
+    parameter_names,
+    parameter_options,
+    parameters_from,
+    positive,
+)
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load, scenario_files
+from sim.scenario.loading import load
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Fit
+
+VARIED = ("w_sites", "w_distance", "technology")
+"""The parameters ``sensitivity`` varies unless ``--vary`` names others: the geography of P2
+(sites at risk, distance) and the projection technology of P7."""
 
 
 def add_sweep(sub: Any) -> None:
@@ -33,9 +42,12 @@ def add_sweep(sub: Any) -> None:
         action="append",
         required=True,
         metavar="NAME=LOW:HIGH:STEPS",
-        help="a parameter and its values; repeatable",
+        help="a parameter and its values (LOW:HIGH:STEPS, V1,V2,..., or LOW:HIGH with --lhs); "
+        "repeatable",
     )
-    sweep.add_argument("--lhs", type=positive, help="a Latin hypercube of N points instead")
+    sweep.add_argument(
+        "--lhs", type=positive, metavar="N", help="a Latin hypercube of N points instead"
+    )
     _point_options(sweep, runs=50, out="sweep")
     sweep.set_defaults(command=cmd_sweep)
 
@@ -43,9 +55,14 @@ def add_sweep(sub: Any) -> None:
 def add_sensitivity(sub: Any) -> None:
     """Add ``sensitivity``: Sobol or Morris indices with SALib."""
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices with SALib")
-    sens.add_argument("scenario")
+    sens.add_argument("scenario", help="a scenario file, or a scenario's name (run.py list)")
     sens.add_argument("--method", choices=["sobol", "morris"], default="sobol")
-    sens.add_argument("--params", dest="names", help="comma-separated parameter names")
+    sens.add_argument(
+        "--vary",
+        dest="names",
+        metavar="A,B,C",
+        help=f"the parameters to vary over their declared ranges (default: {','.join(VARIED)})",
+    )
     sens.add_argument("--samples", type=positive, default=64, help="base sample size N (64)")
     _point_options(sens, runs=20, out="sensitivity")
     sens.add_argument("--json", action="store_true")
@@ -83,7 +100,7 @@ def add_tune(sub: Any) -> None:
     )
     tune.add_argument("--seed", type=validate.seed, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
-    tune.add_argument("--dir", type=validate.scenario_folder, default=SCENARIOS)
+    finding.dir_option(tune, "tune on this folder's scenarios only; repeatable")
     tune.add_argument(
         "--storage",
         type=validate.storage,
@@ -91,7 +108,14 @@ def add_tune(sub: Any) -> None:
     )
     tune.add_argument("--study", default="alliance-sim", help="the study's name in the storage")
     tune.add_argument("--cv", action="store_true", help="also leave-one-scenario-out fits")
-    tune.add_argument("--out", type=validate.output_file, default="tuned.yaml")
+    tune.add_argument(
+        "--out", type=validate.output_file, default="tuned.yaml", help="the tuned values' file"
+    )
+    tune.add_argument(
+        "--force",
+        action="store_true",
+        help="write the tuned values even when they score worse than the defaults",
+    )
     tune.add_argument("--json", action="store_true")
     tune.set_defaults(command=cmd_tune)
 
@@ -101,37 +125,45 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
     parser.add_argument("--runs", type=positive, default=runs, help=f"runs per point ({runs})")
     parser.add_argument("--seed", type=validate.seed, default=0)
     parser.add_argument("--workers", type=validate.workers, default=1)
+    parameter_options(parser, "the parameters not varied: ")
     parser.add_argument(
         "--scheduler",
         type=validate.scheduler,
         help="a Dask scheduler address, e.g. tcp://host:8786",
     )
-    parser.add_argument("--overlay", action="append", default=[], type=Path)
+    overlay_option(parser)
+    finding.dir_option(parser)
     parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
     parser.add_argument("--out", type=validate.output_folder, default=out, help="results folder")
 
 
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
-    from tqdm import tqdm
-
+    """Run every point of a design (resuming a stopped sweep); return the points' table."""
     from sim.analysis import tuning
 
-    scenario = scenario_path(args.scenario)
-    spec = load(scenario, args.overlay).spec  # bad input fails here, before any work
+    scenario, overlays = finding.scenario_file(args), finding.overlay_files(args)
+    spec = load(scenario, overlays).spec  # bad input fails here, before any work
     if args.metric:
         tuning.check_metric(args.metric, spec)
-    target = tuning.Target(
-        str(scenario), tuple(str(o) for o in args.overlay), {}, args.runs, args.seed
-    )
+    base = parameters_from(args).as_dict()
+    target = tuning.Target(str(scenario), tuple(map(str, overlays)), base, args.runs, args.seed)
     store = tuning.PointStore(folder, tuning.sweep_key(target, jobs))
     results.write_text(folder / "design.json", tuning.design_json(jobs))
-    with (
-        tqdm(total=len(jobs), unit="point", file=sys.stderr) as bar,
-        tuning.executor_for(args.workers, args.scheduler) as executor,
-    ):
-        table = tuning.sweep(executor, target, jobs, store, progress=bar.update)
+    where = str(folder / "points")
+    try:
+        with (
+            progress.bar(args, len(jobs), "point", "points", (_done(store, jobs), where)) as bar,
+            tuning.executor_for(args.workers, args.scheduler) as executor,
+        ):
+            table = tuning.sweep(executor, target, jobs, store, progress=bar)
+    except KeyboardInterrupt:
+        raise progress.stopped(_done(store, jobs), len(jobs), "point", where) from None
     results.write_table(folder / "points.parquet", table)
     return table
+
+
+def _done(store: Any, jobs: list[Any]) -> int:
+    return sum(store.done(job.index) for job in jobs)
 
 
 def _metric(table: Any, wanted: str | None) -> str:
@@ -150,7 +182,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.plots import common as figures
     from sim.plots import studies as study_plots
 
-    ranges = [tuning.parse_range(text) for text in args.param]
+    ranges = [
+        _grid_range(text) if not args.lhs else tuning.parse_range(text) for text in args.param
+    ]
     validate.distinct([name for name, _ in ranges], "--param")
     validate.design(args.lhs or math.prod(len(values) for _, values in ranges), "--param")
     jobs = tuning.latin_hypercube(ranges, args.lhs, args.seed) if args.lhs else tuning.grid(ranges)
@@ -162,55 +196,85 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     )
     if len(ranges) == 2:
         x, y = ranges[0][0], ranges[1][0]
-        figure = study_plots.heatmap(table, x, y, metric, f"{metric} over {x} and {y}")
-        for path in figures.save(figure, args.out / "heatmap"):
+        if args.lhs:
+            figure, stem = study_plots.scatter(table, x, y, metric), "scatter"
+        else:
+            figure, stem = study_plots.heatmap(table, x, y, metric), "heatmap"
+        for path in figures.save(figure, args.out / stem):
             print(f"wrote {path}")
     return 0
+
+
+def _grid_range(text: str) -> tuple[str, list[float]]:
+    """Parse a grid's ``--param``: ``LOW:HIGH`` alone says nothing of the steps, so is refused."""
+    from sim.analysis import tuning
+
+    if text.partition("=")[2].count(":") == 1:
+        raise InputError(
+            "--param", text, "a grid needs NAME=LOW:HIGH:STEPS (LOW:HIGH is enough with --lhs N)"
+        )
+    return tuning.parse_range(text)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """Sobol or Morris indices of the chosen parameters on one measured quantity."""
     from sim.analysis import sensitivity
-    from sim.plots import common as figures
-    from sim.plots import studies as study_plots
 
-    names = args.names.split(",") if args.names else ["w_sites", "w_distance", "technology"]
-    for name in validate.distinct(names, "--params"):
-        if name not in parameters.SPECS:
-            raise InputError("--params", name, "unknown parameter (run.py params lists them)")
+    _check_params_file(args)
+    names = parameter_names(args.names, "--vary") if args.names else list(VARIED)
+    validate.distinct(names, "--vary")
     validate.design(sensitivity.design_size(args.method, len(names), args.samples), "--samples")
+    if not args.json:
+        chosen = "chosen with --vary" if args.names else "the default set; choose with --vary"
+        print(f"varying {', '.join(names)} ({chosen}) over their declared ranges")
     design = sensitivity.design(args.method, names, args.samples, args.seed)
     table = _run_points(args, design.jobs, args.out)
     metric = _metric(table, args.metric)
     indices = sensitivity.analyse(design, table.sort_values("point")[metric].to_numpy(), args.seed)
     notes = sensitivity.warnings(design, args.samples, indices)
-    value, error = ("ST", "ST_conf") if args.method == "sobol" else ("mu_star", "mu_star_conf")
-    figure = study_plots.bars(
-        indices[value], indices[error], value, f"{args.method.title()} sensitivity of {metric}"
-    )
-    written = figures.save(figure, args.out / f"{args.method}_indices")
+    written = _sensitivity_figures(args.method, indices, metric, args.out)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "metric": metric,
-                    "indices": json.loads(indices.to_json(orient="index")),
-                    "warnings": notes,
-                    "figures": [str(p) for p in written],
-                },
-                indent=2,
-            )
-        )
+        found = json.loads(indices.to_json(orient="index"))
+        report = {"metric": metric, "varied": names, "indices": found, "warnings": notes}
+        print(json.dumps({**report, "figures": [str(p) for p in written]}, indent=2))
         return 0
     print(f"{args.method} indices of {metric} ({len(table)} points):")
     print(indices.round(3).to_string())
-    for note in notes:
-        print(f"warning: {note}")
+    print("\n".join([*(f"warning: {note}" for note in notes), *(f"wrote {p}" for p in written)]))
     return 0
 
 
+def _check_params_file(args: argparse.Namespace) -> None:
+    """Refuse ``--params a,b,c``: a file of values, as in ``run``; names go with ``--vary``."""
+    text = str(args.params or "")
+    if text and not Path(text).exists() and all(n in parameters.SPECS for n in text.split(",")):
+        raise InputError(
+            "--params",
+            text,
+            "expected a YAML file of parameter values, as in `run`; "
+            "give the parameters to vary with --vary a,b,c",
+        )
+
+
+def _sensitivity_figures(method: str, indices: Any, metric: str, out: Path) -> list[Path]:
+    """Draw Sobol's S1 beside ST, or Morris's mu* bars and its mu*-sigma plane."""
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
+
+    if method == "sobol":
+        return figures.save(study_plots.sobol(indices, metric), out / "sobol_indices")
+    written = figures.save(study_plots.morris(indices, metric), out / "morris_indices")
+    return written + figures.save(
+        study_plots.morris_plane(indices, metric), out / "morris_mu_sigma"
+    )
+
+
 def cmd_tune(args: argparse.Namespace) -> int:
-    """Calibrate parameters against the scenarios' history; write tuned.yaml."""
+    """Calibrate parameters against history; write the tuned values if they beat the defaults.
+
+    Returns 1, writing no parameter file, when the tuned values score worse than the
+    defaults, unless ``--force``.
+    """
     from sim.analysis import calibration
 
     if args.method == "mle":
@@ -219,27 +283,135 @@ def cmd_tune(args: argparse.Namespace) -> int:
         args.runs = args.runs or 3
         return cmd_mle(args)
     args.runs = args.runs or 20
-    names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
-    for name in validate.distinct(names, "--tune"):
-        if name not in parameters.SPECS:
-            raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
-    storage = calibration.storage_for(args.storage)
+    names = parameter_names(args.names, "--tune") if args.names else list(calibration.DEFAULT_TUNED)
+    validate.distinct(names, "--tune")
+    held_out = _cv_scenarios(args)
+    storage = calibration.storage_for(args.storage)  # one that cannot be opened fails here
     objective = _tune_loss(args)
     default = objective(parameters.Params())
-    fit = calibration.tune(objective, names, args.trials, args.seed, storage, args.study)
-    cv = (
-        calibration.leave_one_out(
-            scenario_files(args.dir), names, args.trials, args.runs, args.seed
+    fit = _search(args, objective, names, storage)
+    with progress.bar(args, args.trials * len(held_out), "trial", "cross-validation") as bar:
+        cv = calibration.leave_one_out(
+            held_out, names, args.trials, args.runs, args.seed, progress=bar
         )
-        if args.cv and args.target == "scenarios"
-        else []
+    against = {"scenarios": "the scenarios' history", "backtest": "the back-test, 1816-1944"}
+    title = f"Calibration of {', '.join(names)}\nagainst {against.get(args.target, 'both')}"
+    written = _fit_figures(fit, default, title, args.out)
+    refused = _refusal(fit.loss, default, fit.trials) if not args.force else None
+    if refused is None:
+        text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
+        header = f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n"
+        results.write_text(args.out, header + text)
+    report = _fit_report(args, fit, default, cv, written, refused)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_fit(report, args.out, written)
+    if refused:
+        progress.say(f"not written: {refused}")
+    return 1 if refused else 0
+
+
+def _search(args: argparse.Namespace, objective: Any, names: list[str], storage: Any) -> Fit:
+    """Run the trials with a bar; say how many a stored study kept, and, if stopped, how many.
+
+    The trials are counted as they finish, so that a stopped search says what it kept
+    without opening its storage again.
+    """
+    kept = [_stored_trials(args, storage)]
+    where = f"the study {args.study} in {args.storage}" if args.storage else None
+    with progress.bar(args, args.trials, "trial", "trials", (kept[0], where or "")) as bar:
+
+        def finished(n: int) -> None:
+            kept[0] += n
+            bar(n)
+
+        fit = _trials(args, objective, names, storage, finished)
+    if fit is None:
+        hint = "with --storage FILE, finished trials are kept and a rerun resumes"
+        raise progress.stopped(kept[0] if where else 0, args.trials, "trial", where, hint)
+    return fit
+
+
+def _stored_trials(args: argparse.Namespace, storage: Any) -> int:
+    """Return how many complete trials the study in ``--storage`` holds already (0 if none)."""
+    from sim.analysis import calibration
+
+    if storage is None:
+        return 0
+    return len(calibration.completed(calibration.open_study(args.seed, storage, args.study)))
+
+
+def _trials(
+    args: argparse.Namespace, objective: Any, names: list[str], storage: Any, finished: Any
+) -> Fit | None:
+    """Run the trials; return the fit, or None if Ctrl-C stopped them.
+
+    Ctrl-C ends the search after the trial under way (a second one at once), so that it
+    never cuts a write to the study's storage short.
+    """
+    from sim.analysis import calibration
+
+    try:
+        with progress.interruptible() as pressed:
+            fit = calibration.tune(
+                objective,
+                names,
+                args.trials,
+                args.seed,
+                storage,
+                args.study,
+                finished,
+                pressed,
+            )
+    except KeyboardInterrupt:  # a second Ctrl-C
+        return None
+    except Exception as exc:  # a library's clean-up that failed while handling one
+        if progress.interruption(exc) is None:
+            raise
+        return None
+    return None if pressed() else fit
+
+
+def _cv_scenarios(args: argparse.Namespace) -> list[Path]:
+    """Return the scenarios ``--cv`` holds out in turn (those with a history block), or none.
+
+    Raises:
+        InputError: ``--cv`` with a target other than the scenarios, or too few of them.
+    """
+    from sim.analysis import calibration
+
+    if not args.cv:
+        return []
+    if args.target != "scenarios":
+        raise InputError("tune", "--cv", "leave-one-scenario-out needs --target scenarios")
+    scored = calibration.with_history(finding.scenario_set(args))
+    if len(scored) < 2:
+        raise InputError("tune", "--cv", "expected two or more scenarios with a history block")
+    return scored
+
+
+def _refusal(tuned: float, default: float, trials: int) -> str | None:
+    """Say why a fit is not written: it scores worse than the defaults. None if it does not."""
+    if tuned <= default:
+        return None
+    return (
+        f"the tuned Brier {tuned:.4g} is worse than the defaults' {default:.4g} after "
+        f"{trials} trial{'s' if trials != 1 else ''}; run more trials (--trials), "
+        "or write it anyway with --force"
     )
-    written = _fit_figures(fit, args.out)
-    text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
-    results.write_text(
-        args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
-    )
-    report = {
+
+
+def _fit_report(
+    args: argparse.Namespace,
+    fit: Fit,
+    default: float,
+    cv: list[Any],
+    written: list[Path],
+    refused: str | None,
+) -> dict[str, Any]:
+    """Return the fit as one JSON object: Brier in and out of sample, values, files."""
+    return {
         "target": args.target,
         "default_brier": default,
         "tuned_brier": fit.loss,
@@ -248,25 +420,21 @@ def cmd_tune(args: argparse.Namespace) -> int:
         "importances": fit.importances,
         "cross_validation": cv,
         "out_of_sample": _post1945(fit.values, args.seed) if args.target != "scenarios" else None,
-        "file": str(args.out),
+        "file": None if refused else str(args.out),
+        "refused": refused,
         "figures": [str(p) for p in written],
     }
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    _print_fit(report, args.out, written)
-    return 0
 
 
-def _fit_figures(fit: Fit, out: Path) -> list[Path]:
-    """Draw the trials' losses and, if the fit has them, the parameters' importances."""
+def _fit_figures(fit: Fit, default: float, title: str, out: Path) -> list[Path]:
+    """Draw the trials' losses beside the defaults' and, if any, the parameters' importances."""
     import pandas as pd
 
     from sim.plots import common as figures
     from sim.plots import studies as study_plots
 
     written = figures.save(
-        study_plots.optimisation_history(fit.history, "Calibration against history"),
+        study_plots.optimisation_history(fit.history, default, title),
         out.with_name(out.stem + "_history"),
     )
     if fit.importances:
@@ -283,7 +451,7 @@ def _fit_figures(fit: Fit, out: Path) -> list[Path]:
 def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
     """Print the fit: Brier in and out of sample, each left-out scenario, the files."""
     default, tuned, trials = report["default_brier"], report["tuned_brier"], report["trials"]
-    print(f"in-sample Brier: defaults {default:.4f}, tuned {tuned:.4f} ({trials} trials)")
+    print(f"in-sample Brier: defaults {default:.4g}, tuned {tuned:.4g} ({trials} trials)")
     if report["out_of_sample"]:
         for which, m in report["out_of_sample"].items():
             print(
@@ -295,7 +463,8 @@ def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
             f"  left out {row['held_out']}: tuned on the rest {row['in_sample']:.4f}; "
             f"on it: tuned {row['out_of_sample']:.4f}, defaults {row['default']:.4f}"
         )
-    print(f"wrote {out} (use: run.py run SCENARIO --params {out})")
+    if report["file"]:
+        print(f"wrote {out} (use: run.py run SCENARIO --params {out})")
     print("\n".join(f"wrote {p}" for p in written))
 
 
@@ -316,9 +485,9 @@ def _tune_loss(args: argparse.Namespace) -> Any:
     from sim.analysis import calibration
 
     if args.target == "scenarios":
-        return calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+        return calibration.scenario_loss(finding.scenario_set(args), args.runs, args.seed)
     early = calibration.backtest_loss(args.seed)
     if args.target == "backtest":
         return early
-    cards = calibration.scenario_loss(scenario_files(args.dir), args.runs, args.seed)
+    cards = calibration.scenario_loss(finding.scenario_set(args), args.runs, args.seed)
     return lambda params: (early(params) + cards(params)) / 2.0

@@ -7,8 +7,8 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from sim.cli.common import SCENARIOS
 from sim.errors import InputError
+from sim.scenario import library
 
 PORT = 8521
 """The port ``serve`` listens on unless told otherwise (Mesa's examples use it)."""
@@ -34,7 +34,10 @@ def add_serve(sub: Any) -> None:
         "--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)"
     )
     serve.add_argument(
-        "--dir", type=Path, default=SCENARIOS, help="scenarios folder (the only files it reads)"
+        "--dir",
+        type=Path,
+        help="the scenarios folder, the only files it reads (default: the first folder a name "
+        "is looked up in: $ALLIANCE_SIM_SCENARIOS, ./scenarios, else the library)",
     )
     serve.set_defaults(command=cmd_serve)
 
@@ -49,4 +52,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     from sim.web import server
 
-    return server.serve(args.dir, args.scenario, args.host, args.port)
+    folder = args.dir if args.dir is not None else library.folders()[0]
+    return server.serve(folder, args.scenario, args.host, args.port)

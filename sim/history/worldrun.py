@@ -9,6 +9,7 @@ factor's value and signed contribution, so that every probability explains itsel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -100,11 +101,18 @@ class WorldRun:
         }
 
 
-def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> WorldRun:
+def run(
+    openworld: OpenWorld,
+    params: Params,
+    seed: int,
+    runs: int = 1,
+    progress: Callable[[int], object] | None = None,
+) -> WorldRun:
     """Run the model ``runs`` times over every year of the open world.
 
     Each run draws from its own stream spawned from ``seed`` (as scenario replications do);
     with history's wars, every case and bystander of the span is scored in every run.
+    ``progress(1)`` is called as each run finishes.
     """
     ow = openworld
     books = {
@@ -118,6 +126,8 @@ def run(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> World
         models.append(model)
         for name in BOOKS:
             frames[name].append(pd.DataFrame(rows[name], columns=[*KEYS, *FIGURES]).assign(run=r))
+        if progress is not None:
+            progress(1)
     scored = {name: pd.concat(frames[name], ignore_index=True) for name in BOOKS}
     return WorldRun(openworld, params, seed, models, books, scored)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ParameterError
+from sim.errors import ParameterError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -427,17 +427,29 @@ def specs() -> tuple[ParamSpec, ...]:
 SPECS: dict[str, ParamSpec] = {s.name: s for s in specs()}
 
 
+def check_name(name: str, *, source: str, line: int | None = None) -> str:
+    """Return ``name`` if it is a declared parameter.
+
+    Raises:
+        ParameterError: it is not, with the closest declared names.
+    """
+    if name not in SPECS:
+        raise ParameterError(
+            source,
+            name,
+            f"unknown parameter{did_you_mean(name, SPECS)}; run.py params lists them",
+            line=line,
+        )
+    return name
+
+
 def check_value(name: str, value: Any, *, source: str, line: int | None = None) -> float:
     """Check one parameter value against its declaration and return it as a float.
 
     Raises:
         ParameterError: the name is not declared, the value is not a number or is out of range.
     """
-    spec = SPECS.get(name)
-    if spec is None:
-        raise ParameterError(
-            source, name, "unknown parameter (run.py params lists them)", line=line
-        )
+    spec = SPECS[check_name(name, source=source, line=line)]
     if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise ParameterError(source, name, "expected a finite number", got=value, line=line)
     if not spec.low <= value <= spec.high:

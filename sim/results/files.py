@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.tables import TABLES
-from sim.results.runs import Checkpoint, RunSet, Tables
+from sim.results.runs import Checkpoint, RunSet, Tables, chunks
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -118,8 +118,12 @@ def save(runset: RunSet, folder: str | Path) -> list[Path]:
 
 PARTS = ".parts"
 """The sub-folder of a results folder that keeps finished chunks until the run is saved."""
-OWN = ("metadata.json", PARTS, "plots")
-"""What a results folder holds besides its tables: metadata, checkpoint, figures."""
+EXPORTS = tuple(
+    f"{shape}.{kind}" for shape in ("dyad_year", "state_year") for kind in ("parquet", "csv")
+)
+"""The files ``export`` writes into a results folder by default (drawn from its tables)."""
+OWN = ("metadata.json", PARTS, "plots", *EXPORTS)
+"""What a results folder holds besides its tables: metadata, checkpoint, figures, exports."""
 
 
 def save_folder(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> list[Path]:
@@ -232,6 +236,10 @@ class ChunkStore(Checkpoint):
         if not self._marker(start, stop).exists():
             return None
         return {name: pd.read_parquet(self._path(name, start, stop)) for name in TABLES}
+
+    def kept(self, runs: int) -> int:
+        """Return how many of ``runs`` replications are kept in finished chunks."""
+        return sum(b - a for a, b in chunks(runs) if self._marker(a, b).exists())
 
     def save(self, start: int, stop: int, tables: Tables) -> None:
         """Write a chunk's tables, then a marker that says the chunk is complete."""

@@ -92,6 +92,10 @@ class Checkpoint:
         """Return a finished chunk's tables, or None."""
         return None
 
+    def kept(self, runs: int) -> int:
+        """Return how many of ``runs`` replications are kept from an earlier job."""
+        return 0
+
     def save(self, start: int, stop: int, tables: Tables) -> None:
         """Keep a finished chunk."""
 
@@ -103,37 +107,55 @@ def replicate(
     runs: int = 100,
     workers: int = 1,
     checkpoint: Checkpoint | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> RunSet:
     """Run ``runs`` replications of a scenario and gather their records.
 
     Results are the same whatever ``workers`` is: chunks are combined in order.
+    ``progress(n)`` is called as each chunk of ``n`` new replications finishes (kept ones
+    are not counted).
     """
     world = build(scenario)
     store = checkpoint or Checkpoint()
-    parts = list(_chunk_tables(world, params, seed, runs, workers, store))
+    parts = list(_chunk_tables(world, params, seed, runs, workers, store, progress))
     tables = {name: _concat([p[name] for p in parts]) for name in TABLES}
     return RunSet(scenario=scenario, world=world, params=params, seed=seed, runs=runs, **tables)
 
 
 def _chunk_tables(
-    world: World, params: Params, seed: int, runs: int, workers: int, store: Checkpoint
+    world: World,
+    params: Params,
+    seed: int,
+    runs: int,
+    workers: int,
+    store: Checkpoint,
+    progress: Callable[[int], object] | None,
 ) -> Iterator[Tables]:
     """Yield each chunk's tables in order: kept ones, then new ones (saved as they finish)."""
     todo = [(a, b) for a, b in chunks(runs) if store.load(a, b) is None]
     if workers <= 1 or len(todo) <= 1:
-        yield from _collect(chunks(runs), store, lambda a, b: run_chunk(world, params, seed, a, b))
+
+        def compute(a: int, b: int) -> Tables:
+            return run_chunk(world, params, seed, a, b)
+
+        yield from _collect(chunks(runs), store, compute, progress)
         return
     with ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT) as pool:
         futures = {(a, b): pool.submit(run_chunk, world, params, seed, a, b) for a, b in todo}
         try:
-            yield from _collect(chunks(runs), store, lambda a, b: futures[(a, b)].result())
+            yield from _collect(
+                chunks(runs), store, lambda a, b: futures[(a, b)].result(), progress
+            )
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
 
 
 def _collect(
-    spans: list[tuple[int, int]], store: Checkpoint, compute: Callable[[int, int], Tables]
+    spans: list[tuple[int, int]],
+    store: Checkpoint,
+    compute: Callable[[int, int], Tables],
+    progress: Callable[[int], object] | None,
 ) -> Iterator[Tables]:
     """Yield each chunk in order: the kept one if there is one, else computed and saved."""
     for a, b in spans:
@@ -141,6 +163,8 @@ def _collect(
         if tables is None:
             tables = compute(a, b)
             store.save(a, b, tables)
+            if progress is not None:
+                progress(b - a)
         yield tables
 
 

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap
 
 from sim.errors import ScenarioError
+from sim.scenario import library
 from sim.scenario.schema import OverlaySpec, ScenarioSpec, WarEvent
 from sim.scenario.yamlfile import dotted, line_of, load_yaml
 
@@ -60,10 +61,15 @@ class _Source:
 def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
     """Load a scenario (or an overlay with its base) and apply further overlays.
 
+    Args:
+        path: a scenario or overlay file, or the name of one (``karabakh_2020``), looked up
+            as :func:`sim.scenario.library.find` says: the user's folders, then the library.
+        overlays: overlay files or names, applied in order; each must apply to this scenario.
+
     Raises:
         ScenarioError: any problem in any of the files, with file, field path and line.
     """
-    path = Path(path)
+    path = library.find(path)
     document = _mapping(load_yaml(path, error=ScenarioError), path)
     sources = [_Source(str(path), document, ())]
     applied: list[tuple[str, str]] = []
@@ -71,9 +77,9 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
         overlay_path, path = path, _base_of(path, document)
         document = _mapping(load_yaml(path, error=ScenarioError), path)
         sources = [_Source(str(path), document, ())]
-        applied.append(_apply(document, overlay_path, sources))
+        applied.append(_apply(document, overlay_path, sources, path.stem))
     for overlay in overlays:
-        applied.append(_apply(document, Path(overlay), sources))
+        applied.append(_apply(document, library.find_overlay(overlay), sources, path.stem))
     if applied:
         document["history"] = None
     spec = _validate(document, sources)
@@ -149,10 +155,25 @@ def _validate_overlay(path: Path, document: Any) -> OverlaySpec:
         raise _first_error(exc, [_Source(str(path), document, ())]) from None
 
 
-def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> tuple[str, str]:
-    """Apply one overlay file to a merged document, in place; return its name and title."""
+def _apply(
+    base: CommentedMap, overlay_path: Path, sources: list[_Source], base_name: str
+) -> tuple[str, str]:
+    """Apply one overlay file to a merged document, in place; return its name and title.
+
+    Raises:
+        ScenarioError: the overlay is malformed, or written for another scenario.
+    """
     document = _mapping(load_yaml(overlay_path, error=ScenarioError), overlay_path)
     spec = _validate_overlay(overlay_path, document)
+    if spec.applies_to != base_name:
+        raise ScenarioError(
+            str(overlay_path),
+            "applies_to",
+            f"this overlay is written for another scenario; expected {base_name}, the scenario "
+            "it is applied to",
+            got=spec.applies_to,
+            line=line_of(document, ("applies_to",)),
+        )
     if document.get("set"):
         _merge(base, document["set"])
         sources.append(_Source(str(overlay_path), document, ("set",)))

@@ -21,6 +21,7 @@ import solara
 
 from sim.errors import InputError
 from sim.results.runs import RunSet
+from sim.scenario import library as lookup
 from sim.scenario.loading import Scenario
 from sim.web import session, sidebar, tabs, views
 from sim.web.library import COUNTERFACTUALS, Library
@@ -47,7 +48,8 @@ CSS = """
 
 def library() -> Library:
     """Return the scenarios folder the server was started on."""
-    return Library(Path(os.environ.get(FOLDER, "scenarios")).resolve())
+    folder = os.environ.get(FOLDER)
+    return Library((Path(folder) if folder else lookup.folders()[0]).resolve())
 
 
 def loaded(lib: Library, choice: Choice) -> tuple[Scenario | None, str | None]:

@@ -106,9 +106,11 @@ def waterfall(runset: RunSet, decision: str) -> Picture:
     from sim.plots import decisions as decision_plots
 
     exp = explaining.explain(runset, decision)
-    names = dict(zip(runset.world.ids, runset.world.names, strict=True))
+    w = runset.world
+    names = dict(zip(w.ids, w.names, strict=True))
+    theatre = w.territory_names[w.territory_ids.index(exp.theatre)]
     stem = "waterfall_" + exp.decision.replace(":", "_")
-    return picture(decision_plots.waterfall(exp, names), stem)
+    return picture(decision_plots.waterfall(exp, names, theatre), stem)
 
 
 def honour(runset: RunSet, period: int) -> Picture | None:
@@ -134,4 +136,5 @@ def survival_curves(runset: RunSet) -> Picture | None:
         *survival.kaplan_meier(survival.from_atop(), label="ATOP v4.01"),
     ]
     title = f"Alliance survival: {runset.runs} runs of {runset.scenario.name} vs ATOP v4.01"
-    return picture(survival_plots.survival(groups, title), "survival")
+    dashed = {g.name: "--" for g in groups if g.name.startswith("ATOP")}  # as `survival` draws
+    return picture(survival_plots.survival(groups, title, dashed), "survival")

@@ -16,7 +16,7 @@ from pathlib import Path
 from sim.errors import InputError
 from sim.web.library import Library
 
-FOLDER = "ALLIANCE_SIM_SCENARIOS"
+FOLDER = "ALLIANCE_SIM_WEB_FOLDER"
 """The environment variable that tells the page the scenarios folder."""
 FIRST = "ALLIANCE_SIM_SCENARIO"
 """The environment variable that tells the page the scenario to show first."""
