@@ -44,7 +44,7 @@ def random_world(
         at_war=at_war,
         borders=borders,
         defence_partners=defence,
-        loyalty=rng.random(n),
+        loyalty=rng.random((n, n)),
         theatre_km=rng.uniform(0, 9000, (n, territories)),
         territory_holder=rng.integers(0, n, territories),
         territory_value=rng.random(territories),
@@ -64,6 +64,7 @@ def random_world(
         backers=rng.random((k, n)) < 0.15,
         covered=rng.random(k) < 0.5,
         text=rng.random(k),
+        suppliers=rng.random((k, n)) < 0.15,
     )
     return calls, situation
 
@@ -131,7 +132,7 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             "distance": s.theatre_km[g, t] / 1000 * (1 - s.technology),
             "relations_with_adversary": min(1.0, max(0.0, s.relations[g, a])),
             "treaty_text": calls.text[k] if calls.covered[k] else 0.0,
-            "loyalty": s.loyalty[p],
+            "loyalty": s.loyalty[p, g],
             "perception": noise[k],
         }
         logit = 0.0

@@ -36,10 +36,30 @@ def decisions(runset: RunSet, top: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def by_run(group: pd.DataFrame) -> pd.DataFrame:
+    """Return one decision's rows as one row per run.
+
+    A guarantor asked in several periods (a war that asks each period) fights in the run
+    with the chance that it fights in one of them; its outcome is its last; its factors are
+    their means. A decision asked once per run is returned as it is.
+    """
+    if group["run"].is_unique:
+        return group
+    runs = group.groupby("run", sort=True)
+    contrib = [c for c in group.columns if c.startswith(("contrib_", "value_"))]
+    collapsed = runs[contrib].mean()
+    collapsed["p_honour"] = runs["p_honour"].agg(lambda p: 1.0 - float(np.prod(1.0 - p)))
+    collapsed["outcome"] = runs["outcome"].last()
+    collapsed["fought"] = runs["fought"].any()
+    collapsed["date"] = runs["date"].first()
+    return collapsed.reset_index()
+
+
 def _decision_row(
     key: tuple[Any, ...], group: pd.DataFrame, history: dict[tuple[str, ...], str], top: int
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict(zip(KEY, key, strict=True))
+    group = by_run(group)
     p = group["p_honour"].to_numpy()
     shares = group["outcome"].value_counts(normalize=True)
     outcome = max(OUTCOMES, key=lambda o: (shares.get(o, 0.0), -OUTCOMES.index(o)))

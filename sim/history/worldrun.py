@@ -147,7 +147,7 @@ def _score_cases(
     k = len(listed)
     calls = Calls(
         g, p, a, p, np.ones(k), np.zeros((k, len(at)), bool), triggered,
-        np.full(k, params.text_defence_pact),
+        np.full(k, params.text_defence_pact), np.zeros((k, len(at)), bool),
     )  # fmt: skip
     scores = score(calls, s, params, np.zeros(k))
     ids = ow.world.ids

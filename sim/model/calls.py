@@ -1,33 +1,66 @@
-"""Step 4 of a period: the commitments that new wars call, scored at once and decided.
+"""Step 4 of a period: the commitments that wars call, scored at once and decided.
 
-For every war that began this period, each belligerent is a partner that calls on every
-state bound to it by a duty-carrying commitment (except those already in the war and its
-backers). All calls are scored together by the kernel (:func:`sim.model.decide.score`);
-then, in this order, a perception draw per call, a draw whether the partner invokes the
-commitment and a draw whether the guarantor fights. A guarantor that fights joins its
-partner's side; one that violates a bilateral alliance may end it.
+For every war that began this period (and, each period, every war that asks again), each
+belligerent on each front is a partner that calls on every state bound to it by a
+commitment it may invoke (except those already in the war and its backers). A commitment
+applies when it covers the theatre and its conditions hold: the adversary is one it binds
+against, the partner did not provoke the war, enough states attack, the war is the one it
+names (:mod:`sim.scenario.schema`, ``against`` and ``conditions``). All calls are scored
+together by the kernel (:func:`sim.model.decide.score`); then, in this order, a perception
+draw per call, a draw whether the partner invokes the commitment (or the scenario's record
+of it) and a draw whether the guarantor fights. A guarantor that fights joins its partner's
+side; one that breaks a duty to defend a bilateral alliance may end it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.decide import Calls, score
 from sim.model.wars import Front, War
+from sim.model.world import DUTIES, Commitments
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
 
-Called = tuple[Front, int, bool, float]
-"""One call: the front (partner and war), the guarantor, whether a commitment covers the
-theatre, and the strongest covering commitment's text."""
+BoolArray = NDArray[np.bool_]
+NONE, CONSULT, DEFEND = (DUTIES.index(d) for d in ("none", "consult", "defend"))
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call: the front (partner and war), the guarantor, and what binds it there.
+
+    ``covered``: a commitment with a duty to fight or consult applies; ``text``: the strongest
+    applying text; ``duty``: what the guarantor owes (the strongest applying duty, else the
+    strongest binding one); ``invoked``: the scenario's record of invocation, None if drawn.
+    """
+
+    front: Front
+    guarantor: int
+    covered: bool
+    text: float
+    duty: int
+    invoked: bool | None
+
+
+class Terms(NamedTuple):
+    """The conditions of every row of the book (rows formed in a run have none)."""
+
+    offensive: BoolArray
+    against: BoolArray
+    against_allies_of: BoolArray
+    unprovoked: BoolArray
+    min_attackers: NDArray[np.int64]
+    conflict: NDArray[np.object_]
 
 
 class Summons:
-    """Who is called to the period's new wars, and what each guarantor decides.
+    """Who is called to the period's wars, and what each guarantor decides.
 
     Args:
         model: the model whose guarantors are called.
@@ -35,17 +68,13 @@ class Summons:
 
     def __init__(self, model: AllianceModel) -> None:
         self.model = model
-        self._text_of = np.zeros(0)
+        self._text_of = np.zeros((0, 0))
+        self._terms = _terms(model.world.commitments, 0)
 
     def decide(self, wars: list[War]) -> None:
-        """Call every bound guarantor to the new ``wars``, score the calls and settle them."""
+        """Call every bound guarantor to ``wars``, score the calls and settle them."""
         m = self.model
-        called = [
-            (front, g, covered, text)
-            for war in wars
-            for front in war.fronts()
-            for g, covered, text in self._called(front)
-        ]
+        called = [call for war in wars for front in war.fronts() for call in self._called(front)]
         if not wars:
             return
         situation = m.war_situation = m.situation()
@@ -54,30 +83,80 @@ class Summons:
         calls = self._calls(called)
         noise = m.rng.normal(0.0, m.params.perception_noise, len(calls))
         scores = score(calls, situation, m.params, noise)
-        invoked = m.rng.random(len(calls)) < m.params.invoke_probability
+        drawn = m.rng.random(len(calls)) < m.params.invoke_probability
         fights = m.rng.random(len(calls)) < scores.p_honour
+        invoked = np.array(
+            [d if c.invoked is None else c.invoked for c, d in zip(called, drawn, strict=True)],
+            dtype=bool,
+        )
         triggered = calls.covered & invoked
-        for (front, g, _, _), was_triggered, fought in zip(called, triggered, fights, strict=True):
-            self._settle(front, g, bool(was_triggered), bool(fought))
-        m.recorder.decisions([front for front, _, _, _ in called], calls, triggered, fights, scores)
+        duty = np.array([c.duty for c in called], dtype=np.int64)
+        broken = triggered & (duty == DEFEND) & ~fights
+        for call, fought, was_broken in zip(called, fights, broken, strict=True):
+            self._settle(call.front, call.guarantor, bool(was_broken), bool(fought))
+        m.recorder.decisions(called, calls, invoked, triggered, fights, scores)
 
-    def _called(self, front: Front) -> list[tuple[int, bool, float]]:
-        """Return (guarantor, covered, text) for every state with a duty to the partner."""
+    def _called(self, front: Front) -> list[Call]:
+        """Return a call for every state with a commitment the partner may invoke."""
         book, war = self.model.book, front.war
-        rows = book.duties(self.model.period) & book.members[:, front.partner]
+        rows = book.duties(self.model.period) & book.beneficiaries[:, front.partner]
+        bound = book.guarantors & rows[:, None]
+        binders = np.flatnonzero(bound.any(axis=0))
+        war.allies[front.side].update(int(g) for g in binders if g != front.partner)
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        bound = np.flatnonzero(book.guarantors[rows].any(axis=0))
-        war.allies[front.side].update(int(g) for g in bound if g != front.partner)
-        covering = book.guarantors & (rows & book.covers[:, war.theatre] & front.defensive)[:, None]
-        text = np.where(covering, self._texts()[:, None], 0.0).max(axis=0, initial=0.0)
+        applies = rows & book.covers[:, front.theatre] & self._conditions(front)
+        covering = bound & applies[:, None] & (book.duty > NONE)
+        text = np.where(covering, self._texts(), 0.0).max(axis=0, initial=0.0)
         covered = covering.any(axis=0)
-        return [(int(g), bool(covered[g]), float(text[g])) for g in bound if g not in excluded]
+        duty = _strongest(covering, bound, book.duty)
+        recorded = war.recorded_invocations
+        return [
+            Call(
+                front,
+                int(g),
+                bool(covered[g]),
+                float(text[g]),
+                int(duty[g]),
+                self._invoked(front.partner, int(g), bound[:, g]) if recorded else None,
+            )
+            for g in binders
+            if g not in excluded
+        ]
+
+    def _conditions(self, front: Front) -> BoolArray:
+        """Return which rows' conditions hold on this front (ATOP's codes, by row)."""
+        book, t = self.model.book, self._current_terms()
+        allies = book.allied_pairs(self.model.period)[:, front.adversary]
+        return (
+            (front.defensive | t.offensive)
+            & (t.against[:, front.adversary] | (t.against_allies_of & allies[None, :]).any(axis=1))
+            & ~(t.unprovoked & front.provoked)
+            & (t.min_attackers <= front.attackers)
+            & ((t.conflict == "") | (t.conflict == front.war.war_id))
+        )
+
+    def _current_terms(self) -> Terms:
+        """Return the rows' terms, padded for the rows formed during the run."""
+        rows = len(self.model.book.ids)
+        if len(self._terms.offensive) != rows:  # rows are only ever added
+            self._terms = _terms(self.model.world.commitments, rows)
+        return self._terms
+
+    def _invoked(self, partner: int, guarantor: int, binding: BoolArray) -> bool:
+        """Whether the partner has invoked (by the record) a commitment binding the guarantor."""
+        found = self.model.invocations
+        rows = np.flatnonzero(binding).tolist()
+        return any((partner, r, who) in found for r in rows for who in (-1, guarantor))
 
     def _texts(self) -> NDArray[np.float64]:
-        """Return the text strength of every commitment in the book."""
-        kinds = self.model.book.kinds
-        if len(self._text_of) != len(kinds):  # rows are only ever added, never change kind
-            self._text_of = np.array([self._text(kind) for kind in kinds])
+        """Return each row's text for each guarantor: its kind's, or a reserved duty's."""
+        book = self.model.book
+        if self._text_of.shape != book.duty.shape:  # rows are only ever added
+            kind = np.array([self._text(k) for k in book.kinds])[:, None]
+            consult = self.model.params.text_consultation
+            self._text_of = np.select(
+                [book.duty == DEFEND, book.duty == CONSULT], [kind, np.full_like(kind, consult)]
+            )
         return self._text_of
 
     def _text(self, kind: str) -> float:
@@ -85,32 +164,40 @@ class Summons:
         p = self.model.params
         return {
             "defence_pact": p.text_defence_pact,
+            "offence_pact": p.text_defence_pact,
             "coalition": p.text_defence_pact,
+            "guarantee": p.text_defence_pact,
+            "declaration": p.text_declaration,
             "basing": p.text_basing,
             "consultation": p.text_consultation,
         }.get(kind, 0.0)
 
-    def _calls(self, called: list[Called]) -> Calls:
+    def _calls(self, called: list[Call]) -> Calls:
         """Return the calls as the kernel's arrays, a row per call."""
-        backers = np.zeros((len(called), self.model.world.n), dtype=bool)
-        for k, (front, _, _, _) in enumerate(called):
-            backers[k, front.adversary_backers] = True
+        n = self.model.world.n
+        backers = np.zeros((len(called), n), dtype=bool)
+        suppliers = np.zeros((len(called), n), dtype=bool)
+        for k, call in enumerate(called):
+            backers[k, call.front.adversary_backers] = True
+            suppliers[k, call.front.adversary_suppliers] = True
+        fronts = [c.front for c in called]
         return Calls(
-            guarantor=np.array([g for _, g, _, _ in called], dtype=np.int64),
-            partner=np.array([f.partner for f, _, _, _ in called], dtype=np.int64),
-            adversary=np.array([f.adversary for f, _, _, _ in called], dtype=np.int64),
-            theatre=np.array([f.war.theatre for f, _, _, _ in called], dtype=np.int64),
-            scale=np.array([f.war.scale for f, _, _, _ in called]),
+            guarantor=np.array([c.guarantor for c in called], dtype=np.int64),
+            partner=np.array([f.partner for f in fronts], dtype=np.int64),
+            adversary=np.array([f.adversary for f in fronts], dtype=np.int64),
+            theatre=np.array([f.theatre for f in fronts], dtype=np.int64),
+            scale=np.array([f.war.scale for f in fronts]),
             backers=backers,
-            covered=np.array([c for _, _, c, _ in called], dtype=bool),
-            text=np.array([t for _, _, _, t in called]),
+            covered=np.array([c.covered for c in called], dtype=bool),
+            text=np.array([c.text for c in called]),
+            suppliers=suppliers,
         )
 
-    def _settle(self, front: Front, g: int, triggered: bool, fights: bool) -> None:
+    def _settle(self, front: Front, g: int, broken: bool, fights: bool) -> None:
         """Apply one decision: a guarantor that fights joins its partner's side."""
         if fights:
             front.war.sides[front.side].add(g)
-        elif triggered:  # violated
+        elif broken:  # violated
             self._end_on_violation(g, front.partner)
 
     def _end_on_violation(self, g: int, partner: int) -> None:
@@ -121,3 +208,23 @@ class Summons:
         for row in np.flatnonzero(rows & book.members[:, partner]):
             if m.rng.random() < m.params.end_on_violation:
                 book.end(int(row), m.period, "violated", m.demand)
+
+
+def _terms(c: Commitments, rows: int) -> Terms:
+    """Return the scenario's terms for ``rows`` rows (at least the scenario's own)."""
+    extra, n = max(rows - len(c.ids), 0), c.members.shape[1]
+    return Terms(
+        offensive=np.concatenate([c.offensive, np.zeros(extra, dtype=bool)]),
+        against=np.vstack([c.against, np.ones((extra, n), dtype=bool)]),
+        against_allies_of=np.vstack([c.against_allies_of, np.zeros((extra, n), dtype=bool)]),
+        unprovoked=np.concatenate([c.unprovoked, np.zeros(extra, dtype=bool)]),
+        min_attackers=np.concatenate([c.min_attackers, np.ones(extra, dtype=np.int64)]),
+        conflict=np.array([*c.conflict, *([""] * extra)], dtype=object),
+    )
+
+
+def _strongest(covering: BoolArray, bound: BoolArray, duty: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return each state's duty: the strongest that applies, else the strongest that binds it."""
+    applying = np.where(covering, duty, -1).max(axis=0, initial=-1)
+    binding = np.where(bound, duty, -1).max(axis=0, initial=-1)
+    return np.where(covering.any(axis=0), applying, binding)

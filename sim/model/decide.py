@@ -147,7 +147,7 @@ class Situation:
     at_war: BoolArray  # (n, n)
     borders: BoolArray  # (n, n)
     defence_partners: BoolArray  # (n, n): [x, y] is True when y is bound to defend x
-    loyalty: FloatArray
+    loyalty: FloatArray  # (n, n): [p, g] is p's loyalty to g as its patron
     theatre_km: FloatArray  # (n, territories)
     territory_holder: IntArray
     territory_value: FloatArray
@@ -178,9 +178,10 @@ class Calls:
     adversary: IntArray
     theatre: IntArray
     scale: FloatArray
-    backers: BoolArray  # (calls, states): the adversary's backers
+    backers: BoolArray  # (calls, states): the adversary's backers (who fight beside it)
     covered: BoolArray  # the theatre lies within what a commitment of G to P covers
     text: FloatArray  # the strongest covering commitment's text, 0 if none
+    suppliers: BoolArray  # (calls, states): the adversary's suppliers (arms, money; no fighting)
 
     def __len__(self) -> int:
         """Number of calls."""
@@ -246,7 +247,7 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
         "distance": s.theatre_km[g, calls.theatre] / 1000.0 * (1.0 - s.technology),
         "relations_with_adversary": np.clip(s.relations[g, a], 0.0, 1.0),
         "treaty_text": np.where(calls.covered, calls.text, 0.0),
-        "loyalty": s.loyalty[calls.partner],
+        "loyalty": s.loyalty[calls.partner, g],
         "perception": np.zeros(len(calls)),
     }
     return np.column_stack([columns[name] for name in FACTOR_NAMES])

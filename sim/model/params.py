@@ -120,9 +120,28 @@ class Params:
     w_loyalty: float = _p(
         0.3, 0.0, 10.0, "logit per unit", "weight of the partner's record of loyalty"
     )
-    text_defence_pact: float = _p(1.0, 0.0, 1.0, "0-1", "strength of a defence pact's text")
+    text_defence_pact: float = _p(
+        1.0,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a defence pact's text (and of an offence pact's, a coalition's, a guarantee's)",
+    )
     text_basing: float = _p(0.6, 0.0, 1.0, "0-1", "strength of a basing agreement's text")
-    text_consultation: float = _p(0.2, 0.0, 1.0, "0-1", "strength of a consultation pact's text")
+    text_declaration: float = _p(
+        0.4,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a unilateral declaration's text (a doctrine or public pledge, no treaty)",
+    )
+    text_consultation: float = _p(
+        0.2,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a consultation pact's text (and of a member's reservation to consult)",
+    )
     perception_noise: float = _p(
         0.3, 0.0, 2.0, "logit (sd)", "spread of the guarantor's reading of a crisis between runs"
     )

@@ -17,12 +17,16 @@ from sim.model import assessment, formation, institutions
 from sim.model.decide import FACTOR_NAMES, Calls
 from sim.model.records import Ledger
 from sim.model.tables import ALLIANCE_COLUMNS
-from sim.model.wars import Front
+from sim.model.world import DUTIES
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
+    from sim.model.calls import Call
 
 FloatArray = NDArray[np.float64]
+
+NOT_ALLIANCES = ("institution", "mandate")
+"""Kinds never listed in the alliances table: they bind no one to anyone (P9)."""
 
 
 class Recorder:
@@ -45,31 +49,41 @@ class Recorder:
 
     def decisions(
         self,
-        fronts: list[Front],
+        called: list[Call],
         calls: Calls,
+        invoked: NDArray[np.bool_],
         triggered: NDArray[np.bool_],
         fights: NDArray[np.bool_],
         scores: Any,
     ) -> None:
-        """Record the period's decisions, a row per call, with each factor's contribution."""
-        k, ids, t = len(fronts), self._id_array, self.model.period
+        """Record the period's decisions, a row per call, with each factor's contribution.
+
+        A duty to defend is kept by fighting; a duty to consult by consulting, which the
+        model's states always do when invoked; a mandate's holders owe nothing.
+        """
+        k, ids, t = len(called), self._id_array, self.model.period
         figures = {}
         for f, name in enumerate(FACTOR_NAMES):
             figures[f"value_{name}"] = scores.values[:, f]
             figures[f"contrib_{name}"] = scores.contributions[:, f]
+        duty = np.array([c.duty for c in called], dtype=np.int64)
+        kept = ~(triggered & (duty == DUTIES.index("defend")) & ~fights)
         self.model.decisions.add(
             period=[t] * k,
             date=[self._labels[t]] * k,
-            war=[front.war.war_id for front in fronts],
-            side=["defender" if front.defensive else "attacker" for front in fronts],
+            war=[c.front.war.war_id for c in called],
+            side=["defender" if c.front.defensive else "attacker" for c in called],
             guarantor=ids[calls.guarantor],
             partner=ids[calls.partner],
             adversary=ids[calls.adversary],
             theatre=self._territory_ids[calls.theatre],
             covered=calls.covered,
+            invoked=invoked,
             triggered=triggered,
             fought=fights,
-            outcome=np.where(triggered, np.where(fights, "honoured", "violated"), "not_triggered"),
+            outcome=np.where(triggered, np.where(kept, "honoured", "violated"), "not_triggered"),
+            duty=np.array(DUTIES, dtype=object)[duty],
+            duty_kept=kept,
             p_honour=scores.p_honour,
             **figures,
         )
@@ -147,7 +161,7 @@ class Recorder:
         """Return the alliances table: a row per alliance that came into force."""
         m, record = self.model, Ledger(ALLIANCE_COLUMNS)
         book, cal, last = m.book, m.world.calendar, m.period
-        rows = np.flatnonzero(~book.of_kinds(("institution",)) & (book.starts <= last))
+        rows = np.flatnonzero(~book.of_kinds(NOT_ALLIANCES) & (book.starts <= last))
         ended = book.ends[rows] >= 0
         start = np.maximum(book.starts[rows], 0)
         end = np.where(ended, book.ends[rows], last + 1)
