@@ -47,6 +47,33 @@ SCENARIO_CASES = [
     ("a date that does not exist", "at: 2020-09-27", "at: 2020-02-30"),
     ("an end before the start", "end: 2021-08", "end: 2019-08"),
     ("a version-like number as a name", "    name: Armenia\n", "    name: 3.10\n"),
+    (
+        "a commitment against a group not defined",
+        "    covers: members\n    institution: csto_org\n",
+        "    covers: members\n    against: {groups: [reds]}\n    institution: csto_org\n",
+    ),
+    (
+        "a one-way guarantee without its guarantors",
+        "    kind: defence_pact\n    members: [RUS, ARM]\n",
+        "    kind: guarantee\n    members: [RUS, ARM]\n",
+    ),
+    (
+        "a running war that begins inside the case",
+        "    scale: 0.5\n    backers: [TUR]\n",
+        "    scale: 0.5\n    running: true\n    backers: [TUR]\n",
+    ),
+    (
+        "an invocation by a state that may not invoke the commitment",
+        "  ceasefire:\n",
+        "  asks:\n    kind: invocation\n    at: 2020-09-28\n    partner: AZE\n"
+        "    commitment: csto\n    source: s\n  ceasefire:\n",
+    ),
+    (
+        "a member's terms for a state that is not a member",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    member_terms: {TUR: {duty: consult, source: s}}\n"
+        "    since: 1997-08-29\n",
+    ),
 ]
 
 OTHER_CASES = [
