@@ -121,6 +121,22 @@ BAD = {
         "events.asks.partner",
         "may invoke",
     ),
+    "an invocation in what is not a war": (
+        {
+            "events": {
+                "asks": {
+                    "kind": "invocation",
+                    "at": "2000-02-11",
+                    "partner": "PAR",
+                    "commitment": "pact",
+                    "war": "nowar",
+                    "source": "s",
+                }
+            }
+        },
+        "events.asks.war",
+        "war event",
+    ),
     "joining a war that is not one": (
         {
             "events": {

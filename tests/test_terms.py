@@ -254,6 +254,24 @@ def test_a_recorded_invocation_triggers_and_its_absence_does_not(tmp_path):
     assert of(decisions(write(tmp_path, others), 2))["invoked"].all()
 
 
+def test_an_invocation_in_one_war_does_not_invoke_the_commitment_in_another(tmp_path):
+    second = {
+        "kind": "war",
+        "at": "2000-04-10",
+        "attacker": "ALY",
+        "defender": "PAR",
+        "theatre": "FAR",
+        "invocations": "recorded",
+        "source": "synthetic",
+    }
+    events = {**RECORDED["events"], "second": second, **invocation(war="attack")}
+    d = of(decisions(write(tmp_path, {"events": events}), 2))
+    assert d.loc[d["war"] == "attack", "invoked"].all()
+    assert not d.loc[d["war"] == "second", "invoked"].any()
+    anywhere = {**RECORDED["events"], "second": second, **invocation()}
+    assert of(decisions(write(tmp_path, {"events": anywhere}), 2))["invoked"].all()
+
+
 def test_an_invocation_of_another_guarantor_does_not_invoke_this_one(tmp_path):
     pact = {"members": ["GRT", "OTH", "PAR"]}
     asked = {"events": {**RECORDED["events"], **invocation(guarantors=["OTH"])}, **term(**pact)}
@@ -266,4 +284,4 @@ def test_the_model_step_keeps_the_recorded_invocations(tmp_path):
     world = build(load(path))
     model = AllianceModel(world, Params(), rng=replication_rngs(0, 1)[0])
     model.run_for(2)
-    assert model.invocations == {(world.index("PAR"), 0, -1)}
+    assert model.invocations == {(world.index("PAR"), 0, -1, "")}

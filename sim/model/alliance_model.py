@@ -102,7 +102,8 @@ class AllianceModel(mesa.Model):
             | set(c.leaves[c.leaves < NEVER].tolist())
             | set(c.ends[c.ends < NEVER].tolist())
         )
-        self.invocations: set[tuple[int, int, int]] = set()  # (partner, row, guarantor or -1)
+        self.invocations: set[tuple[int, int, int, str]] = set()  # (partner, row, guarantor
+        # or -1 for all, war or "" for any): the scenario's record of invocations so far
         self.demand = np.zeros(world.n)
         self.ally_value = np.zeros(world.n)
         self.goals = np.full((world.n, world.n), -1, dtype=np.int64)

@@ -117,7 +117,7 @@ class Summons:
                 bool(covered[g]),
                 float(text[g]),
                 int(duty[g]),
-                self._invoked(front.partner, int(g), bound[:, g]) if recorded else None,
+                self._invoked(front, int(g), bound[:, g]) if recorded else None,
             )
             for g in binders
             if g not in excluded
@@ -142,11 +142,15 @@ class Summons:
             self._terms = _terms(self.model.world.commitments, rows)
         return self._terms
 
-    def _invoked(self, partner: int, guarantor: int, binding: BoolArray) -> bool:
-        """Whether the partner has invoked (by the record) a commitment binding the guarantor."""
-        found = self.model.invocations
+    def _invoked(self, front: Front, guarantor: int, binding: BoolArray) -> bool:
+        """Whether the partner has invoked (by the record) a commitment binding the guarantor.
+
+        An invocation counts if it names this guarantor (or none) and this war (or none).
+        """
+        found, p, war = self.model.invocations, front.partner, front.war.war_id
         rows = np.flatnonzero(binding).tolist()
-        return any((partner, r, who) in found for r in rows for who in (-1, guarantor))
+        asked = ((p, r, who, w) for r in rows for who in (-1, guarantor) for w in ("", war))
+        return any(key in found for key in asked)
 
     def _texts(self) -> NDArray[np.float64]:
         """Return each row's text for each guarantor: its kind's, or a reserved duty's."""

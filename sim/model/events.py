@@ -33,7 +33,7 @@ def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
         case "invocation":
             row = m.book.ids.index(event.commitment)
             for g in [at(g) for g in event.guarantors] or [-1]:
-                m.invocations.add((at(event.partner), row, g))
+                m.invocations.add((at(event.partner), row, g, event.war or ""))
         case "end_of_war":
             m.wars[event.war].active = False
         case "defeat":

@@ -625,6 +625,8 @@ def _invocation_problems(spec: ScenarioSpec) -> Iterator[Any]:
         for i, g in enumerate(event.guarantors):
             if g not in (c.guarantors or c.members):
                 yield [*base, "guarantors", i], f"expected a guarantor of {event.commitment}", g
+        if event.war is not None and not isinstance(spec.events.get(event.war), WarEvent):
+            yield [*base, "war"], "expected the id of a war event", event.war
 
 
 def beneficiaries_of(c: CommitmentSpec) -> list[str]:

@@ -297,12 +297,17 @@ class JoinWarEvent(_Event):
 
 
 class InvocationEvent(_Event):
-    """A partner invokes a commitment: it asks its guarantors (all, or those named) for help."""
+    """A partner invokes a commitment: it asks its guarantors (all, or those named) for help.
+
+    ``war`` names the war it is invoked in (the event id of a war or crisis); without it, the
+    invocation holds in every war from then on.
+    """
 
     kind: Literal["invocation"]
     partner: StateId
     commitment: Id
     guarantors: list[StateId] = []
+    war: Id | None = None
 
 
 class EndOfWarEvent(_Event):
