@@ -152,3 +152,17 @@ def test_an_event_after_the_decisions_does_not_weigh_on_them(tmp_path):
     assert np.allclose(after["value_relations_with_adversary"], 0.0)
     model = model_of(path, 2)
     assert model.relations[model.world.index("GRT"), model.world.index("ADV")] == 0.9
+
+
+def test_a_state_at_war_with_the_partner_is_not_asked_to_fight_for_it(tmp_path):
+    feud = {
+        "kind": "war",
+        "at": "1999-11-01",
+        "running": True,
+        "attacker": "GRT",
+        "defender": "PAR",
+        "theatre": "PAR",
+        "source": "synthetic",
+    }
+    assert of(decisions(write(tmp_path, {"events": {"feud": feud}}), 2)).empty
+    assert not of(decisions(write(tmp_path), 2)).empty

@@ -104,6 +104,7 @@ class Summons:
         binders = np.flatnonzero(bound.any(axis=0))
         war.allies[front.side].update(int(g) for g in binders if g != front.partner)
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
+        excluded |= set(np.flatnonzero(self.model.at_war()[front.partner]).tolist())
         applies = rows & book.covers[:, front.theatre] & self._conditions(front)
         covering = bound & applies[:, None] & (book.duty > NONE)
         text = np.where(covering, self._texts(), 0.0).max(axis=0, initial=0.0)
