@@ -101,11 +101,6 @@ BAD = {
         "events.attack.at",
         "running war",
     ),
-    "a war timed after the decisions": (
-        {"events": {"attack": {"timing": "after_decisions"}}},
-        "events.attack.timing",
-        "before_decisions",
-    ),
     "an invocation by a state that may not invoke": (
         {
             "events": {

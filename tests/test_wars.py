@@ -166,3 +166,14 @@ def test_a_state_at_war_with_the_partner_is_not_asked_to_fight_for_it(tmp_path):
     }
     assert of(decisions(write(tmp_path, {"events": {"feud": feud}}), 2)).empty
     assert not of(decisions(write(tmp_path), 2)).empty
+
+
+def test_a_war_begun_after_the_decisions_is_first_asked_the_next_period(tmp_path):
+    later = {"events": {"attack": {"timing": "after_decisions"}}}
+    rows = of(decisions(write(tmp_path, later), 2, **NEVER))
+    assert rows["period"].tolist() == [2, 2], (
+        "begun in February after its decisions: asked in March"
+    )
+    model = model_of(write(tmp_path, later), 2)
+    w = model.world
+    assert model.at_war()[w.index("ADV"), w.index("PAR")], "at war from February all the same"

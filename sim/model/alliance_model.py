@@ -68,6 +68,7 @@ class AllianceModel(mesa.Model):
         ]
         self.period = -1
         self.war_situation: Situation | None = None
+        self._held_over: list[War] = []  # wars begun after the last period's decisions
         self.warfare = Warfare(self)
         self.summons = Summons(self)
         self.recorder = Recorder(self)
@@ -199,13 +200,21 @@ class AllianceModel(mesa.Model):
         if self.world.endogenous_wars:
             self.warfare.end(years)
             new_wars += self.warfare.start(opening, pressures.hostility, years)
-        asked = [war for war in new_wars if war is not None] + self.warfare.ongoing()
-        self.summons.decide(asked)
+        self.summons.decide(self._asked([war for war in new_wars if war is not None]))
         pacts.keep(self)
-        for event_id, event in todays:
-            if event.timing == "after_decisions":
-                events.fire(self, event_id, event)
+        later = [events.fire(self, eid, e) for eid, e in todays if e.timing == "after_decisions"]
+        self._held_over = [war for war in later if war is not None]
         self.recorder.states(opening, pressures)
+
+    def _asked(self, new_wars: list[War]) -> list[War]:
+        """Return the wars whose bound states are asked this period, each once.
+
+        The wars begun this period, those begun after the last period's decisions, and those
+        that ask each period while they last.
+        """
+        asked = new_wars + self._held_over
+        seen = {id(war) for war in asked}
+        return asked + [war for war in self.warfare.ongoing() if id(war) not in seen]
 
     def run(self) -> None:
         """Run every period of the scenario."""

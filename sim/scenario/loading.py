@@ -436,8 +436,6 @@ def _date_problems(
             f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
             str(event.at),
         )
-    if isinstance(event, WarEvent) and event.timing == "after_decisions":
-        yield [*base, "timing"], "expected before_decisions: a war's calls are its decisions", None
 
 
 def _end_of_period(spec: ScenarioSpec) -> dt.date:
