@@ -65,14 +65,18 @@ def test_a_late_joiners_decision_is_recorded_when_its_commitment_comes(tmp_path)
 
 def test_the_scorecard_scores_fighting_by_a_date_over_the_periods_asked(tmp_path):
     path = write(tmp_path, EACH)
-    rs = runs(path, 20, w_buffer=0.0)
+    rs = runs(path, 200, w_buffer=0.0)
     rows = of(rs.decisions)
     by_march = rows[rows["period"] <= 2]
-    p_march, p_june = scorecard.p_fought(by_march), scorecard.p_fought(rows)
+    p_march, p_june = summary.p_fought(by_march), summary.p_fought(rows)
     assert 0.0 < p_march < p_june < 1.0
-    first = rows.groupby("run")["p_honour"].first().mean()
-    assert p_march > first, "two periods asked give more chances to fight than one"
+    assert p_march == by_march.groupby("run")["fought"].any().mean()
+    first = rows[rows["period"] == 1]["p_honour"].mean()
+    assert p_march > first, "two months asked give more chances to fight than one"
+    assert summary.p_fought(rows[rows["period"] == 1].head(0)) == 0.0
     assert summary.decisions(rs)["p_honour"].iloc[0] == p_june
+    cases = scorecard.cases_of(rs)
+    assert cases == [], "a synthetic scenario has no history to score"
 
 
 def test_several_attackers_and_theatres_call_the_guarantor_for_each_front(tmp_path):

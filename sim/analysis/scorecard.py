@@ -5,9 +5,9 @@ Each historical outcome becomes a binary case with the model's probability:
 * a decision: did the guarantor fight for its partner (by the date ``by``, or by the end)?
   The model's P(honour) against ``fought``: what the scorecard scores is fighting, whatever
   the duty. Where a war asks a guarantor each period, the model's probability is that of
-  fighting in one of the periods asked. Where history codes ``duty_kept`` (a duty to
-  consult, say, kept without fighting), a second case scores the duty's own terms: the
-  share of runs in which the guarantor broke no duty;
+  fighting in one of the periods asked (:func:`sim.analysis.summary.p_fought`). Where
+  history codes ``duty_kept`` (a duty to consult, say, kept without fighting), a second
+  case scores the duty's own terms: the share of runs in which the guarantor broke no duty;
 * an alliance: had it ended by the year history gives (or, if it held, by the scenario's
   end)? (the share of runs in which it had, against 1 or 0).
 
@@ -22,9 +22,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from sim.analysis.summary import p_fought
 from sim.errors import ScenarioError
 from sim.model.params import Params
 from sim.results.runs import RunSet, replicate
@@ -130,20 +130,6 @@ def _matches(d: pd.DataFrame, h: HistoricalDecision) -> pd.Series:
         & (d["adversary"] == h.adversary)
         & (d["theatre"] == h.theatre)
     )
-
-
-def p_fought(rows: pd.DataFrame) -> float:
-    """Return the chance that the guarantor fought, over the runs in which it was called.
-
-    A run that asked it once contributes its P(honour); a run that asked it in several
-    periods, the chance that it fought in one of them.
-    """
-    if not len(rows):
-        return 0.0
-    if rows["run"].is_unique:
-        return float(rows["p_honour"].mean())
-    by_run = rows.groupby("run", sort=True)["p_honour"]
-    return float(by_run.agg(lambda p: 1.0 - float(np.prod(1.0 - p.to_numpy()))).mean())
 
 
 def p_kept(rows: pd.DataFrame) -> float:
