@@ -18,16 +18,7 @@ from sim.model.world import ALLIANCE_KINDS, DUTIES, Commitments
 
 BoolArray = NDArray[np.bool_]
 
-DUTY_KINDS = (
-    "defence_pact",
-    "coalition",
-    "basing",
-    "consultation",
-    "offence_pact",
-    "guarantee",
-    "declaration",
-    "mandate",
-)
+DUTY_KINDS = (*ALLIANCE_KINDS, "mandate")
 """Kinds whose guarantors are called when a partner is at war (a mandate's owe no duty)."""
 
 FORMAL_KINDS = ("defence_pact", "coalition", "offence_pact")

@@ -32,17 +32,6 @@ BoolArray = NDArray[np.bool_]
 IntArray = NDArray[np.int64]
 
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
-ALLIANCE_KINDS = (
-    "defence_pact",
-    "offence_pact",
-    "guarantee",
-    "declaration",
-    "basing",
-    "consultation",
-    "coalition",
-)
-"""Commitment kinds that are alliances; an institution carries no duty to fight (P9)."""
-
 PACT_KINDS = ("neutrality", "non_aggression")
 """Kinds that bind their members not to fight each other: kept until breached or ended."""
 
@@ -59,6 +48,10 @@ KIND_DUTY = {
     "consultation": "consult",
 }
 """The duty each kind's guarantors owe when called; any other kind owes none."""
+
+ALLIANCE_KINDS = tuple(KIND_DUTY)
+"""Commitment kinds that are alliances: those that owe a duty to fight or consult (an
+institution, a mandate and a pact not to fight owe none; P9)."""
 
 NEVER = 1 << 30
 """The period of a change that never comes (a member that never leaves)."""
