@@ -16,6 +16,9 @@ from sim.results import files as results
 from sim.results.runs import RunSet, replicate
 from sim.scenario.loading import load
 
+EXIT_INPUT = 2
+"""The exit code of bad input: a malformed file, an unknown parameter or name."""
+
 SCENARIOS = Path("scenarios")
 """Where a scenario named without a path is looked for (and its counterfactuals/ folder)."""
 

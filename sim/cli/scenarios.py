@@ -1,6 +1,7 @@
-"""The commands on the scenario library: ``list``, ``run``, ``explain``, ``check``, ``params``.
+"""The commands on the scenario library: list, run, explain, check, validate, params.
 
-``run`` replays a scenario: every commitment called, with P(honour), outcome, history and the
+``validate`` checks files without running them (every problem of every file); ``run``
+replays a scenario: every commitment called, with P(honour), outcome, history and the
 factors that weighed most, then alliances and how they ended (:mod:`sim.cli.reports` words
 it); ``explain`` gives every factor of one decision; ``check`` scores the model against every
 scenario's history; ``params`` lists every parameter.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +20,18 @@ from sim.analysis import scorecard as scoring
 from sim.analysis import summary
 from sim.cli import charts, reports, validate
 from sim.cli.common import (
+    EXIT_INPUT,
     SCENARIOS,
     parameters_from,
     positive,
     replicate_named,
     scenario_options,
+    scenario_path,
     table,
 )
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load, scenario_files
+from sim.scenario.loading import load, problems, scenario_files
 
 
 def add_list(sub: Any) -> None:
@@ -79,6 +83,15 @@ def add_check(sub: Any) -> None:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(command=cmd_check)
+
+
+def add_validate(sub: Any) -> None:
+    """Add ``validate``: check scenario files without running them."""
+    check = sub.add_parser(
+        "validate", help="check scenario (or overlay) files without running them"
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to check")
+    check.set_defaults(command=cmd_validate)
 
 
 def add_params(sub: Any) -> None:
@@ -133,9 +146,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
     params = parameters_from(args)
     card = scoring.scorecard(scenario_files(args.dir), params, args.runs, args.seed)
+    for error in card.errors:
+        print(f"error: {error}", file=sys.stderr)
+    code = EXIT_INPUT if card.errors else 0
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
-        return 0
+        return code
     rows = [
         [
             c.scenario,
@@ -155,15 +171,36 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
     print(
         f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
-        f"mean Brier score {card.brier:.3f} ({args.runs} runs each, seed {args.seed})\n"
+        f"mean Brier score {card.brier:.3f} ({args.runs} runs each, seed {args.seed})"
     )
+    print(f"{SCORED}\n")
     print(
         table(
             ["scenario", "demonstrates"],
             [[name, ", ".join(props)] for name, props in card.propositions.items()],
         )
     )
-    return 0
+    return code
+
+
+SCORED = (
+    "A decision is scored on whether the guarantor fought (history's `fought`), whatever it "
+    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`)."
+)
+"""What the scorecard scores, printed under its totals."""
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print every problem of every file, one line each; exit 2 if any file has one."""
+    bad = 0
+    for path in args.files:
+        found = problems(scenario_path(str(path)))
+        for problem in found:
+            print(f"error: {problem}", file=sys.stderr)
+        if not found:
+            print(f"ok: {path}")
+        bad += bool(found)
+    return EXIT_INPUT if bad else 0
 
 
 def cmd_params(args: argparse.Namespace) -> int:
