@@ -61,6 +61,10 @@ def no_work(monkeypatch):
     monkeypatch.setattr(tuning, "sweep", _stop)
     monkeypatch.setattr(studies, "_tune_loss", lambda args: _stop)
     monkeypatch.setattr(history.worldrun, "run", _stop)
+    from sim.web import server  # serve's work is a server that runs until interrupted
+
+    monkeypatch.setattr(server, "_run", _stop)
+    monkeypatch.setattr(server.os, "environ", dict(server.os.environ))  # serve sets variables
 
     def build(start=1816, end=2003, mode="history"):
         history.openworld._check_span(start, end, mode)  # its own checks, not the data
