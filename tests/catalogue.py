@@ -62,6 +62,33 @@ SCENARIO_CASES = [
         "relations:\n" + "  - {between: [ARM, RUS], value: -0.9, source: x}\n" * 1000,
     ),
     ("a newline inside an id", "  RUS:\n", '  "R\\nUS":\n'),
+    (
+        "a commitment against a group not defined",
+        "    covers: members\n    institution: csto_org\n",
+        "    covers: members\n    against: {groups: [reds]}\n    institution: csto_org\n",
+    ),
+    (
+        "a one-way guarantee without its guarantors",
+        "    kind: defence_pact\n    members: [RUS, ARM]\n",
+        "    kind: guarantee\n    members: [RUS, ARM]\n",
+    ),
+    (
+        "a running war that begins inside the case",
+        "    scale: 0.5\n    backers: [TUR]\n",
+        "    scale: 0.5\n    running: true\n    backers: [TUR]\n",
+    ),
+    (
+        "an invocation by a state that may not invoke the commitment",
+        "  ceasefire:\n",
+        "  asks:\n    kind: invocation\n    at: 2020-09-28\n    partner: AZE\n"
+        "    commitment: csto\n    source: s\n  ceasefire:\n",
+    ),
+    (
+        "a member's terms for a state that is not a member",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    member_terms: {TUR: {duty: consult, source: s}}\n"
+        "    since: 1997-08-29\n",
+    ),
 ]
 
 OTHER_CASES = [

@@ -51,10 +51,13 @@ def random_world(
         near=near,
         capital_km=km,
         defence_partners=defence,
-        loyalty=rng.random(n),
+        loyalty=rng.random((n, n)),
         theatre_km=rng.uniform(0, 9000, (n, territories)),
         territory_holder=rng.integers(0, n, territories),
         territory_value=rng.random(territories),
+        territory_value_to=np.where(
+            rng.random((n, territories)) < 0.3, rng.random((n, territories)), 0.0
+        ),
         site_holder=rng.integers(0, n, sites),
         site_territory=rng.integers(0, territories, sites),
         site_value=rng.random(sites),
@@ -71,6 +74,7 @@ def random_world(
         backers=rng.random((k, n)) < 0.15,
         covered=rng.random(k) < 0.5,
         text=rng.random(k),
+        suppliers=rng.random((k, n)) < 0.15,
     )
     return calls, situation
 
@@ -93,6 +97,11 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             side.pop(x, None)
             core.discard(x)
         strength = sum(s.power[x] for x in core)
+        strength += sum(
+            params.supply_share * s.power[x]
+            for x in range(n)
+            if calls.suppliers[k, x] and not calls.backers[k, x] and x not in (g, p, a)
+        )
         discount = s.threat_level * (1 - s.technology)
         sites = 0.0
         for j in range(len(s.site_holder)):
@@ -130,6 +139,7 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
         values = {
             "baseline": 1.0,
             "sites_at_risk": sites,
+            "theatre_value": s.territory_value_to[g, t] * calls.scale[k] * discount,
             "buffer": buffer,
             "border_threat": border_threat,
             "adversary_near": adversary_near,
@@ -148,7 +158,7 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             * (1 - params.reach_discount * reach),
             "relations_with_adversary": min(1.0, max(0.0, s.relations[g, a])),
             "treaty_text": calls.text[k] if calls.covered[k] else 0.0,
-            "loyalty": s.loyalty[p],
+            "loyalty": s.loyalty[p, g],
             "perception": noise[k],
         }
         logit = 0.0

@@ -28,7 +28,7 @@ def test_the_fit_recovers_the_weights_that_made_the_data():
     rng = np.random.default_rng(1)
     truth = fitting.weights_of(Params())
     truth[fitting.FITTED.index("w_buffer")] = 4.0  # not the prior's centre
-    design = _design(rng, truth, n=20000)
+    design = _design(rng, truth, n=50000)
     weak = fitting.Prior.of(sd=100.0, held=())
     found = fitting.fit(design, weak)
     assert abs(found[fitting.FITTED.index("w_buffer")] - 4.0) < 0.6

@@ -94,7 +94,7 @@ def test_a_span_outside_the_data_is_refused():
 def test_a_state_that_leaves_the_system_leaves_its_alliances():
     members = np.array([[True, True, False], [True, True, True]])
     book = AllianceBook.from_world(
-        Commitments(
+        Commitments.plain(
             ("a", "b"), ("defence_pact",) * 2, members, members.copy(), members.copy(),
             np.array([-1, -1]),
         )

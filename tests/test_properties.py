@@ -143,3 +143,61 @@ def test_the_common_enemy_search_is_the_plain_definition(n, seed, floor):
                 if among[i, j] and both >= max(floor, 1e-300) and both > best:
                     best, who = both, x
             assert common[i, j] == best and enemy[i, j] == who
+
+
+@SETTINGS
+@given(worlds, noises, st.integers(0, 2**32 - 1))
+def test_a_supplier_adds_strength_but_brings_neither_its_bombs_nor_a_clash(world, noise, seed):
+    """A state that only supplies the adversary adds to its strength (#16, item 3).
+
+    Its nuclear arms and its weight in a great-power clash count only when it fights; with
+    ``supply_share`` at zero, supplying changes nothing.
+    """
+    calls, situation = world
+    rng = np.random.default_rng(seed)
+    supplying = dataclasses.replace(calls, suppliers=rng.random(calls.suppliers.shape) < 0.5)
+    bare = dataclasses.replace(calls, suppliers=np.zeros_like(calls.suppliers))
+    names = list(FACTOR_NAMES)
+    old, new = (score(c, situation, Params(), noise[: len(c)]).values for c in (bare, supplying))
+    assert np.all(
+        new[:, names.index("adversary_strength")]
+        >= old[:, names.index("adversary_strength")] - 1e-12
+    )
+    for unmoved in ("nuclear_risk", "great_power_clash"):
+        assert np.array_equal(new[:, names.index(unmoved)], old[:, names.index(unmoved)])
+    off = Params().replace(supply_share=0.0)
+    assert np.allclose(p_of(supplying, situation, noise, off), p_of(bare, situation, noise, off))
+
+
+def test_a_supplier_that_counts_makes_the_adversary_stronger():
+    """The supplier term is not vacuous: a strong supplier raises the adversary's strength."""
+    calls, situation = random_world(np.random.default_rng(7), n=8, k=6)
+    calls = dataclasses.replace(calls, backers=np.zeros_like(calls.backers))
+    suppliers = np.zeros_like(calls.suppliers)
+    for k in range(len(calls)):
+        others = set(range(8)) - {
+            int(calls.guarantor[k]),
+            int(calls.partner[k]),
+            int(calls.adversary[k]),
+        }
+        suppliers[k, min(others)] = True
+    names = list(FACTOR_NAMES)
+    bare = dataclasses.replace(calls, suppliers=np.zeros_like(suppliers))
+    supplied = dataclasses.replace(calls, suppliers=suppliers)
+    old, new = (score(c, situation, Params(), np.zeros(len(c))).values for c in (bare, supplied))
+    assert np.all(
+        new[:, names.index("adversary_strength")] > old[:, names.index("adversary_strength")]
+    )
+
+
+@SETTINGS
+@given(worlds, noises, st.floats(0.05, 1.0))
+def test_a_theatre_worth_more_to_the_guarantor_never_lowers_p_honour(world, noise, value):
+    """A territory's ``value_to`` the guarantor is a stake (#16, item 1): never a cost."""
+    calls, situation = world
+    worth = situation.territory_value_to.copy()
+    worth[calls.guarantor, calls.theatre] = np.maximum(worth[calls.guarantor, calls.theatre], value)
+    richer = dataclasses.replace(situation, territory_value_to=worth)
+    assert np.all(p_of(calls, richer, noise) >= p_of(calls, situation, noise) - 1e-12)
+    off = Params().replace(w_theatre_value=0.0)
+    assert np.allclose(p_of(calls, richer, noise, off), p_of(calls, situation, noise, off))

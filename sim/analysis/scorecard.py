@@ -2,7 +2,12 @@
 
 Each historical outcome becomes a binary case with the model's probability:
 
-* a decision: did the guarantor fight for its partner? (P(honour) against ``fought``);
+* a decision: did the guarantor fight for its partner (by the date ``by``, or by the end)?
+  The model's P(honour) against ``fought``: what the scorecard scores is fighting, whatever
+  the duty. Where a war asks a guarantor each period, the model's probability is that of
+  fighting in one of the periods asked (:func:`sim.analysis.summary.p_fought`). Where
+  history codes ``duty_kept`` (a duty to consult, say, kept without fighting), a second
+  case scores the duty's own terms: the share of runs in which the guarantor broke no duty;
 * an alliance: had it ended by the year history gives (or, if it held, by the scenario's
   end)? (the share of runs in which it had, against 1 or 0).
 
@@ -14,14 +19,17 @@ the mean squared distance between the model's probability and what happened (0 i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from sim.analysis.summary import p_fought
+from sim.errors import ScenarioError
 from sim.model.params import Params
 from sim.results.runs import RunSet, replicate
 from sim.scenario.loading import load
+from sim.scenario.schema import HistoricalDecision
 
 
 @dataclass(frozen=True)
@@ -39,10 +47,14 @@ class Case:
 
 @dataclass(frozen=True)
 class Scorecard:
-    """All cases of all scenarios, with the totals and what each scenario demonstrates."""
+    """All cases of all scenarios, with the totals and what each scenario demonstrates.
+
+    ``errors`` holds the files that could not be loaded, each as its one-line error.
+    """
 
     cases: list[Case]
     propositions: dict[str, list[str]]
+    errors: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -65,6 +77,7 @@ class Scorecard:
             "cases": [asdict(c) for c in self.cases],
             "summary": {"n": self.n, "right": self.right, "brier": self.brier},
             "propositions": self.propositions,
+            "errors": self.errors,
         }
 
 
@@ -90,23 +103,40 @@ def cases_of(runset: RunSet) -> list[Case]:
 def _decision_cases(runset: RunSet) -> list[Case]:
     d, name, cases = runset.decisions, runset.scenario.name, []
     assert runset.scenario.spec.history is not None
+    calendar = runset.world.calendar
     for h in runset.scenario.spec.history.decisions:
-        rows = (
-            d[
-                (d["guarantor"] == h.guarantor)
-                & (d["partner"] == h.partner)
-                & (d["adversary"] == h.adversary)
-                & (d["theatre"] == h.theatre)
-            ]
-            if len(d)
-            else d
-        )
-        p = float(rows["p_honour"].mean()) if len(rows) else 0.0
+        rows = d[_matches(d, h)] if len(d) else d
+        if h.by is not None and len(rows):
+            rows = rows[rows["period"] <= calendar.period_of(h.by)]
         likely = rows["outcome"].mode().iloc[0] if len(rows) else "not called"
-        what = f"{h.guarantor} fights for {h.partner} against {h.adversary} in {h.theatre}"
+        by = f" by {calendar.label(calendar.period_of(h.by))}" if h.by else ""
+        where = f"{h.partner} against {h.adversary} in {h.theatre}{by}"
         detail = f"model: {likely}; history: {h.outcome}"
-        cases.append(_case(name, what, p, h.fought, detail))
+        cases.append(
+            _case(name, f"{h.guarantor} fights for {where}", p_fought(rows), h.fought, detail)
+        )
+        if h.duty_kept is not None:
+            duty = rows["duty"].mode().iloc[0] if len(rows) else "no"
+            what = f"{h.guarantor} keeps its duty ({duty}) to {where}"
+            cases.append(_case(name, what, p_kept(rows), h.duty_kept, detail))
     return cases
+
+
+def _matches(d: pd.DataFrame, h: HistoricalDecision) -> pd.Series:
+    """Return which rows of the decisions table are the historical decision's calls."""
+    return (
+        (d["guarantor"] == h.guarantor)
+        & (d["partner"] == h.partner)
+        & (d["adversary"] == h.adversary)
+        & (d["theatre"] == h.theatre)
+    )
+
+
+def p_kept(rows: pd.DataFrame) -> float:
+    """Return the share of runs (of those that called it) in which no duty was broken."""
+    if not len(rows):
+        return 1.0
+    return float(rows.groupby("run", sort=True)["duty_kept"].all().mean())
 
 
 def _alliance_cases(runset: RunSet) -> list[Case]:
@@ -191,14 +221,20 @@ def scorecard(
 ) -> Scorecard:
     """Run every scenario and score every outcome of its history.
 
+    A file that does not load is reported (in ``errors``) and the others are scored;
     ``progress(runs)`` is called as each scenario's replications finish.
     """
     cases: list[Case] = []
     propositions: dict[str, list[str]] = {}
+    errors: list[str] = []
     for path in paths:
-        scenario = load(path)
+        try:
+            scenario = load(path)
+        except ScenarioError as error:
+            errors.append(str(error))
+            continue
         propositions[scenario.name] = list(scenario.spec.propositions)
         cases += cases_of(replicate(scenario, params, seed=seed, runs=runs))
         if progress is not None:
             progress(runs)
-    return Scorecard(cases, propositions)
+    return Scorecard(cases, propositions, errors)

@@ -36,11 +36,46 @@ def decisions(runset: RunSet, top: int = 3) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def p_fought(rows: pd.DataFrame) -> float:
+    """Return the chance that the guarantor fought, over the runs that asked it.
+
+    Asked once in a run: its mean P(honour). Asked in several periods (a war that asks each
+    period): the share of those runs in which it fought in one of them; the periods' chances
+    compound in the draws, and a guarantor that fights, or whose commitment ends, is not
+    asked again.
+    """
+    if not len(rows):
+        return 0.0
+    if rows["run"].is_unique:
+        return float(rows["p_honour"].mean())
+    return float(rows.groupby("run", sort=True)["fought"].any().mean())
+
+
+def by_run(group: pd.DataFrame) -> pd.DataFrame:
+    """Return one decision's rows as one row per run: its last outcome, whether it fought.
+
+    A guarantor asked in several periods has the outcome of the last period it was asked,
+    fought if it fought in any, and its factors' means. A decision asked once per run is
+    returned as it is.
+    """
+    if group["run"].is_unique:
+        return group
+    runs = group.groupby("run", sort=True)
+    contrib = [c for c in group.columns if c.startswith(("contrib_", "value_"))]
+    collapsed = runs[contrib].mean()
+    collapsed["outcome"] = runs["outcome"].last()
+    collapsed["fought"] = runs["fought"].any()
+    collapsed["date"] = runs["date"].first()
+    return collapsed.reset_index()
+
+
 def _decision_row(
     key: tuple[Any, ...], group: pd.DataFrame, history: dict[tuple[str, ...], str], top: int
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict(zip(KEY, key, strict=True))
-    p = group["p_honour"].to_numpy()
+    p = group["p_honour"].to_numpy()  # a period's P(honour), over runs (and periods)
+    p_any = p_fought(group)
+    group = by_run(group)
     shares = group["outcome"].value_counts(normalize=True)
     outcome = max(OUTCOMES, key=lambda o: (shares.get(o, 0.0), -OUTCOMES.index(o)))
     hist = history.get(tuple(key[1:]))
@@ -56,7 +91,7 @@ def _decision_row(
             "id": decision_id(row),
             "date": group["date"].iloc[0],
             "runs": len(group),
-            "p_honour": float(p.mean()),
+            "p_honour": p_any,
             "p_low": float(np.quantile(p, 0.05)),
             "p_high": float(np.quantile(p, 0.95)),
             **{f"p_{o}": float(shares.get(o, 0.0)) for o in OUTCOMES},

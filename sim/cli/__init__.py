@@ -5,7 +5,8 @@ Commands, one module per family:
 * :mod:`sim.cli.scenarios` — ``list`` the scenarios; ``run SCENARIO`` replays one: every
   commitment called, with P(honour), outcome, history and the factors that weighed most,
   alliances and how they ended; ``explain SCENARIO DECISION`` gives every factor of one
-  decision in words; ``check`` scores the model against every scenario's history; ``params``
+  decision in words; ``check`` scores the model against every scenario's history;
+  ``validate`` checks files without running them; ``params``
   lists every parameter with its default, range, unit and meaning;
 * :mod:`sim.cli.analysis` — ``survival`` of alliances and ``plot``, one figure;
 * :mod:`sim.cli.export` — ``export`` a run's alliances and decisions as dyad-year or
@@ -38,13 +39,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sim.cli import analysis, export, history, progress, scenarios, studies, web
+from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
 from sim.errors import InputError, one_line
 
 EXIT_FAILURE = 1
 """The exit code of a job the machine failed: a disk full, a folder made unwritable mid-run."""
-EXIT_INPUT = 2
-"""The exit code of bad input: a malformed file or argument, an unknown parameter or name."""
 EXIT_INTERNAL = 70
 """The exit code of a bug (``EX_SOFTWARE`` of sysexits.h): please report it."""
 EXIT_INTERRUPTED = 130
@@ -69,6 +69,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     scenarios.add_run,
     scenarios.add_explain,
     scenarios.add_check,
+    scenarios.add_validate,
     analysis.add_survival,
     analysis.add_plot,
     export.add_export,

@@ -16,6 +16,9 @@ from sim.results import files as results
 from sim.results.runs import Checkpoint, RunSet, replicate
 from sim.scenario.loading import Scenario, load
 
+EXIT_INPUT = 2
+"""The exit code of bad input: a malformed file, an unknown parameter or name."""
+
 
 def positive(text: str) -> int:
     """Parse a whole number from 1 to 100,000 (runs, trials, samples, points)."""

@@ -298,6 +298,11 @@ def _factor_cells(top: Any) -> str:
     return ";".join(f"{name}:{value:+.4f}" for name, value in top)
 
 
+SCORED = (
+    "A decision is scored on whether the guarantor fought (history's `fought`), whatever it "
+    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`)."
+)
+"""What the scorecard scores, printed under its totals."""
 CHECK_HEADER = ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"]
 
 
@@ -320,7 +325,8 @@ def check_text(card: Scorecard, runs: int, seed: int, render: Render = table) ->
         [
             render(CHECK_HEADER, rows),
             f"\n{card.right} of {card.n} outcomes on the right side of 0.5; "
-            f"mean Brier score {card.brier:.3f} ({runs} runs each, seed {seed})\n",
+            f"mean Brier score {card.brier:.3f} ({runs} runs each, seed {seed})",
+            f"{SCORED}\n",
             table(["scenario", "demonstrates"], shows),
         ]
     )

@@ -1,6 +1,7 @@
-"""The commands on the scenario library: ``list``, ``run``, ``explain``, ``check``, ``params``.
+"""The commands on the scenario library: list, run, explain, check, validate, params.
 
-``run`` replays a scenario: every commitment called, with P(honour), outcome, history and the
+``validate`` checks files without running them (every problem of every file); ``run``
+replays a scenario: every commitment called, with P(honour), outcome, history and the
 factors that weighed most, then alliances and how they ended (:mod:`sim.cli.reports` words
 it); ``explain`` gives every factor of one decision; ``check`` scores the model against every
 scenario's history; ``params`` lists every parameter.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sim.analysis import scorecard as scoring
 from sim.analysis import summary
 from sim.cli import charts, finding, layout, progress, reports, validate
 from sim.cli.common import (
+    EXIT_INPUT,
     parameters_from,
     positive,
     replicate_named,
@@ -28,7 +31,7 @@ from sim.cli.common import (
 from sim.errors import InputError
 from sim.model import params as parameters
 from sim.results import files as results
-from sim.scenario.loading import load
+from sim.scenario.loading import load, problems
 
 
 def add_list(sub: Any) -> None:
@@ -78,6 +81,15 @@ def add_check(sub: Any) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     layout.layout_options(check, ("cases",))
     check.set_defaults(command=cmd_check)
+
+
+def add_validate(sub: Any) -> None:
+    """Add ``validate``: check scenario files without running them."""
+    check = sub.add_parser(
+        "validate", help="check scenario (or overlay) files without running them"
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to check")
+    check.set_defaults(command=cmd_validate)
 
 
 def add_params(sub: Any) -> None:
@@ -145,6 +157,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     paths = finding.scenario_set(args)
     with progress.bar(args, len(paths) * args.runs, "run", "scenarios") as bar:
         card = scoring.scorecard(paths, params, args.runs, args.seed, progress=bar)
+    for error in card.errors:
+        print(f"error: {error}", file=sys.stderr)
+    code = EXIT_INPUT if card.errors else 0
     if args.json:
         print(json.dumps(card.as_dict(), indent=2))
     elif args.csv:
@@ -154,7 +169,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         narrow = layout.narrow(args, wide)
         by_case = functools.partial(layout.records, heading=2)
         print(reports.check_text(card, args.runs, args.seed, by_case) if narrow else wide)
-    return 0
+    return code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Print every problem of every file, one line each; exit 2 if any file has one.
+
+    A file is a path, or a scenario's or overlay's name as ``run`` takes it.
+    """
+    bad = 0
+    for name in args.files:
+        found = problems(name)
+        for problem in found:
+            print(f"error: {problem}", file=sys.stderr)
+        if not found:
+            print(f"ok: {name}")
+        bad += bool(found)
+    return EXIT_INPUT if bad else 0
 
 
 def cmd_params(args: argparse.Namespace) -> int:

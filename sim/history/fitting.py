@@ -39,6 +39,7 @@ SPREADS = (0.25, 0.5, 1.0, 2.0, 4.0)
 ESSAY = {
     "baseline": -1.0,
     "w_sites": 6.0,
+    "w_theatre_value": 3.0,  # as the buffer: the stake the value_to rubric's 0.8 resembles
     "w_buffer": 3.0,
     "w_border_threat": 0.3,
     "w_adversary_near": 1.0,

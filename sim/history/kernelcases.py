@@ -89,6 +89,7 @@ def score_year(
             t["members"].to_numpy(float) - 1.0,
             params,
         ),
+        np.zeros_like(backers),  # the record names no supplier that did not fight
     )  # fmt: skip
     scores = score(calls, situation, params, np.zeros(len(rows)))
     return _rows(t, scores)

@@ -98,7 +98,7 @@ def build(start: int = FIRST_YEAR, end: int = LAST_YEAR, mode: str = "history") 
         names=tuple(str(states.loc[c, "statenme"]) for c in codes),
         power=_power(codes, years) * alive,
         nuclear=_nuclear(codes, start),
-        loyalty=np.full(n, 0.5),
+        loyalty=np.full((n, n), 0.5),
         borders=borders[0],
         relations=np.zeros((n, n)),
         capitals=tuple(zip(lat.tolist(), lng.tolist(), strict=True)),
@@ -108,15 +108,18 @@ def build(start: int = FIRST_YEAR, end: int = LAST_YEAR, mode: str = "history") 
         territory_owner=np.arange(n, dtype=np.int64),
         territory_holder=np.arange(n, dtype=np.int64),
         territory_value=np.full(n, HOMELAND_VALUE),
+        territory_value_to=np.zeros((n, n)),
         theatre_km=km,
         site_ids=(),
         site_holder=np.zeros(0, np.int64),
         site_territory=np.zeros(0, np.int64),
         site_value=np.zeros(0),
         site_open=np.zeros(0, bool),
+        site_mandate=np.zeros(0, np.int64),
         commitments=_obligations_at_start(codes, alive[0], start),
         events=_events(codes, ids, alive, start, end, mode),
         alive=alive,
+        can_ally=np.ones(n, bool),
         endogenous_wars=mode == "model",
         border_table=borders,
         water_table=_borders(codes, years, kinds=(2, 3)),
@@ -223,7 +226,7 @@ def _obligations_at_start(codes: tuple[int, ...], alive: np.ndarray, start: int)
             guards.append(guarantors)
             ids.append(f"atop_{atopid}")
     table = np.array(rows, dtype=bool).reshape(len(rows), len(codes))
-    return Commitments(
+    return Commitments.plain(
         ids=tuple(ids),
         kinds=("defence_pact",) * len(ids),
         members=table,

@@ -10,8 +10,13 @@ Each period (``step``, docs/ODD.md section 1.3):
 3. the period's events fire (war, end of war, defeat, power, nuclear, technology, ...;
    :mod:`sim.model.events`), and in the open world the states end and start wars of their
    own (:mod:`sim.model.wars`);
-4. the commitments that new wars call are scored at once and decided (:mod:`sim.model.calls`);
+4. the commitments that new wars call (and the wars that ask each period) are scored at
+   once and decided (:mod:`sim.model.calls`); pacts whose members now fight each other end
+   (:mod:`sim.model.pacts`); events timed after the decisions fire;
 5. the period is recorded (:mod:`sim.model.recorder`).
+
+Members join and leave the scenario's commitments, and commitments end, on their dates as
+each period opens.
 
 The model holds the world as it stands (power, nuclear arms, relations, the alliance book,
 the wars, ...) and coordinates; each step's mechanism lives in its own module. A run is a pure
@@ -27,7 +32,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model import assessment, bonds, events
+from sim.model import assessment, bonds, events, pacts
 from sim.model.agents import StateAgent
 from sim.model.alliances import AllianceBook
 from sim.model.calls import Summons
@@ -37,7 +42,7 @@ from sim.model.recorder import Recorder
 from sim.model.records import Ledger, Panel
 from sim.model.tables import DECISION_COLUMNS, OUTCOME_COLUMNS, STATE_FIGURES, SYSTEM_COLUMNS
 from sim.model.wars import War, Warfare
-from sim.model.world import World
+from sim.model.world import NEVER, World
 
 FloatArray = NDArray[np.float64]
 
@@ -63,9 +68,12 @@ class AllianceModel(mesa.Model):
         ]
         self.period = -1
         self.war_situation: Situation | None = None
+        self._held_over: list[War] = []  # wars begun after the last period's decisions
         self.warfare = Warfare(self)
         self.summons = Summons(self)
         self.recorder = Recorder(self)
+        for event_id, event in world.running:  # wars under way before the first period
+            events.fire(self, event_id, event)
 
     def _hold_the_world(self, world: World) -> None:
         """Take the world's figures as they stand at the start: the state the periods change."""
@@ -90,6 +98,14 @@ class AllianceModel(mesa.Model):
         self.threat_level = self.params.threat_level
         self.wars: dict[str, War] = {}
         self.book = AllianceBook.from_world(world.commitments)
+        c = world.commitments
+        self._term_periods = (
+            set(c.joins[c.joins > 0].tolist())
+            | set(c.leaves[c.leaves < NEVER].tolist())
+            | set(c.ends[c.ends < NEVER].tolist())
+        )
+        self.invocations: set[tuple[int, int, int, str]] = set()  # (partner, row, guarantor
+        # or -1 for all, war or "" for any): the scenario's record of invocations so far
         self.demand = np.zeros(world.n)
         self.ally_value = np.zeros(world.n)
         self.goals = np.full((world.n, world.n), -1, dtype=np.int64)
@@ -139,6 +155,7 @@ class AllianceModel(mesa.Model):
             theatre_km=w.theatre_km,
             territory_holder=self.territory_holder,
             territory_value=w.territory_value,
+            territory_value_to=w.territory_value_to,
             site_holder=w.site_holder,
             site_territory=w.site_territory,
             site_value=self.site_value,
@@ -167,6 +184,8 @@ class AllianceModel(mesa.Model):
         """Advance one period: power, alliances, events, decisions, records."""
         self.period += 1
         self._enter_system()
+        if self.period in self._term_periods:
+            self.book.apply_terms(self.world.commitments, self.period, self.demand)
         years = self.world.calendar.years_per_period
         starting = self._starting()
         opening = self._opening(starting, years)
@@ -176,14 +195,30 @@ class AllianceModel(mesa.Model):
             self.book.note_threat(np.flatnonzero(starting), self.demand)
         bonds.update(self, opening, pressures)
         self.recorder.polarity(opening.power)
+        todays = self.world.events[self.period]
         new_wars = [
-            events.fire(self, event_id, event) for event_id, event in self.world.events[self.period]
+            events.fire(self, event_id, event)
+            for event_id, event in todays
+            if event.timing == "before_decisions"
         ]
         if self.world.endogenous_wars:
             self.warfare.end(years)
             new_wars += self.warfare.start(opening, pressures.hostility, years)
-        self.summons.decide([war for war in new_wars if war is not None])
+        self.summons.decide(self._asked([war for war in new_wars if war is not None]))
+        pacts.keep(self)
+        later = [events.fire(self, eid, e) for eid, e in todays if e.timing == "after_decisions"]
+        self._held_over = [war for war in later if war is not None]
         self.recorder.states(opening, pressures)
+
+    def _asked(self, new_wars: list[War]) -> list[War]:
+        """Return the wars whose bound states are asked this period, each once.
+
+        The wars begun this period, those begun after the last period's decisions, and those
+        that ask each period while they last.
+        """
+        asked = new_wars + self._held_over
+        seen = {id(war) for war in asked}
+        return asked + [war for war in self.warfare.ongoing() if id(war) not in seen]
 
     def run(self) -> None:
         """Run every period of the scenario."""

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.world import ALLIANCE_KINDS, Commitments
+from sim.model.world import ALLIANCE_KINDS, DUTIES, Commitments
 
 BoolArray = NDArray[np.bool_]
 
-DUTY_KINDS = ("defence_pact", "coalition", "basing", "consultation")
-"""Kinds whose text gives a partner something to invoke when attacked."""
+DUTY_KINDS = (*ALLIANCE_KINDS, "mandate")
+"""Kinds whose guarantors are called when a partner is at war (a mandate's owe no duty)."""
 
-FORMAL_KINDS = ("defence_pact", "coalition")
+FORMAL_KINDS = ("defence_pact", "coalition", "offence_pact")
 """Kinds that make a formal alliance: a duty to fight for each other."""
 
 REASONS = {
@@ -33,6 +33,8 @@ REASONS = {
     "lapsed": "ended while its reasons still held (the baseline hazard)",
     "not_worth_costs": "its members no longer gained from settling issues jointly",
     "member_gone": "fewer than two of its members remain in the state system",
+    "members_left": "fewer than two of its members remain bound (the others left it)",
+    "expired": "ended on the date its text or a party's notice set",
 }
 
 
@@ -46,6 +48,8 @@ class AllianceBook:
     guarantors: BoolArray
     covers: BoolArray
     starts: NDArray[np.int64]
+    beneficiaries: BoolArray
+    duty: NDArray[np.int64]  # (rows, states): each guarantor's duty, an index into DUTIES
     ends: NDArray[np.int64] = field(init=False)
     reasons: list[str] = field(init=False)
     symmetric: BoolArray = field(init=False)
@@ -98,14 +102,18 @@ class AllianceBook:
 
     @classmethod
     def from_world(cls, commitments: Commitments) -> AllianceBook:
-        """Start a book from the scenario's commitments."""
+        """Start a book from the scenario's commitments, with the members bound at the start."""
+        c = commitments
+        bound = (c.joins <= 0) & (c.leaves > 0)
         return cls(
-            ids=list(commitments.ids),
-            kinds=list(commitments.kinds),
-            members=commitments.members.copy(),
-            guarantors=commitments.guarantors.copy(),
-            covers=commitments.covers.copy(),
-            starts=commitments.starts.copy(),
+            ids=list(c.ids),
+            kinds=list(c.kinds),
+            members=c.members & bound,
+            guarantors=c.guarantors & bound,
+            covers=c.covers.copy(),
+            starts=c.starts.copy(),
+            beneficiaries=c.beneficiaries & bound,
+            duty=c.duty.copy(),
         )
 
     def of_kinds(self, kinds: tuple[str, ...]) -> BoolArray:
@@ -201,6 +209,8 @@ class AllianceBook:
         self.kinds.append("coalition")
         self.members = np.vstack([self.members, members])
         self.guarantors = np.vstack([self.guarantors, members])
+        self.beneficiaries = np.vstack([self.beneficiaries, members])
+        self.duty = np.vstack([self.duty, np.full(len(members), DUTIES.index("defend"))])
         self.covers = np.vstack([self.covers, covers])
         self.starts = np.append(self.starts, period)
         self.ends = np.append(self.ends, -1)
@@ -230,14 +240,44 @@ class AllianceBook:
         """Take ``states`` out of a row's members (and guarantors); the row stays in force."""
         self.members[row] &= ~states
         self.guarantors[row] &= ~states
+        self.beneficiaries[row] &= ~states
         self._changed()
 
+    def join(self, row: int, states: BoolArray, c: Commitments) -> None:
+        """Put ``states`` into a row of the scenario's as the members they are declared to be."""
+        self.members[row] |= states & c.members[row]
+        self.guarantors[row] |= states & c.guarantors[row]
+        self.beneficiaries[row] |= states & c.beneficiaries[row]
+        self._changed()
+
+    def apply_terms(self, c: Commitments, period: int, demand: NDArray[np.float64]) -> None:
+        """Let the scenario's members join and leave, and its commitments end, in a period.
+
+        A row left with fewer than two members ends (``members_left``); a row whose date has
+        come ends (``expired``).
+        """
+        for row in np.flatnonzero((c.joins == period).any(axis=1)):
+            self.join(int(row), c.joins[row] == period, c)
+        for row in np.flatnonzero((c.leaves == period).any(axis=1)):
+            self.leave(int(row), c.leaves[row] == period)
+            if self.ends[row] < 0 and self.members[row].sum() < 2:
+                self.end(int(row), period, "members_left", demand)
+        for row in np.flatnonzero(c.ends == period):
+            if self.ends[row] < 0:
+                self.end(int(row), period, "expired", demand)
+
     def defence_partners(self, period: int) -> BoolArray:
-        """Return ``D[x, y]``: y is bound to defend x by a duty in force (read-only)."""
+        """Return ``D[x, y]``: y is bound to defend (or consult) x by a duty in force (read-only).
+
+        x may invoke the row (a beneficiary) and y owes it a duty (a guarantor without a
+        reservation of no duty); a mandate binds no one.
+        """
 
         def compute() -> BoolArray:
             rows = self.duties(period)
-            d = (self.members[rows].T.astype(float) @ self.guarantors[rows].astype(float)) > 0
+            owed = self.beneficiaries[rows].T.astype(float)
+            bound = self.guarantors[rows] & (self.duty[rows] > DUTIES.index("none"))
+            d = (owed @ bound.astype(float)) > 0
             np.fill_diagonal(d, False)
             return d
 

@@ -71,6 +71,8 @@ def _form(m: AllianceModel, a: assessment.Assessment, version: int) -> None:
         chance = a.form
     else:
         chance = np.where(m.book.allied_pairs(m.period), 0.0, a.form_unallied)
+    if not m.world.can_ally.all():  # non-state actors and states outside the system
+        chance = np.where(np.outer(m.world.can_ally, m.world.can_ally), chance, 0.0)
     formed = m.pair_draws() < chance
     if not formed.any():
         return

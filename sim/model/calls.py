@@ -1,36 +1,72 @@
-"""Step 4 of a period: the commitments that new wars call, scored at once and decided.
+"""Step 4 of a period: the commitments that wars call, scored at once and decided.
 
-For every war that began this period, each belligerent is a partner that calls on every
-state bound to it by a duty-carrying commitment (except those already in the war and its
-backers); an attacked partner's neighbours, and the attacker's, and the holders of sites in
-the theatre are asked too when no commitment binds them but their stakes reach
-``interest_floor`` (their decisions are recorded as not bound: they intervene or stay out).
-All calls are scored together by the kernel (:func:`sim.model.decide.score`); then, in this
-order, a perception draw per call, a draw whether the partner invokes the commitment and a
-draw whether the guarantor fights. A guarantor that fights joins its
-partner's side; one that violates a bilateral alliance may end it.
+For every war that began this period (and, each period, every war that asks again), each
+belligerent on each front is a partner that calls on every state bound to it by a
+commitment it may invoke (except those already in the war and its backers). A commitment
+applies when it covers the theatre and its conditions hold: the adversary is one it binds
+against, the partner did not provoke the war, enough states attack, the war is the one it
+names (:mod:`sim.scenario.schema`, ``against`` and ``conditions``). An attacked partner's
+neighbours, and the attacker's, and the holders of sites in the theatre are asked too when
+no commitment binds them but their stakes reach ``interest_floor`` (their decisions are
+recorded as not bound: they intervene or stay out). All calls are scored together by the
+kernel (:func:`sim.model.decide.score`); then, in this order, a perception draw per call, a
+draw whether the partner invokes the commitment (or the scenario's record of it) and a draw
+whether the guarantor fights. A guarantor that fights joins its partner's side; one that
+breaks a duty to defend a bilateral alliance may end it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
 from sim.model.wars import Front, War
+from sim.model.world import DUTIES, Commitments
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
 
-Called = tuple[Front, int, bool, float, bool]
-"""One call: the front (partner and war), the guarantor, whether a commitment covers the
-theatre, the strongest covering commitment's text, and whether a commitment binds it."""
+BoolArray = NDArray[np.bool_]
+NONE, CONSULT, DEFEND = (DUTIES.index(d) for d in ("none", "consult", "defend"))
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call: the front (partner and war), the guarantor, and what binds it there.
+
+    ``covered``: a commitment with a duty to fight or consult applies; ``text``: the strongest
+    applying text; ``duty``: what the guarantor owes (the strongest applying duty, else the
+    strongest binding one); ``invoked``: the scenario's record of invocation, None if drawn;
+    ``bound``: a commitment binds the guarantor to the partner (False for a state asked
+    only because its stakes reach ``interest_floor``).
+    """
+
+    front: Front
+    guarantor: int
+    covered: bool
+    text: float
+    duty: int
+    invoked: bool | None
+    bound: bool = True
+
+
+class Terms(NamedTuple):
+    """The conditions of every row of the book (rows formed in a run have none)."""
+
+    offensive: BoolArray
+    against: BoolArray
+    against_allies_of: BoolArray
+    unprovoked: BoolArray
+    min_attackers: NDArray[np.int64]
+    conflict: NDArray[np.object_]
 
 
 class Summons:
-    """Who is called to the period's new wars, and what each guarantor decides.
+    """Who is called to the period's wars, and what each guarantor decides.
 
     Args:
         model: the model whose guarantors are called.
@@ -38,42 +74,45 @@ class Summons:
 
     def __init__(self, model: AllianceModel) -> None:
         self.model = model
-        self._text_of = np.zeros(0)
+        self._text_of = np.zeros((0, 0))
+        self._terms = _terms(model.world.commitments, 0)
 
     def decide(self, wars: list[War]) -> None:
-        """Call the guarantors and the interested states to the new ``wars``; settle them."""
+        """Call the guarantors and the interested states to ``wars``; score and settle them."""
         m = self.model
-        called = [
-            (front, g, covered, text, True)
-            for war in wars
-            for front in war.fronts()
-            for g, covered, text in self._called(front)
-        ]
+        called = [call for war in wars for front in war.fronts() for call in self._called(front)]
         if not wars:
             return
         situation = m.war_situation = m.situation()
-        called += [
-            (front, g, False, 0.0, False)
-            for war in wars
-            for front in war.fronts()
-            for g in self._interested(front, situation)
-        ]
+        fronts = [front for war in wars for front in war.fronts()]
+        called += [call for front in fronts for call in self._interested(front, situation)]
         if not called:
             return
         calls = self._calls(called)
         noise = m.rng.normal(0.0, m.params.perception_noise, len(calls))
         scores = score(calls, situation, m.params, noise)
-        invoked = m.rng.random(len(calls)) < m.params.invoke_probability
+        drawn = m.rng.random(len(calls)) < m.params.invoke_probability
         fights = m.rng.random(len(calls)) < scores.p_honour
-        triggered = calls.covered & invoked
-        for (front, g, *_), was_triggered, fought in zip(called, triggered, fights, strict=True):
-            self._settle(front, g, bool(was_triggered), bool(fought))
-        bound = np.array([b for *_, b in called], dtype=bool)
-        fronts = [front for front, *_ in called]
-        m.recorder.decisions(fronts, calls, triggered, fights, scores, bound)
+        self._settle_all(called, calls, drawn, fights, scores)
 
-    def _interested(self, front: Front, situation: Situation) -> list[int]:
-        """Return the states no commitment binds to an attacked partner that have a stake.
+    def _settle_all(
+        self, called: list[Call], calls: Calls, drawn: BoolArray, fights: BoolArray, scores: Any
+    ) -> None:
+        """Apply and record the decisions; the scenario's record of invocation overrides a draw."""
+        invoked = np.array(
+            [d if c.invoked is None else c.invoked for c, d in zip(called, drawn, strict=True)],
+            dtype=bool,
+        )
+        triggered = calls.covered & invoked
+        duty = np.array([c.duty for c in called], dtype=np.int64)
+        broken = triggered & (duty == DEFEND) & ~fights
+        for call, fought, was_broken in zip(called, fights, broken, strict=True):
+            self._settle(call.front, call.guarantor, bool(was_broken), bool(fought))
+        bound = np.array([c.bound for c in called], dtype=bool)
+        self.model.recorder.decisions(called, calls, invoked, triggered, fights, scores, bound)
+
+    def _interested(self, front: Front, situation: Situation) -> list[Call]:
+        """Return calls to the states no commitment binds to an attacked partner that have a stake.
 
         A state near the partner or the attacker (a border or a narrow sea), or holding
         sites in the theatre, is asked when its stakes add up to ``interest_floor``
@@ -84,22 +123,26 @@ class Summons:
             return []
         taken = set(np.flatnonzero(self._bound_to(front.partner)).tolist())
         taken |= war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(war.theatre)
-        found = [int(g) for g in np.flatnonzero(near & m.alive) if int(g) not in taken]
+        taken |= set(np.flatnonzero(m.at_war()[front.partner]).tolist())
+        near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(front.theatre)
+        found = [
+            Call(front, int(g), False, 0.0, NONE, None, bound=False)
+            for g in np.flatnonzero(near & m.alive)
+            if int(g) not in taken
+        ]
         if not found:
             return []
-        probe = self._calls([(front, g, False, 0.0, False) for g in found])
-        values = stakes(probe, situation, m.params) * signed_weights(m.params)
+        values = stakes(self._calls(found), situation, m.params) * signed_weights(m.params)
         weigh = values[:, STAKES].sum(axis=1)
-        return [g for g, w in zip(found, weigh, strict=True) if w >= m.params.interest_floor]
+        return [c for c, w in zip(found, weigh, strict=True) if w >= m.params.interest_floor]
 
-    def _bound_to(self, partner: int) -> NDArray[np.bool_]:
-        """Return which states a duty-carrying commitment in force binds to ``partner``."""
+    def _bound_to(self, partner: int) -> BoolArray:
+        """Return which states a commitment in force the partner may invoke binds to it."""
         book = self.model.book
-        rows = book.duties(self.model.period) & book.members[:, partner]
-        return np.asarray(book.guarantors[rows].any(axis=0))
+        rows = book.duties(self.model.period) & book.beneficiaries[:, partner]
+        return np.asarray((book.guarantors & rows[:, None]).any(axis=0))
 
-    def _holds_sites(self, theatre: int) -> NDArray[np.bool_]:
+    def _holds_sites(self, theatre: int) -> BoolArray:
         """Return which states hold open sites in a territory."""
         m, w = self.model, self.model.world
         holders = np.zeros(w.n, dtype=bool)
@@ -107,29 +150,78 @@ class Summons:
         holders[w.site_holder[inside]] = True
         return holders
 
-    def _called(self, front: Front) -> list[tuple[int, bool, float]]:
-        """Return (guarantor, covered, text) for every state with a duty to the partner.
+    def _called(self, front: Front) -> list[Call]:
+        """Return a call for every state with a commitment the partner may invoke.
 
-        The text is the strongest covering commitment's, thinned by the number of its other
-        guarantors of this partner (:func:`sim.model.decide.diluted`).
+        The text is the strongest applying commitment's, thinned by the number of its other
+        guarantors (:func:`sim.model.decide.diluted`).
         """
         book, war = self.model.book, front.war
-        rows = book.duties(self.model.period) & book.members[:, front.partner]
+        rows = book.duties(self.model.period) & book.beneficiaries[:, front.partner]
+        bound = book.guarantors & rows[:, None]
+        binders = np.flatnonzero(bound.any(axis=0))
+        war.allies[front.side].update(int(g) for g in binders if g != front.partner)
         excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        bound = np.flatnonzero(self._bound_to(front.partner))
-        war.allies[front.side].update(int(g) for g in bound if g != front.partner)
-        covering = book.guarantors & (rows & book.covers[:, war.theatre] & front.defensive)[:, None]
+        excluded |= set(np.flatnonzero(self.model.at_war()[front.partner]).tolist())
+        applies = rows & book.covers[:, front.theatre] & self._conditions(front)
+        covering = bound & applies[:, None] & (book.duty > NONE)
         others = (book.guarantors.sum(axis=1) - book.guarantors[:, front.partner]).astype(float)
-        texts = diluted(self._texts(), others, self.model.params)
-        text = np.where(covering, texts[:, None], 0.0).max(axis=0, initial=0.0)
+        texts = diluted(self._texts(), others[:, None], self.model.params)
+        text = np.where(covering, texts, 0.0).max(axis=0, initial=0.0)
         covered = covering.any(axis=0)
-        return [(int(g), bool(covered[g]), float(text[g])) for g in bound if g not in excluded]
+        duty = _strongest(covering, bound, book.duty)
+        recorded = war.recorded_invocations
+        return [
+            Call(
+                front,
+                int(g),
+                bool(covered[g]),
+                float(text[g]),
+                int(duty[g]),
+                self._invoked(front, int(g), bound[:, g]) if recorded else None,
+            )
+            for g in binders
+            if g not in excluded
+        ]
+
+    def _conditions(self, front: Front) -> BoolArray:
+        """Return which rows' conditions hold on this front (ATOP's codes, by row)."""
+        book, t = self.model.book, self._current_terms()
+        allies = book.allied_pairs(self.model.period)[:, front.adversary]
+        return (
+            (front.defensive | t.offensive)
+            & (t.against[:, front.adversary] | (t.against_allies_of & allies[None, :]).any(axis=1))
+            & ~(t.unprovoked & front.provoked)
+            & (t.min_attackers <= front.attackers)
+            & ((t.conflict == "") | (t.conflict == front.war.war_id))
+        )
+
+    def _current_terms(self) -> Terms:
+        """Return the rows' terms, padded for the rows formed during the run."""
+        rows = len(self.model.book.ids)
+        if len(self._terms.offensive) != rows:  # rows are only ever added
+            self._terms = _terms(self.model.world.commitments, rows)
+        return self._terms
+
+    def _invoked(self, front: Front, guarantor: int, binding: BoolArray) -> bool:
+        """Whether the partner has invoked (by the record) a commitment binding the guarantor.
+
+        An invocation counts if it names this guarantor (or none) and this war (or none).
+        """
+        found, p, war = self.model.invocations, front.partner, front.war.war_id
+        rows = np.flatnonzero(binding).tolist()
+        asked = ((p, r, who, w) for r in rows for who in (-1, guarantor) for w in ("", war))
+        return any(key in found for key in asked)
 
     def _texts(self) -> NDArray[np.float64]:
-        """Return the text strength of every commitment in the book."""
-        kinds = self.model.book.kinds
-        if len(self._text_of) != len(kinds):  # rows are only ever added, never change kind
-            self._text_of = np.array([self._text(kind) for kind in kinds])
+        """Return each row's text for each guarantor: its kind's, or a reserved duty's."""
+        book = self.model.book
+        if self._text_of.shape != book.duty.shape:  # rows are only ever added
+            kind = np.array([self._text(k) for k in book.kinds])[:, None]
+            consult = self.model.params.text_consultation
+            self._text_of = np.select(
+                [book.duty == DEFEND, book.duty == CONSULT], [kind, np.full_like(kind, consult)]
+            )
         return self._text_of
 
     def _text(self, kind: str) -> float:
@@ -137,32 +229,40 @@ class Summons:
         p = self.model.params
         return {
             "defence_pact": p.text_defence_pact,
+            "offence_pact": p.text_defence_pact,
             "coalition": p.text_defence_pact,
+            "guarantee": p.text_defence_pact,
+            "declaration": p.text_declaration,
             "basing": p.text_basing,
             "consultation": p.text_consultation,
         }.get(kind, 0.0)
 
-    def _calls(self, called: list[Called]) -> Calls:
+    def _calls(self, called: list[Call]) -> Calls:
         """Return the calls as the kernel's arrays, a row per call."""
-        backers = np.zeros((len(called), self.model.world.n), dtype=bool)
-        for k, (front, *_) in enumerate(called):
-            backers[k, front.adversary_backers] = True
+        n = self.model.world.n
+        backers = np.zeros((len(called), n), dtype=bool)
+        suppliers = np.zeros((len(called), n), dtype=bool)
+        for k, call in enumerate(called):
+            backers[k, call.front.adversary_backers] = True
+            suppliers[k, call.front.adversary_suppliers] = True
+        fronts = [c.front for c in called]
         return Calls(
-            guarantor=np.array([g for _, g, *_ in called], dtype=np.int64),
-            partner=np.array([f.partner for f, *_ in called], dtype=np.int64),
-            adversary=np.array([f.adversary for f, *_ in called], dtype=np.int64),
-            theatre=np.array([f.war.theatre for f, *_ in called], dtype=np.int64),
-            scale=np.array([f.war.scale for f, *_ in called]),
+            guarantor=np.array([c.guarantor for c in called], dtype=np.int64),
+            partner=np.array([f.partner for f in fronts], dtype=np.int64),
+            adversary=np.array([f.adversary for f in fronts], dtype=np.int64),
+            theatre=np.array([f.theatre for f in fronts], dtype=np.int64),
+            scale=np.array([f.war.scale for f in fronts]),
             backers=backers,
-            covered=np.array([c for _, _, c, *_ in called], dtype=bool),
-            text=np.array([t for _, _, _, t, _ in called]),
+            covered=np.array([c.covered for c in called], dtype=bool),
+            text=np.array([c.text for c in called]),
+            suppliers=suppliers,
         )
 
-    def _settle(self, front: Front, g: int, triggered: bool, fights: bool) -> None:
+    def _settle(self, front: Front, g: int, broken: bool, fights: bool) -> None:
         """Apply one decision: a guarantor that fights joins its partner's side."""
         if fights:
             front.war.sides[front.side].add(g)
-        elif triggered:  # violated
+        elif broken:  # violated
             self._end_on_violation(g, front.partner)
 
     def _end_on_violation(self, g: int, partner: int) -> None:
@@ -173,3 +273,23 @@ class Summons:
         for row in np.flatnonzero(rows & book.members[:, partner]):
             if m.rng.random() < m.params.end_on_violation:
                 book.end(int(row), m.period, "violated", m.demand)
+
+
+def _terms(c: Commitments, rows: int) -> Terms:
+    """Return the scenario's terms for ``rows`` rows (at least the scenario's own)."""
+    extra, n = max(rows - len(c.ids), 0), c.members.shape[1]
+    return Terms(
+        offensive=np.concatenate([c.offensive, np.zeros(extra, dtype=bool)]),
+        against=np.vstack([c.against, np.ones((extra, n), dtype=bool)]),
+        against_allies_of=np.vstack([c.against_allies_of, np.zeros((extra, n), dtype=bool)]),
+        unprovoked=np.concatenate([c.unprovoked, np.zeros(extra, dtype=bool)]),
+        min_attackers=np.concatenate([c.min_attackers, np.ones(extra, dtype=np.int64)]),
+        conflict=np.array([*c.conflict, *([""] * extra)], dtype=object),
+    )
+
+
+def _strongest(covering: BoolArray, bound: BoolArray, duty: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Return each state's duty: the strongest that applies, else the strongest that binds it."""
+    applying = np.where(covering, duty, -1).max(axis=0, initial=-1)
+    binding = np.where(bound, duty, -1).max(axis=0, initial=-1)
+    return np.where(covering.any(axis=0), applying, binding)

@@ -7,12 +7,12 @@ that sum. The contributions are kept, so that every decision can say why.
 
 The factors follow the essay (see ``docs/ODD.md``):
 
-* stakes that push towards fighting: the guarantor's own sites at risk, the partner as a
-  buffer on its border, a rival's gain, a threat to its own survival, a war it already
-  fights;
-* costs and risks that push against: the adversary's strength with its backers, nuclear
-  arms on that side, a clash with strong backers, distance, good relations with the
-  adversary;
+* stakes that push towards fighting: the guarantor's own sites at risk, the theatre's value
+  to it, the partner as a buffer on its border, the adversary near it, a rival's gain, the
+  danger of losing a near partner, a threat to its own survival, a war it already fights;
+* costs and risks that push against: the adversary's strength with its backers (and a share
+  of its suppliers'), nuclear arms on the side of those who fight, a clash with strong
+  backers, distance less reach, good relations with the adversary;
 * small terms (P3): the commitment's text covering the theatre, the partner's loyalty.
 """
 
@@ -58,6 +58,13 @@ FACTORS: tuple[Factor, ...] = (
         +1,
         "stake",
         "the guarantor's own bases and facilities exposed by the war",
+    ),
+    Factor(
+        "theatre_value",
+        "w_theatre_value",
+        +1,
+        "stake",
+        "the theatre's strategic or economic value to the guarantor (a strait, an oil region)",
     ),
     Factor(
         "buffer",
@@ -169,10 +176,11 @@ class Situation:
     near: BoolArray  # (n, n): a border, or at most 24 miles of water between them
     capital_km: FloatArray  # (n, n)
     defence_partners: BoolArray  # (n, n): [x, y] is True when y is bound to defend x
-    loyalty: FloatArray
+    loyalty: FloatArray  # (n, n): [p, g] is p's loyalty to g as its patron
     theatre_km: FloatArray  # (n, territories)
     territory_holder: IntArray
     territory_value: FloatArray
+    territory_value_to: FloatArray  # (n, territories): a territory's value to a named state
     site_holder: IntArray
     site_territory: IntArray
     site_value: FloatArray
@@ -200,9 +208,10 @@ class Calls:
     adversary: IntArray
     theatre: IntArray
     scale: FloatArray
-    backers: BoolArray  # (calls, states): the adversary's backers
+    backers: BoolArray  # (calls, states): the adversary's backers (who fight beside it)
     covered: BoolArray  # the theatre lies within what a commitment of G to P covers
     text: FloatArray  # the strongest covering commitment's text, 0 if none
+    suppliers: BoolArray  # (calls, states): the adversary's suppliers (arms, money; no fighting)
 
     def __len__(self) -> int:
         """Number of calls."""
@@ -252,11 +261,12 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
     """
     s, g, a = situation, calls.guarantor, calls.adversary
     core, side = _adversary_side(calls, s, params)
-    strength = (core * s.power).sum(axis=1)
+    strength = ((core + params.supply_share * _supplying(calls)) * s.power).sum(axis=1)
     discount = s.threat_level * (1.0 - s.technology)
     columns = {
         "baseline": np.ones(len(calls)),
         "sites_at_risk": _sites_at_risk(calls, s, params) * discount,
+        "theatre_value": s.territory_value_to[g, calls.theatre] * calls.scale * discount,
         "buffer": _buffer(calls, s, params) * discount,
         "border_threat": _border_threat(calls, s, params) * discount,
         "adversary_near": _adversary_near(calls, s, params) * discount,
@@ -273,7 +283,7 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
         * _short(g, s, params),
         "relations_with_adversary": np.clip(s.relations[g, a], 0.0, 1.0),
         "treaty_text": np.where(calls.covered, calls.text, 0.0),
-        "loyalty": s.loyalty[calls.partner],
+        "loyalty": s.loyalty[calls.partner, g],
         "perception": np.zeros(len(calls)),
     }
     return np.column_stack([columns[name] for name in FACTOR_NAMES])
@@ -295,6 +305,19 @@ def _adversary_side(calls: Calls, s: Situation, params: Params) -> tuple[FloatAr
         weights[rows, calls.guarantor] = 0.0
         weights[rows, calls.partner] = 0.0
     return core, side
+
+
+def _supplying(calls: Calls) -> FloatArray:
+    """Return the adversary's suppliers that do not also fight beside it, as 0/1 over states.
+
+    A supplier's arms and money add to the adversary's strength (``supply_share`` of its
+    power); only states that fight bring their nuclear arms and a great-power clash.
+    """
+    only = calls.suppliers & ~calls.backers
+    only[np.arange(len(calls)), calls.guarantor] = False
+    only[np.arange(len(calls)), calls.partner] = False
+    only[np.arange(len(calls)), calls.adversary] = False
+    return only.astype(float)
 
 
 def _sites_at_risk(calls: Calls, s: Situation, params: Params) -> FloatArray:

@@ -1,9 +1,11 @@
 """The scenario's events, fired in date order: each changes the world the model holds.
 
-A war or crisis begins; a war ends; a state is defeated, its power shocked, or it acquires
-nuclear arms; technology, the threat level, a relation, a goal, a site or a territory
-changes; a foreign presence reaches the end of its term (P8); a coalition imposes sanctions.
-Arrays are replaced, never changed in place, where a period's figures may share them.
+A war or crisis begins, a state joins a war, a partner invokes a commitment; a war ends;
+a state is defeated, its power shocked, or it acquires nuclear arms; technology, the threat
+level, a relation, a goal, a site or a territory changes; a foreign presence reaches the end
+of its term (P8); a coalition imposes sanctions. An event fires before the period's
+decisions unless it is timed after them. Arrays are replaced, never changed in place, where
+a period's figures may share them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 
 from sim.model import institutions
 from sim.model.wars import War
-from sim.scenario.schema import Event
+from sim.scenario.schema import Event, JoinWarEvent, WarEvent
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
@@ -25,19 +27,13 @@ def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
     m, w, at = model, model.world, model.world.index
     match event.kind:
         case "war" | "crisis":
-            return m.warfare.begin(
-                War(
-                    event_id,
-                    at(event.attacker),
-                    at(event.defender),
-                    w.territory_ids.index(event.theatre),
-                    event.scale,
-                    [at(b) for b in event.backers],
-                    [at(b) for b in event.defender_backers],
-                    crisis=event.kind == "crisis",
-                    began=m.period,
-                )
-            )
+            return m.warfare.begin(_war(m, event_id, event))
+        case "join_war":
+            _join(m, event)
+        case "invocation":
+            row = m.book.ids.index(event.commitment)
+            for g in [at(g) for g in event.guarantors] or [-1]:
+                m.invocations.add((at(event.partner), row, g, event.war or ""))
         case "end_of_war":
             m.wars[event.war].active = False
         case "defeat":
@@ -70,6 +66,51 @@ def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
         case "sanction":
             _sanction(m, event_id, event)
     return None
+
+
+def _war(m: AllianceModel, event_id: str, event: WarEvent) -> War:
+    """Return the war an event begins (or, for a war running at the start, began)."""
+    at, place = m.world.index, m.world.territory_ids.index
+    fronts = [
+        (
+            at(f.attacker or event.attacker),
+            at(f.defender or event.defender),
+            place(f.theatre),
+            event.provoked if f.provoked is None else f.provoked,
+        )
+        for f in event.fronts
+    ]
+    return War(
+        event_id,
+        at(event.attacker),
+        at(event.defender),
+        place(event.theatre),
+        event.scale,
+        [at(b) for b in event.backers],
+        [at(b) for b in event.defender_backers],
+        crisis=event.kind == "crisis",
+        began=m.period,
+        suppliers=[at(s) for s in event.suppliers],
+        defender_suppliers=[at(s) for s in event.defender_suppliers],
+        fronts_opened=fronts,
+        provoked=event.provoked,
+        every_period=event.calls == "every_period",
+        recorded_invocations=event.invocations == "recorded",
+    )
+
+
+def _join(m: AllianceModel, event: JoinWarEvent) -> None:
+    """A state enters a war on one side: it fights there (opening a front) or supplies it."""
+    war, state = m.wars[event.war], m.world.index(event.state)
+    side = 0 if event.side == "attacker" else 1
+    if event.role == "supplying":
+        (war.suppliers, war.defender_suppliers)[side].append(state)
+        return
+    war.sides[side].add(state)
+    if event.theatre is not None:
+        theatre = m.world.territory_ids.index(event.theatre)
+        pair = (state, war.defender) if side == 0 else (war.attacker, state)
+        war.fronts_opened.append((*pair, theatre, False))
 
 
 def _defeat(m: AllianceModel, state: int) -> None:

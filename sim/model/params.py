@@ -54,6 +54,14 @@ class Params:
         "logit per unit",
         "weight of the guarantor's own strategic sites at risk in the war",
     )
+    w_theatre_value: float = _p(
+        2.99,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the theatre's value to the guarantor (a territory's value_to); set to "
+        "w_buffer's, the stake the rubric's 0.8 most resembles: no back-test case carries it",
+    )
     w_buffer: float = _p(
         2.99,
         0.0,
@@ -134,9 +142,28 @@ class Params:
     w_loyalty: float = _p(
         0.3, 0.0, 10.0, "logit per unit", "weight of the partner's record of loyalty"
     )
-    text_defence_pact: float = _p(1.0, 0.0, 1.0, "0-1", "strength of a defence pact's text")
+    text_defence_pact: float = _p(
+        1.0,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a defence pact's text (and of an offence pact's, a coalition's, a guarantee's)",
+    )
     text_basing: float = _p(0.6, 0.0, 1.0, "0-1", "strength of a basing agreement's text")
-    text_consultation: float = _p(0.2, 0.0, 1.0, "0-1", "strength of a consultation pact's text")
+    text_declaration: float = _p(
+        0.4,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a unilateral declaration's text (a doctrine or public pledge, no treaty)",
+    )
+    text_consultation: float = _p(
+        0.2,
+        0.0,
+        1.0,
+        "0-1",
+        "strength of a consultation pact's text (and of a member's reservation to consult)",
+    )
     text_dilution: float = _p(
         0.5,
         0.0,
@@ -174,6 +201,13 @@ class Params:
     )
     site_spillover: float = _p(
         0.1, 0.0, 1.0, "0-1", "exposure of sites on the partner's territory outside the theatre"
+    )
+    supply_share: float = _p(
+        0.25,
+        0.0,
+        1.0,
+        "0-1",
+        "share of a supplier's power (arms, money; no forces) that adds to the side it supplies",
     )
     allied_backing: float = _p(
         0.3, 0.0, 1.0, "0-1", "weight of the adversary's backers' own defence partners"

@@ -17,12 +17,16 @@ from sim.model import assessment, formation, institutions
 from sim.model.decide import FACTOR_NAMES, Calls
 from sim.model.records import Ledger
 from sim.model.tables import ALLIANCE_COLUMNS
-from sim.model.wars import Front
+from sim.model.world import DUTIES
 
 if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
+    from sim.model.calls import Call
 
 FloatArray = NDArray[np.float64]
+
+NOT_ALLIANCES = ("institution", "mandate")
+"""Kinds never listed in the alliances table: they bind no one to anyone (P9)."""
 
 
 class Recorder:
@@ -45,8 +49,9 @@ class Recorder:
 
     def decisions(
         self,
-        fronts: list[Front],
+        called: list[Call],
         calls: Calls,
+        invoked: NDArray[np.bool_],
         triggered: NDArray[np.bool_],
         fights: NDArray[np.bool_],
         scores: Any,
@@ -54,28 +59,35 @@ class Recorder:
     ) -> None:
         """Record the period's decisions, a row per call, with each factor's contribution.
 
-        A bound state honours, violates or is not triggered; one no commitment binds
+        A bound state honours (keeps its duty's terms: a duty to defend by fighting, one to
+        consult by consulting, which the model's states always do when invoked; a mandate's
+        holders owe nothing), violates or is not triggered; a state no commitment binds
         intervenes or stays out.
         """
-        k, ids, t = len(fronts), self._id_array, self.model.period
+        k, ids, t = len(called), self._id_array, self.model.period
         figures = {}
         for f, name in enumerate(FACTOR_NAMES):
             figures[f"value_{name}"] = scores.values[:, f]
             figures[f"contrib_{name}"] = scores.contributions[:, f]
+        duty = np.array([c.duty for c in called], dtype=np.int64)
+        kept = ~(triggered & (duty == DUTIES.index("defend")) & ~fights)
         self.model.decisions.add(
             period=[t] * k,
             date=[self._labels[t]] * k,
-            war=[front.war.war_id for front in fronts],
-            side=["defender" if front.defensive else "attacker" for front in fronts],
+            war=[c.front.war.war_id for c in called],
+            side=["defender" if c.front.defensive else "attacker" for c in called],
             guarantor=ids[calls.guarantor],
             partner=ids[calls.partner],
             adversary=ids[calls.adversary],
             theatre=self._territory_ids[calls.theatre],
             bound=bound,
             covered=calls.covered,
+            invoked=invoked,
             triggered=triggered,
             fought=fights,
-            outcome=_outcomes(bound, triggered, fights),
+            outcome=_outcomes(bound, triggered, kept, fights),
+            duty=np.array(DUTIES, dtype=object)[duty],
+            duty_kept=kept,
             p_honour=scores.p_honour,
             **figures,
         )
@@ -153,7 +165,7 @@ class Recorder:
         """Return the alliances table: a row per alliance that came into force."""
         m, record = self.model, Ledger(ALLIANCE_COLUMNS)
         book, cal, last = m.book, m.world.calendar, m.period
-        rows = np.flatnonzero(~book.of_kinds(("institution",)) & (book.starts <= last))
+        rows = np.flatnonzero(~book.of_kinds(NOT_ALLIANCES) & (book.starts <= last))
         ended = book.ends[rows] >= 0
         start = np.maximum(book.starts[rows], 0)
         end = np.where(ended, book.ends[rows], last + 1)
@@ -183,8 +195,11 @@ class Recorder:
 
 
 def _outcomes(
-    bound: NDArray[np.bool_], triggered: NDArray[np.bool_], fights: NDArray[np.bool_]
+    bound: NDArray[np.bool_],
+    triggered: NDArray[np.bool_],
+    kept: NDArray[np.bool_],
+    fights: NDArray[np.bool_],
 ) -> NDArray[np.str_]:
     """Return each decision's outcome, as the reliability literature codes it."""
-    kept = np.where(triggered, np.where(fights, "honoured", "violated"), "not_triggered")
-    return np.where(bound, kept, np.where(fights, "intervened", "stayed_out"))
+    duty = np.where(triggered, np.where(kept, "honoured", "violated"), "not_triggered")
+    return np.where(bound, duty, np.where(fights, "intervened", "stayed_out"))

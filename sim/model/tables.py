@@ -53,12 +53,21 @@ DECISION_COLUMNS = (
     "theatre",
     "bound",
     "covered",
+    "invoked",
     "triggered",
     "fought",
     "outcome",
+    "duty",
+    "duty_kept",
     "p_honour",
     *(f"{kind}_{name}" for name in FACTOR_NAMES for kind in ("value", "contrib")),
 )
-"""The decisions table: a row per call, with each factor's value and signed contribution."""
+"""The decisions table: a row per call, with each factor's value and signed contribution.
+
+``covered``: a commitment that binds the guarantor applies (it covers the theatre and its
+conditions hold); ``invoked``: the partner invoked it; ``triggered``: both; ``duty``: what the
+guarantor owes (defend, consult or none); ``outcome``: not triggered, or honoured or violated
+by the duty's own terms; ``duty_kept``: the outcome was not a violation; ``fought``: whether it
+fought, whatever it owed (what P(honour) predicts)."""
 OUTCOME_COLUMNS = ("period", "date", "kind", "subject", "state", "value", "result")
 """The outcomes table: mechanisms other than a decision to fight (membership, presence, ...)."""

@@ -24,7 +24,15 @@ from ruamel.yaml.comments import CommentedMap
 
 from sim.errors import ScenarioError
 from sim.scenario import library
-from sim.scenario.schema import OverlaySpec, ScenarioSpec, WarEvent
+from sim.scenario.schema import (
+    ONE_WAY_KINDS,
+    CommitmentSpec,
+    InvocationEvent,
+    OverlaySpec,
+    ScenarioSpec,
+    SiteOpenedEvent,
+    WarEvent,
+)
 from sim.scenario.yamlfile import dotted, line_of, load_yaml
 
 
@@ -69,7 +77,59 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
     Raises:
         ScenarioError: any problem in any of the files, with file, field path and line.
     """
-    path = library.find(path)
+    draft = _assemble(path, overlays)
+    spec = _validate(draft.document, draft.sources)
+    _check_references(spec, draft.sources)
+    return draft.scenario(spec)
+
+
+def problems(path: str | Path, overlays: Iterable[str | Path] = ()) -> list[ScenarioError]:
+    """Return every problem of a scenario file (or overlay), without running it.
+
+    A file that cannot be read or parsed has that one problem; otherwise every field that
+    breaks the schema is listed (once, as :func:`load` would name it), and if none does,
+    every reference that does not hold.
+    """
+    try:
+        draft = _assemble(path, overlays)
+    except ScenarioError as error:
+        return [error]
+    try:
+        spec = ScenarioSpec.model_validate(draft.document)
+    except ValidationError as exc:
+        errors = [_error(e, draft.sources) for e in exc.errors(include_url=False)]
+        firsts = {(e.file, e.path): e for e in reversed(errors)}  # one per field: the first
+        return [e for e in errors if firsts[(e.file, e.path)] is e]
+    return [_located(problem, draft.sources) for problem in _problems(spec)]
+
+
+@dataclass
+class _Draft:
+    """A scenario's merged document before validation, with the files it came from."""
+
+    path: Path
+    document: CommentedMap
+    sources: list[_Source]
+    applied: list[tuple[str, str]]
+
+    def scenario(self, spec: ScenarioSpec) -> Scenario:
+        """Return the validated scenario."""
+        return Scenario(
+            name=self.path.stem,
+            path=self.path,
+            spec=spec,
+            overlays=tuple(name for name, _ in self.applied),
+            overlay_titles=tuple(title for _, title in self.applied),
+        )
+
+
+def _assemble(name: str | Path, overlays: Iterable[str | Path]) -> _Draft:
+    """Read a scenario (or an overlay's base) and merge the overlays into one document.
+
+    ``name`` and ``overlays`` are files or names, found as :func:`sim.scenario.library.find`
+    says.
+    """
+    path = library.find(name)
     document = _mapping(load_yaml(path, error=ScenarioError), path)
     sources = [_Source(str(path), document, ())]
     applied: list[tuple[str, str]] = []
@@ -82,15 +142,7 @@ def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
         applied.append(_apply(document, library.find_overlay(overlay), sources, path.stem))
     if applied:
         document["history"] = None
-    spec = _validate(document, sources)
-    _check_references(spec, sources)
-    return Scenario(
-        name=path.stem,
-        path=path,
-        spec=spec,
-        overlays=tuple(name for name, _ in applied),
-        overlay_titles=tuple(title for _, title in applied),
-    )
+    return _Draft(path, document, sources, applied)
 
 
 def revise(scenario: Scenario, changes: Mapping[str, Any], source: str) -> Scenario:
@@ -216,7 +268,11 @@ def _validate(document: Mapping[str, Any], sources: list[_Source]) -> ScenarioSp
 
 def _first_error(exc: ValidationError, sources: list[_Source]) -> ScenarioError:
     """Turn pydantic's first error into one message with file, field path and line."""
-    error = exc.errors(include_url=False)[0]
+    return _error(exc.errors(include_url=False)[0], sources)
+
+
+def _error(error: Any, sources: list[_Source]) -> ScenarioError:
+    """Turn one of pydantic's errors into one message with file, field path and line."""
     path = _document_path(sources[0].document, error["loc"], error["type"])
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -296,9 +352,15 @@ def _depth_with_lines(document: Any, path: list[str | int]) -> int:
 
 
 def _check_references(spec: ScenarioSpec, sources: list[_Source]) -> None:
-    for path, expected, got in _problems(spec):
-        file, line = _locate(sources, path)
-        raise ScenarioError(file, dotted(path), expected, got=got, line=line)
+    for problem in _problems(spec):
+        raise _located(problem, sources)
+
+
+def _located(problem: tuple[list[str | int], str, Any], sources: list[_Source]) -> ScenarioError:
+    """Return a reference problem as an error naming its file and line."""
+    path, expected, got = problem
+    file, line = _locate(sources, path)
+    return ScenarioError(file, dotted(path), expected, got=got, line=line)
 
 
 def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
@@ -328,6 +390,10 @@ def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
     yield from _commitment_problems(spec, state, known_territory)
     yield from _event_problems(spec, state, known_territory)
     yield from _history_problems(spec, state, known_territory)
+    yield from _actor_problems(spec, state)
+    yield from _term_problems(spec, state)
+    yield from _front_problems(spec, state, known_territory)
+    yield from _invocation_problems(spec)
 
 
 def _state_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
@@ -397,15 +463,26 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
     last_day = _end_of_period(spec)
     for eid, event in spec.events.items():
         base: list[str | int] = ["events", eid]
-        if not spec.start <= event.at < last_day:
-            yield (
-                [*base, "at"],
-                f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
-                str(event.at),
-            )
-        for name in ("state", "attacker", "defender", "holder", "adversary", "target", "held_by"):
+        yield from _date_problems(spec, base, event, last_day)
+        for name in (
+            "state",
+            "attacker",
+            "defender",
+            "holder",
+            "adversary",
+            "target",
+            "held_by",
+            "partner",
+        ):
             yield from state([*base, name], getattr(event, name, None))
-        for name in ("backers", "defender_backers", "between", "imposers"):
+        for name in (
+            "backers",
+            "defender_backers",
+            "suppliers",
+            "defender_suppliers",
+            "between",
+            "imposers",
+        ):
             for i, sid in enumerate(getattr(event, name, None) or []):
                 yield from state([*base, name, i], sid)
         for name in ("theatre", "territory"):
@@ -414,9 +491,9 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
                 yield [*base, name], known_territory, tid
         if isinstance(event, WarEvent) and event.attacker == event.defender:
             yield [*base, "defender"], "expected a state other than the attacker", event.defender
-        if event.kind == "end_of_war" and event.war not in wars:
+        if event.kind in ("end_of_war", "join_war") and event.war not in wars:
             yield [*base, "war"], "expected the id of a war event", event.war
-        elif event.kind == "end_of_war" and spec.events[event.war].at > event.at:
+        elif event.kind in ("end_of_war", "join_war") and spec.events[event.war].at > event.at:
             yield [*base, "at"], f"expected a date after the war {event.war} begins", str(event.at)
         institution = getattr(event, "institution", None)
         if (
@@ -431,6 +508,25 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
                 "expected a site id defined under sites or opened by an event",
                 event.site,
             )
+
+
+def _date_problems(
+    spec: ScenarioSpec, base: list[str | int], event: Any, last_day: dt.date
+) -> Iterator[Any]:
+    """An event falls inside the scenario; a war running at the start, before it."""
+    if getattr(event, "running", False):
+        if event.at >= spec.start:
+            yield (
+                [*base, "at"],
+                f"expected a running war to begin before {spec.start}",
+                str(event.at),
+            )
+    elif not spec.start <= event.at < last_day:
+        yield (
+            [*base, "at"],
+            f"expected a date within the scenario ({spec.start} to {last_day} exclusive)",
+            str(event.at),
+        )
 
 
 def _end_of_period(spec: ScenarioSpec) -> dt.date:
@@ -449,6 +545,8 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
         base: list[str | int] = ["history", "decisions", i]
         for name in ("guarantor", "partner", "adversary"):
             yield from state([*base, name], getattr(decision, name))
+        if decision.by is not None and not spec.start <= decision.by < _end_of_period(spec):
+            yield [*base, "by"], "expected a date within the scenario", str(decision.by)
         if decision.theatre not in spec.territories:
             yield [*base, "theatre"], known_territory, decision.theatre
     for i, formed in enumerate(spec.history.formations):
@@ -472,3 +570,162 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
                 "expected a commitment id",
                 alliance.commitment,
             )
+
+
+# --- the fields of issue 18: actors, terms of commitments, fronts, invocations -----------
+
+
+def _actor_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
+    """Loyalty and value towards named states, groups, and sites held under a mandate."""
+    for sid, st in spec.states.items():
+        for other in st.loyalty_to:
+            yield from state(["states", sid, "loyalty_to", other], other)
+            if other == sid:
+                yield ["states", sid, "loyalty_to", other], "expected another state", other
+        if st.actor == "non_state" and st.nuclear:
+            yield ["states", sid, "nuclear"], "expected false for a non-state actor", True
+    for tid, territory in spec.territories.items():
+        for other in territory.value_to:
+            yield from state(["territories", tid, "value_to", other], other)
+    for gid, group in spec.groups.items():
+        for i, member in enumerate(group.members):
+            yield from state(["groups", gid, "members", i], member)
+    for site_id, site in spec.sites.items():
+        yield from _mandate_problems(spec, ["sites", site_id], site.under, site.holder)
+    for eid, event in spec.events.items():
+        if isinstance(event, SiteOpenedEvent):
+            yield from _mandate_problems(spec, ["events", eid], event.under, event.holder)
+
+
+def _mandate_problems(
+    spec: ScenarioSpec, base: list[str | int], under: str | None, holder: str
+) -> Iterator[Any]:
+    """A site under a flag names a mandate, and its holder is one of the mandate's guarantors."""
+    if under is None:
+        return
+    mandate = spec.commitments.get(under)
+    if mandate is None or mandate.kind != "mandate":
+        yield [*base, "under"], "expected the id of a commitment of kind mandate", under
+    elif holder not in (mandate.guarantors or mandate.members):
+        yield [*base, "holder"], f"expected a guarantor of the mandate {under}", holder
+
+
+def _term_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
+    """Who may invoke a commitment, against whom, on which conditions, with whose terms."""
+    for cid, c in spec.commitments.items():
+        base: list[str | int] = ["commitments", cid]
+        for i, sid in enumerate(c.beneficiaries or []):
+            if sid not in c.members:
+                yield [*base, "beneficiaries", i], "expected a member of this commitment", sid
+        yield from _one_way_problems(base, c)
+        yield from _against_problems(spec, base, c, state)
+        war = c.conditions.war if c.conditions else None
+        if war is not None and not isinstance(spec.events.get(war), WarEvent):
+            yield [*base, "conditions", "war"], "expected the id of a war event", war
+        yield from _member_term_problems(base, c)
+        if c.until is not None and c.since is not None and c.until <= c.since:
+            yield [*base, "until"], f"expected a date after since ({c.since})", str(c.until)
+
+
+def _one_way_problems(base: list[str | int], c: Any) -> Iterator[Any]:
+    """A guarantee, a declaration or a mandate names its givers and leaves someone to receive."""
+    if c.kind not in ONE_WAY_KINDS:
+        return
+    if c.guarantors is None:
+        yield [*base, "guarantors"], f"expected the guarantors: a {c.kind} is one-way", None
+    elif not set(c.beneficiaries or c.members) - set(c.guarantors):
+        yield [*base, "members"], "expected a member that is not a guarantor", None
+
+
+def _against_problems(
+    spec: ScenarioSpec, base: list[str | int], c: Any, state: Any
+) -> Iterator[Any]:
+    """The states and groups a commitment binds against exist."""
+    if c.against is None:
+        return
+    for name in ("states", "allies_of"):
+        for i, sid in enumerate(getattr(c.against, name)):
+            yield from state([*base, "against", name, i], sid)
+    for i, gid in enumerate(c.against.groups):
+        if gid not in spec.groups:
+            yield [*base, "against", "groups", i], "expected a group id defined under groups", gid
+
+
+def _member_term_problems(base: list[str | int], c: Any) -> Iterator[Any]:
+    """Each member's terms name a member, in date order, with a duty its commitment can bear."""
+    for sid, terms in c.member_terms.items():
+        path = [*base, "member_terms", sid]
+        if sid not in c.members:
+            yield path, "expected a member of this commitment", sid
+        if terms.joined and terms.left and terms.left <= terms.joined:
+            yield [*path, "left"], f"expected a date after joined ({terms.joined})", str(terms.left)
+        if terms.duty is not None and c.kind not in RESERVABLE_KINDS:
+            yield (
+                [*path, "duty"],
+                "expected no reservation on a commitment of this kind",
+                terms.duty,
+            )
+
+
+RESERVABLE_KINDS = (
+    "defence_pact",
+    "offence_pact",
+    "coalition",
+    "guarantee",
+    "declaration",
+    "basing",
+    "consultation",
+)
+"""Kinds on which a member may reserve its duty (to consult only, or to no duty)."""
+
+
+def _front_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:
+    """A war's further fronts name known states and theatres, and two different sides."""
+    for eid, event in spec.events.items():
+        if not isinstance(event, WarEvent):
+            continue
+        for i, front in enumerate(event.fronts):
+            path: list[str | int] = ["events", eid, "fronts", i]
+            yield from state([*path, "attacker"], front.attacker)
+            yield from state([*path, "defender"], front.defender)
+            if front.theatre not in spec.territories:
+                yield [*path, "theatre"], known_territory, front.theatre
+            attacker, defender = front.attacker or event.attacker, front.defender or event.defender
+            if attacker == defender:
+                yield [*path, "defender"], "expected a state other than the attacker", defender
+
+
+def _invocation_problems(spec: ScenarioSpec) -> Iterator[Any]:
+    """An invocation names a commitment its partner may invoke, and that commitment's guarantors."""
+    for eid, event in spec.events.items():
+        if not isinstance(event, InvocationEvent):
+            continue
+        base: list[str | int] = ["events", eid]
+        c = spec.commitments.get(event.commitment)
+        if c is None:
+            yield [*base, "commitment"], "expected a commitment id", event.commitment
+            continue
+        if event.partner not in beneficiaries_of(c):
+            yield (
+                [*base, "partner"],
+                f"expected a state that may invoke {event.commitment}",
+                event.partner,
+            )
+        for i, g in enumerate(event.guarantors):
+            if g not in (c.guarantors or c.members):
+                yield [*base, "guarantors", i], f"expected a guarantor of {event.commitment}", g
+        if event.war is not None and not isinstance(spec.events.get(event.war), WarEvent):
+            yield [*base, "war"], "expected the id of a war event", event.war
+
+
+def beneficiaries_of(c: CommitmentSpec) -> list[str]:
+    """Return who may invoke a commitment: as declared, else every member that can be owed.
+
+    For a guarantee, a declaration or a mandate that is every member that is not a
+    guarantor; for any other kind, every member.
+    """
+    if c.beneficiaries is not None:
+        return list(c.beneficiaries)
+    if c.kind in ONE_WAY_KINDS:
+        return [m for m in c.members if m not in (c.guarantors or [])]
+    return list(c.members)

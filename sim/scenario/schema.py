@@ -61,9 +61,19 @@ class Capital(Strict):
 
 
 class StateSpec(Strict):
-    """A state and its figures. Great powers and small states have the same fields."""
+    """A state (or another actor) and its figures.
+
+    Great powers and small states have the same fields. An ``actor: non_state`` (an
+    insurgency, a separatist authority) and a state outside the COW state system that year
+    (``in_system: false``: occupied, or not yet a member) take part in a case with estimated
+    figures; neither forms alliances by the model's rules. ``loyalty`` is the actor's loyalty
+    to any patron; ``loyalty_to`` gives it towards named patrons (a client may follow one
+    power and not another).
+    """
 
     name: Text
+    actor: Literal["state", "non_state"] = "state"
+    in_system: bool = True
     power: Power | dict[int, Power] = Field(
         description="COW CINC share, one figure or a series by year"
     )
@@ -71,6 +81,7 @@ class StateSpec(Strict):
     capital: Capital
     borders: list[StateId] = []
     loyalty: Share = 0.5
+    loyalty_to: dict[StateId, Share] = {}
     source: Text
 
 
@@ -83,17 +94,22 @@ class TerritorySpec(Strict):
     lat: Annotated[float, Field(ge=-90.0, le=90.0)]
     lng: Annotated[float, Field(ge=-180.0, le=180.0)]
     value: Share = 0.5
+    value_to: dict[StateId, Share] = {}
     source: Text
 
 
 class SiteSpec(Strict):
-    """A strategic site (base, facility) that a state holds on a territory."""
+    """A strategic site (base, facility) that a state holds on a territory.
+
+    ``under`` names the mandate (a UN or coalition flag) the presence serves, if any.
+    """
 
     name: Text
     holder: StateId
     territory: Id
     kind: Literal["base", "facility", "peacekeeping"] = "base"
     value: Share
+    under: Id | None = None
     source: Text
 
 
@@ -105,19 +121,114 @@ class RelationSpec(Strict):
     source: Text
 
 
-CommitmentKind = Literal["defence_pact", "basing", "consultation", "coalition", "institution"]
+CommitmentKind = Literal[
+    "defence_pact",
+    "offence_pact",
+    "guarantee",
+    "declaration",
+    "basing",
+    "consultation",
+    "coalition",
+    "neutrality",
+    "non_aggression",
+    "mandate",
+    "institution",
+]
+"""Kinds of commitment. Defence and offence pacts, coalitions, guarantees, declarations and
+basing agreements carry a duty to fight; a consultation pact a duty to consult; neutrality
+and non-aggression pacts a duty not to fight the partner; a mandate (a peacekeeping presence)
+and an institution no duty at all."""
+
+ONE_WAY_KINDS = ("guarantee", "declaration", "mandate")
+"""Kinds whose guarantors owe the others and are not each other's partners."""
+
+Duty = Literal["defend", "consult", "none"]
+Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
+
+
+def _states_list(value: Any) -> Any:
+    """Accept a plain list of states as ``against: {states: [...]}``."""
+    return {"states": value} if isinstance(value, list) else value
+
+
+class AgainstSpec(Strict):
+    """Whom a commitment binds against (ATOP's specific adversary, ``defcoadv``).
+
+    The commitment applies only when the partner's adversary is one of ``states``, a member
+    of one of ``groups`` (described groups defined under ``groups``), or in a formal alliance
+    in force with one of ``allies_of`` ("Japan or any state allied with it").
+    """
+
+    states: list[StateId] = []
+    groups: list[Id] = []
+    allies_of: list[StateId] = []
+    source: Text | None = None
+
+
+class AreaSpec(Strict):
+    """An area in which a theatre must lie (ATOP's location, ``defcoloc``): a box of degrees.
+
+    A theatre lies in it when its centroid does; ``west`` greater than ``east`` wraps across
+    the antimeridian.
+    """
+
+    name: Text
+    south: Latitude = -90.0
+    north: Latitude = 90.0
+    west: Longitude = -180.0
+    east: Longitude = 180.0
+    source: Text | None = None
+
+
+class ConditionsSpec(Strict):
+    """The conditions under which a commitment applies when it is called (ATOP's codes)."""
+
+    unprovoked: bool = False  # defconpr: only if the partner did not provoke the war
+    attackers_at_least: Annotated[int, Field(ge=1, le=50)] = 1  # defconum
+    area: AreaSpec | None = None  # defcoloc
+    war: Id | None = None  # defcocon: only in this war (an event id)
+    source: Text | None = None
+
+
+class MemberTermsSpec(Strict):
+    """One member's own terms: when it joined and left, and a reservation on its duty."""
+
+    joined: Date | None = None
+    left: Date | None = None
+    duty: Duty | None = None
+    source: Text
 
 
 class CommitmentSpec(Strict):
-    """Who owes what to whom, and over which territory."""
+    """Who owes what to whom, against whom, over which territory and on which conditions.
+
+    ``guarantors`` owe the duty (all members if omitted); ``beneficiaries`` may invoke it
+    (all members if omitted; for a guarantee, a declaration or a mandate, the members that
+    are not guarantors). ``until`` is the date it ends by its text or a party's notice.
+    """
 
     name: Text
     kind: CommitmentKind
     members: Annotated[list[StateId], Field(min_length=2)]
     guarantors: list[StateId] | None = None
+    beneficiaries: list[StateId] | None = None
     covers: Literal["members"] | list[Id] = "members"
+    against: Annotated[AgainstSpec | None, BeforeValidator(_states_list)] = None
+    conditions: ConditionsSpec | None = None
+    member_terms: dict[StateId, MemberTermsSpec] = {}
     institution: Id | None = None
     since: Date | None = None
+    until: Date | None = None
+    atop_id: Annotated[int, Field(ge=1000, le=9999)] | None = None
+    source: Text
+
+
+class GroupSpec(Strict):
+    """A described group of states a commitment may bind against ("international communism")."""
+
+    name: Text
+    members: Annotated[list[StateId], Field(min_length=1)]
     source: Text
 
 
@@ -131,13 +242,31 @@ class InstitutionSpec(Strict):
 
 class _Event(Strict):
     at: Date
+    timing: Literal["before_decisions", "after_decisions"] = "before_decisions"
     source: Text
+
+
+class FrontSpec(Strict):
+    """A further front of a war: another attacker, defender or theatre, opened with it."""
+
+    attacker: StateId | None = None
+    defender: StateId | None = None
+    theatre: Id
+    provoked: bool | None = None
+    source: Text | None = None
 
 
 class WarEvent(_Event):
     """An attack (``war``) or a threat of one (``crisis``) by one state on another in a theatre.
 
     Both call the defender's commitments; only a war puts the sides at war with each other.
+    ``backers`` fight beside the attacker (``defender_backers`` beside the defender);
+    ``suppliers`` send arms or money without fighting. ``fronts`` add attackers, defenders
+    and theatres of the same war (coalitions attacking together). A ``running`` war began
+    before the scenario starts (``at`` is when); ``calls: every_period`` asks the bound
+    states that stay out again each period while it lasts; ``invocations: recorded`` takes
+    whether a partner invoked a commitment from the ``invocation`` events, not from chance.
+    ``provoked`` records that the defender provoked the attack (rubric in docs/ODD.md).
     """
 
     kind: Literal["war", "crisis"]
@@ -147,6 +276,38 @@ class WarEvent(_Event):
     scale: Share = 1.0
     backers: list[StateId] = []
     defender_backers: list[StateId] = []
+    suppliers: list[StateId] = []
+    defender_suppliers: list[StateId] = []
+    fronts: list[FrontSpec] = []
+    running: bool = False
+    calls: Literal["once", "every_period"] = "once"
+    invocations: Literal["drawn", "recorded"] = "drawn"
+    provoked: bool = False
+
+
+class JoinWarEvent(_Event):
+    """A state enters a war in progress on one side: to fight (opening a front) or to supply."""
+
+    kind: Literal["join_war"]
+    war: Id
+    state: StateId
+    side: Literal["attacker", "defender"]
+    role: Literal["fighting", "supplying"] = "fighting"
+    theatre: Id | None = None
+
+
+class InvocationEvent(_Event):
+    """A partner invokes a commitment: it asks its guarantors (all, or those named) for help.
+
+    ``war`` names the war it is invoked in (the event id of a war or crisis); without it, the
+    invocation holds in every war from then on.
+    """
+
+    kind: Literal["invocation"]
+    partner: StateId
+    commitment: Id
+    guarantors: list[StateId] = []
+    war: Id | None = None
 
 
 class EndOfWarEvent(_Event):
@@ -243,6 +404,7 @@ class SiteOpenedEvent(_Event):
     territory: Id
     site_kind: Literal["base", "facility", "peacekeeping"] = "base"
     value: Share
+    under: Id | None = None
 
 
 class SiteClosedEvent(_Event):
@@ -266,7 +428,9 @@ Event = Annotated[
     | SiteValueEvent
     | TermEndEvent
     | SiteOpenedEvent
-    | SiteClosedEvent,
+    | SiteClosedEvent
+    | JoinWarEvent
+    | InvocationEvent,
     Field(discriminator="kind"),
 ]
 
@@ -274,14 +438,24 @@ Outcome = Literal["honoured", "violated", "not_triggered"]
 
 
 class HistoricalDecision(Strict):
-    """What a guarantor did when its partner was attacked (checked, never read by the model)."""
+    """What a guarantor did when its partner was attacked (checked, never read by the model).
+
+    ``fought`` is whether it fought for the partner (by the date ``by``, or by the end of the
+    case): what the scorecard scores. ``outcome`` codes the duty's own terms; ``duty_kept``,
+    where given, is scored too. ``invoked`` and ``conditions_met`` record what the sources say
+    of invocation and of the commitment's conditions, apart.
+    """
 
     guarantor: StateId
     partner: StateId
     adversary: StateId
     theatre: Id
+    by: Date | None = None
     outcome: Outcome
     fought: bool
+    invoked: bool | None = None
+    conditions_met: bool | None = None
+    duty_kept: bool | None = None
     note: Text
     source: Text
 
@@ -351,6 +525,7 @@ class ScenarioSpec(Strict):
     relations: list[RelationSpec] = []
     commitments: dict[Id, CommitmentSpec] = {}
     institutions: dict[Id, InstitutionSpec] = {}
+    groups: dict[Id, GroupSpec] = {}
     events: dict[Id, Event] = {}
     history: History | None = None
     references: dict[str, Text] = {}
