@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import survival
-from sim.cli import charts
-from sim.cli.common import replicate_named, replication_options, slug, table
+from sim.analysis import comparison, survival
+from sim.cli import charts, survival_report
+from sim.cli.common import positive, replicate_named, replication_options, table
 from sim.errors import InputError
 
 
@@ -28,11 +28,22 @@ def add_survival(sub: Any) -> None:
         help="run folders written by `run --out`",
     )
     surv.add_argument("--data", choices=["atop"], help="analyse the real alliances (ATOP v4.01)")
+    surv.add_argument(
+        "--atop",
+        choices=list(comparison.ATOP_SETS),
+        default="defence",
+        help="which real alliances: those with a defence obligation (defence), as the model's "
+        "are, or all",
+    )
     surv.add_argument("--by", choices=list(survival.GROUPINGS), help="group the curves")
     surv.add_argument(
         "--compare",
         action="store_true",
-        help="overlay simulated (RUN_DIR) and historical (ATOP) curves",
+        help="set simulated (RUN_DIR) beside historical (ATOP) alliances, era by era: "
+        "curves, end reasons, the literature's patterns, a weighted log-rank test, distances",
+    )
+    surv.add_argument(
+        "--draws", type=positive, default=200, help="bootstrap draws for the distances (200)"
     )
     surv.add_argument("--out", type=Path, default=Path("survival"), help="figures folder")
     surv.add_argument("--json", action="store_true", help="print one JSON object")
@@ -60,39 +71,37 @@ def cmd_survival(args: argparse.Namespace) -> int:
         for label, spells in sets.items()
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
-    written, report = _analyse(sets, groups, args.by, args.out)
+    written, report = _analyse(sets, groups, args)
+    eras = survival_report.compare(sets, args.atop, args.draws) if args.compare else []
     groups_json = [_group_json(g) for g in groups]
     if args.json:
-        print(
-            json.dumps(
-                {"groups": groups_json, "analyses": report, "figures": [str(p) for p in written]},
-                indent=2,
-            )
-        )
+        found = {
+            "groups": groups_json,
+            "analyses": report,
+            "comparison": [e.as_dict() for e in eras],
+            "figures": [str(p) for p in written],
+        }
+        print(json.dumps(found, indent=2))
         return 0
     _print_survival(groups_json, report, written)
+    survival_report.print_eras(eras, _real_label(args.atop))
     return 0
 
 
 def _analyse(
-    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path
+    sets: dict[str, Any], groups: list[survival.Group], args: argparse.Namespace
 ) -> tuple[list[Path], dict[str, Any]]:
     """Draw the curves and each set's reasons to end; return the figures and each set's tests."""
     from sim.plots import common as figures
     from sim.plots import survival as survival_plots
 
-    written, report = [], {}
+    by, out = args.by, args.out
     title = "Alliance survival" + (f" by {by}" if by else "") + ": " + " vs ".join(sets)
-    written += figures.save(survival_plots.survival(groups, title), out / "survival")
-    for label, spells in sets.items():
-        report[label] = _survival_report(spells, by)
-        curves = survival.cumulative_incidence(spells)
-        if len(curves) > 1:
-            written += figures.save(
-                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
-                out / f"incidence_{slug(label)}",
-            )
-    return written, report
+    written = figures.save(survival_plots.survival(groups, title), out / "survival")
+    written += survival_report.incidence_by_set(sets, args.atop, out)
+    if args.compare:
+        written += survival_report.figures(sets, args.atop, out)
+    return written, {label: _survival_report(spells, by) for label, spells in sets.items()}
 
 
 def _group_json(g: survival.Group) -> dict[str, Any]:
@@ -147,14 +156,19 @@ def _cox_table(cox: dict[str, dict[str, float]]) -> str:
 def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
     sets: dict[str, Any] = {}
     if args.runs_dirs:
-        sets["simulated"] = survival.from_runs(args.runs_dirs)
+        sets[survival_report.SIMULATED] = survival.from_runs(args.runs_dirs)
     if args.data == "atop" or args.compare:
-        sets["ATOP v4.01"] = survival.from_atop()
+        real = survival.from_atop()
+        sets[_real_label(args.atop)] = real[real["defence"]] if args.atop == "defence" else real
     if not sets:
         raise InputError("survival", "RUN_DIR", "expected run folders, --data atop, or both")
     if args.compare and "simulated" not in sets:
         raise InputError("survival", "--compare", "expected run folders to compare with ATOP")
     return sets
+
+
+def _real_label(atop: str) -> str:
+    return f"{survival.ATOP} " + ("defence pacts" if atop == "defence" else "alliances")
 
 
 def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:
