@@ -7,16 +7,23 @@ Two losses, each a mean Brier score:
   and scores the one left out, so that a user sees whether tuning generalises;
 * :func:`backtest_loss` over the back-test's cases of 1816-1944 only: the open world is run
   to 1944 and no later, so that 1945-2003 stays out of sample and is never seen in tuning.
+
+And one distance: :func:`survival_loss`, the simulated minimum-distance criterion of
+:mod:`sim.analysis.moments` between the alliances the open world forms in 1816-1944 and
+ATOP's defence pacts of those years, both as seen at the end of 1944 (no run, alliance or end
+of a later year is read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import optuna
+import pandas as pd
 
+from sim.analysis import comparison, moments, survival
 from sim.analysis.scorecard import scorecard
 from sim.errors import InputError
 from sim.model import params as parameters
@@ -35,6 +42,25 @@ DEFAULT_TUNED = (
 )
 
 
+SURVIVAL_TUNED = (
+    "formation_baseline",
+    "w_common_threat",
+    "threat_floor",
+    "latent_hostility",
+    "dissolution_baseline",
+    "w_threat_gone",
+    "w_balance_shift",
+    "equal_weight_ratio",
+    "end_on_violation",
+    "beaten_discount",
+    "beaten_half_life",
+)
+"""The formation and dissolution parameters :func:`survival_loss` calibrates."""
+LAST_SEEN = 1944
+"""The last year calibration reads: 1945-2003 is kept out of sample."""
+EARLY = "1816-1944"
+
+
 @dataclass(frozen=True)
 class Fit:
     """The outcome of a calibration.
@@ -48,6 +74,17 @@ class Fit:
     trials: int
     history: list[float]
     importances: dict[str, float]
+    points: list[tuple[dict[str, float], float]] = field(default_factory=list)
+
+    def intervals(self, rise: float = 3.84) -> dict[str, tuple[float, float]]:
+        """Return each parameter's range over the trials whose loss is within ``rise`` of the best.
+
+        For a loss that is a sum of squared standard errors (:func:`survival_loss`), 3.84 (the
+        95% point of chi-square with one degree of freedom) makes these rough 95% profile
+        intervals: rough, because the search only visits some points and the loss is noisy.
+        """
+        near = [values for values, loss in self.points if loss <= self.loss + rise]
+        return {n: (min(v[n] for v in near), max(v[n] for v in near)) for n in self.values if near}
 
 
 Loss = Callable[[Params], float]
@@ -82,6 +119,36 @@ def backtest_loss(seed: int) -> Loss:
     return brier
 
 
+def survival_loss(seed: int, runs: int) -> Loss:
+    """Return the survival distance over 1816-1944 as a function of the parameters.
+
+    The open world is built to 1944 only, and ATOP's defence pacts begun in 1816-1944 are
+    seen as at the end of 1944 (a later end is unseen: censored), so that nothing of 1945
+    or later is read.
+    """
+    from sim.history import openworld, worldrun
+
+    early = openworld.build(openworld.FIRST_YEAR, LAST_SEEN, "history")
+    target = moments.Target.of(real_cohort())
+
+    def distance(params: Params) -> float:
+        return target.distance(simulated_cohort(worldrun.alliances(early, params, seed, runs)))
+
+    return distance
+
+
+def real_cohort() -> pd.DataFrame:
+    """Return ATOP's defence pacts begun in 1816-1944, as seen at the end of 1944."""
+    seen = survival.censor(survival.from_atop(), LAST_SEEN)
+    return comparison.cohort(seen, EARLY, "defence")
+
+
+def simulated_cohort(alliances: pd.DataFrame) -> pd.DataFrame:
+    """Return the alliances a run of 1816-1944 formed (its alliances table), as spells."""
+    spells = survival.censor(survival.from_table(alliances, "calibration"), LAST_SEEN)
+    return comparison.cohort(spells, EARLY, "all")
+
+
 def storage_for(url: str | None) -> optuna.storages.BaseStorage | str | None:
     """Return optuna storage: a journal file (``*.log``, ``*.journal``) or a database URL."""
     if url is None or "://" in url:
@@ -99,12 +166,17 @@ def tune(
     seed: int,
     storage: str | None = None,
     study_name: str = "alliance-sim",
+    multivariate: bool = False,
 ) -> Fit:
-    """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded)."""
+    """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded).
+
+    The first trial is the defaults; ``multivariate`` lets TPE model the parameters jointly
+    (worth it when they trade off against each other, as formation and dissolution do).
+    """
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
     study = optuna.create_study(
         direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
+        sampler=optuna.samplers.TPESampler(seed=seed, multivariate=multivariate),
         storage=storage_for(storage),
         study_name=study_name,
         load_if_exists=True,
@@ -118,6 +190,9 @@ def tune(
         return objective_loss(Params().replace(**values))
 
     done = len([t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE])
+    if not study.trials:
+        defaults = Params().as_dict()
+        study.enqueue_trial({n: defaults[n] for n in names})
     study.optimize(objective, n_trials=max(trials - done, 0))
     complete = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
     importances = {}
@@ -134,6 +209,7 @@ def tune(
         len(study.trials),
         [float(t.value) for t in complete if t.value is not None],
         importances,
+        [(dict(t.params), float(t.value)) for t in complete if t.value is not None],
     )
 
 

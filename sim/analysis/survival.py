@@ -65,10 +65,6 @@ class Group:
 def from_runs(folders: list[Path]) -> pd.DataFrame:
     """Read the alliance spells of one or more run folders (``run.py run --out``, ``world``).
 
-    Each spell keeps its replication (``run``: the folder and the run in it), its members
-    and common enemy, and whether its start was seen (``began``: it formed during the run or
-    came into force after its first period; one in force from the start began earlier).
-
     Raises:
         InputError: a folder holds no ``alliances.parquet``.
     """
@@ -77,28 +73,38 @@ def from_runs(folders: list[Path]) -> pd.DataFrame:
         path = Path(folder) / "alliances.parquet"
         if not path.exists():
             raise InputError(str(folder), "", "expected a run folder written by `run --out`")
-        frame = pd.read_parquet(path)
-        frames.append(frame.assign(replication=f"{Path(folder).name}:" + frame["run"].astype(str)))
-    spells = pd.concat(frames, ignore_index=True)
+        frames.append(from_table(pd.read_parquet(path), Path(folder).name))
+    return pd.concat(frames, ignore_index=True)
+
+
+def from_table(alliances: pd.DataFrame, label: str = "runs") -> pd.DataFrame:
+    """Return the spells of an alliances table (every run's rows, with a ``run`` column).
+
+    Each spell keeps its replication (``run``: ``label`` and the run), its members and common
+    enemy, and whether its start was seen (``began``: it formed during the run or came into
+    force after its first period; one in force from the start began earlier).
+    """
+    run = label + ":" + alliances["run"].astype(str)
     return _describe(
         pd.DataFrame(
             {
-                "id": spells["replication"] + ":" + spells["alliance"],
-                "duration": spells["duration_years"].astype(float),
-                "ended": spells["ended"].astype(bool),
-                "kind": spells["kind"],
-                "ratio": spells["capability_ratio"].astype(float),
-                "start_year": spells["start_year"].astype(int),
-                "reason": spells["reason"],
-                "cause": spells["reason"].map(CAUSES).fillna("other"),
-                "threat_change": spells["threat_change"],
-                "nuclear_patron": spells["nuclear_patron"].astype(float),
+                "id": run + ":" + alliances["alliance"],
+                "duration": alliances["duration_years"].astype(float),
+                "ended": alliances["ended"].astype(bool),
+                "kind": alliances["kind"],
+                "ratio": alliances["capability_ratio"].astype(float),
+                "start_year": alliances["start_year"].astype(int),
+                "start": alliances["start_year"].astype(float),
+                "reason": alliances["reason"],
+                "cause": alliances["reason"].map(CAUSES).fillna("other"),
+                "threat_change": alliances["threat_change"],
+                "nuclear_patron": alliances["nuclear_patron"].astype(float),
                 "source": "simulated",
-                "run": spells["replication"],
-                "began": (spells["origin"] == "formed") | (spells["start_period"] > 0),
-                "members": [tuple(m.split(";")) for m in spells["members"]],
-                "enemies": [(e,) if e else () for e in spells["common_enemy"].fillna("")],
-                "defence": spells["kind"].isin(DUTY_KINDS),
+                "run": run,
+                "began": (alliances["origin"] == "formed") | (alliances["start_period"] > 0),
+                "members": [tuple(m.split(";")) for m in alliances["members"]],
+                "enemies": [(e,) if e else () for e in alliances["common_enemy"].fillna("")],
+                "defence": alliances["kind"].isin(DUTY_KINDS),
             }
         )
     )
@@ -124,6 +130,7 @@ def from_atop() -> pd.DataFrame:
             "kind": a["kind"],
             "ratio": a["ratio"],
             "start_year": a["start_year"],
+            "start": [d.year + (d.timetuple().tm_yday - 1) / 365.25 for d in a["start"]],
             "reason": a["reason"],
             "cause": a["reason"],
             "threat_change": np.nan,
@@ -137,6 +144,22 @@ def from_atop() -> pd.DataFrame:
         }
     )
     return _describe(spells)
+
+
+def censor(spells: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Return the spells as seen at the end of ``year``: later ends unseen, later starts gone.
+
+    A spell still in force then is censored there; one that began later is dropped.
+    """
+    horizon = year + 1.0
+    seen = spells[spells["start"] < horizon]
+    stop = seen["start"] + seen["duration"]
+    return seen.assign(
+        duration=np.minimum(seen["duration"], horizon - seen["start"]),
+        ended=seen["ended"] & (stop <= horizon),
+        reason=seen["reason"].where(stop <= horizon, "censored"),
+        cause=seen["cause"].where(stop <= horizon, "censored"),
+    )
 
 
 def _describe(spells: pd.DataFrame) -> pd.DataFrame:

@@ -53,7 +53,13 @@ def add_sensitivity(sub: Any) -> None:
 def add_tune(sub: Any) -> None:
     """Add ``tune``: calibrate parameters against history (optuna, TPE)."""
     tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
-    tune.add_argument("--target", choices=["scenarios", "backtest", "both"], default="scenarios")
+    tune.add_argument(
+        "--target",
+        choices=["scenarios", "backtest", "both", "survival"],
+        default="scenarios",
+        help="the scorecard's Brier score, the back-test's (1816-1944), their mean, or the "
+        "distance of the open world's alliances of 1816-1944 from ATOP's (survival)",
+    )
     tune.add_argument("--trials", type=positive, default=30)
     tune.add_argument(
         "--method",
@@ -76,7 +82,8 @@ def add_tune(sub: Any) -> None:
     tune.add_argument(
         "--runs",
         type=positive,
-        help="runs per scenario per trial (20); with mle, runs of the open world (3)",
+        help="runs per scenario per trial (20); with mle, runs of the open world (3); with "
+        "survival, runs of the open world per trial (4)",
     )
     tune.add_argument("--seed", type=int, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
@@ -202,6 +209,10 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
         args.runs = args.runs or 3
         return cmd_mle(args)
+    if args.target == "survival":
+        from sim.cli.survival_fit import cmd_survival_fit
+
+        return cmd_survival_fit(args)
     args.runs = args.runs or 20
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
     for name in names:
@@ -217,7 +228,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         if args.cv and args.target == "scenarios"
         else []
     )
-    written = _fit_figures(fit, args.out)
+    written = fit_figures(fit, args.out)
     text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
     results.write_text(
         args.out, f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n{text}"
@@ -241,7 +252,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fit_figures(fit: Fit, out: Path) -> list[Path]:
+def fit_figures(fit: Fit, out: Path) -> list[Path]:
     """Draw the trials' losses and, if the fit has them, the parameters' importances."""
     import pandas as pd
 

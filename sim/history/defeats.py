@@ -40,10 +40,22 @@ def outcomes() -> pd.DataFrame:
 
 
 @cache
-def losers(war: int) -> frozenset[int]:
-    """Return the states COW codes as losers of one war."""
+def _dyads() -> pd.DataFrame:
+    return data_table(DYADS)[["warnum", "ccode1", "ccode2", "year"]].dropna().astype(int)
+
+
+def losers(attacker: int, target: int, first: int, last: int) -> frozenset[int]:
+    """Return which of two states that fought each other in ``first``..``last`` lost that war.
+
+    The war is COW's in which the pair was at war in those years (the war list numbers its
+    wars its own way, so the pair and the years find COW's); a state lost it if COW codes
+    it as a loser.
+    """
+    d = _dyads()
+    pair = d[(d["ccode1"] == attacker) & (d["ccode2"] == target) & d["year"].between(first, last)]
     t = outcomes()
-    return frozenset(t[(t["war"] == war) & (t["outcome"] == LOSER)]["state"].tolist())
+    found = t[t["war"].isin(pair["warnum"]) & t["state"].isin([attacker, target])]
+    return frozenset(found.loc[found["outcome"] == LOSER, "state"].tolist())
 
 
 def years_of(outcome: int) -> dict[int, tuple[int, ...]]:

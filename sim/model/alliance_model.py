@@ -11,6 +11,7 @@ Each period (``step``, docs/ODD.md section 1.3):
    :mod:`sim.model.events`), and in the open world the states end and start wars of their
    own (:mod:`sim.model.wars`);
 4. the commitments that new wars call are scored at once and decided (:mod:`sim.model.calls`);
+   alliances whose members are at war with each other end (:func:`sim.model.bonds.break_at_war`);
 5. the period is recorded (:mod:`sim.model.recorder`).
 
 The model holds the world as it stands (power, nuclear arms, relations, the alliance book,
@@ -93,6 +94,7 @@ class AllianceModel(mesa.Model):
         self.demand = np.zeros(world.n)
         self.ally_value = np.zeros(world.n)
         self.goals = np.full((world.n, world.n), -1, dtype=np.int64)
+        self.beaten = np.zeros(world.n)
         self.homeland = np.full(world.n, -1, dtype=np.int64)
         for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
             self.homeland[world.territory_holder[k]] = k
@@ -168,6 +170,7 @@ class AllianceModel(mesa.Model):
         self.period += 1
         self._enter_system()
         years = self.world.calendar.years_per_period
+        self._recover(years)
         starting = self._starting()
         opening = self._opening(starting, years)
         pressures = assessment.assess(opening, self.params)
@@ -183,11 +186,22 @@ class AllianceModel(mesa.Model):
             self.warfare.end(years)
             new_wars += self.warfare.start(opening, pressures.hostility, years)
         self.summons.decide([war for war in new_wars if war is not None])
+        bonds.break_at_war(self)
         self.recorder.states(opening, pressures)
 
     def run(self) -> None:
         """Run every period of the scenario."""
         self.run_for(self.world.calendar.n_periods - self.period - 1)
+
+    def beat(self, states: list[int]) -> None:
+        """Mark states as beaten in a war: their threat falls (P5), then comes back."""
+        self.beaten = self.beaten.copy()  # replaced, never changed in place: it may be shared
+        self.beaten[states] = 1.0
+
+    def _recover(self, years: float) -> None:
+        """Let beaten states' threat come back: half every ``beaten_half_life`` years."""
+        if self.period > 0 and self.beaten.any():
+            self.beaten = self.beaten * 0.5 ** (years / self.params.beaten_half_life)
 
     def _enter_system(self) -> None:
         """Take this period's power, borders, relations (where data give them) and members.
@@ -246,6 +260,7 @@ class AllianceModel(mesa.Model):
             borders=self.borders,
             capital_km=w.capital_km,
             goals=self.goals,
+            beaten=self.beaten,
             technology=self.technology,
             threat_level=self.threat_level,
             years=years,

@@ -47,6 +47,7 @@ class Opening(NamedTuple):
     borders: BoolArray
     capital_km: FloatArray
     goals: IntArray  # (n, n): a shared adversary's index, or -1
+    beaten: FloatArray  # per state: how lately it was beaten in a war (1 just beaten, fading)
     technology: float
     threat_level: float
     years: float  # the period's length
@@ -79,7 +80,15 @@ def assess(o: Opening, params: Params) -> Assessment:
     hostile = hostility(o.at_war, relations)
     allied = pairs_sharing(o.members[o.formal])
     felt, demand = formation.pressure(
-        o.power, hostile, relations, allied, o.nuclear, o.capital_km, params, o.threat_level
+        o.power,
+        hostile,
+        relations,
+        allied,
+        o.nuclear,
+        o.capital_km,
+        params,
+        o.threat_level,
+        o.beaten,
     )
     equals_end, threat_term, balance_term = formation.equals_pressure(
         o.members[o.equals], o.power, felt, params

@@ -71,6 +71,15 @@ def power_share(power: FloatArray) -> FloatArray:
     return share
 
 
+def beaten_threat(threat: FloatArray, beaten: FloatArray, params: Params) -> FloatArray:
+    """Return the threat with each beaten state's discounted (P5: a beaten enemy threatens less).
+
+    ``beaten[j]`` is 1 when j is beaten in a war and halves every ``beaten_half_life`` years;
+    j's threat to every state falls by ``beaten_discount`` times it.
+    """
+    return threat * (1.0 - params.beaten_discount * beaten)[None, :]
+
+
 def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
     """Return the threat each state feels: its own nuclear arms remove most of it (P4)."""
     return threat * (1.0 - params.nuclear_deterrence * nuclear)[:, None]
@@ -90,14 +99,18 @@ def pressure(
     capital_km: FloatArray,
     params: Params,
     threat_level: float,
+    beaten: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Return the threat each state feels from each other one, and its demand for allies.
 
     Hostility is at least anarchy's floor (:func:`rivalry`); the threat is
-    :func:`threat_matrix`, less what a state's own nuclear arms remove (:func:`felt_threat`).
+    :func:`threat_matrix`, less what a beaten state has lost of its threat
+    (:func:`beaten_threat`) and what a state's own nuclear arms remove (:func:`felt_threat`).
     """
     hostile = np.maximum(hostility, rivalry(relations, allied, params))
     threat = threat_matrix(power, hostile, capital_km, params, threat_level)
+    if beaten is not None and beaten.any():
+        threat = beaten_threat(threat, beaten, params)
     felt = felt_threat(threat, nuclear, params)
     return felt, demand_for_allies(felt)
 

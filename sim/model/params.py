@@ -222,6 +222,20 @@ class Params:
         "0-1",
         "hostility between states neither friendly nor allied: the threat of power and proximity",
     )
+    beaten_discount: float = _p(
+        0.8,
+        0.0,
+        1.0,
+        "0-1",
+        "share of the threat a state poses that it loses when it is beaten in a war (P5)",
+    )
+    beaten_half_life: float = _p(
+        5.0,
+        0.5,
+        50.0,
+        "years",
+        "years for half of a beaten state's lost threat to come back",
+    )
     # --- alliances of equals (P5, P11) ---
     equal_weight_ratio: float = _p(
         6.0,

@@ -319,7 +319,7 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
             )
         for name in ("state", "attacker", "defender", "holder", "adversary", "target", "held_by"):
             yield from state([*base, name], getattr(event, name, None))
-        for name in ("backers", "defender_backers", "between", "imposers"):
+        for name in ("backers", "defender_backers", "between", "imposers", "losers"):
             for i, sid in enumerate(getattr(event, name, None) or []):
                 yield from state([*base, name, i], sid)
         for name in ("theatre", "territory"):
