@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.model.alliance_model import AllianceModel
 from sim.model.params import Params
@@ -144,3 +145,87 @@ def test_a_state_no_treaty_binds_is_asked_when_its_interests_are_at_stake(tmp_pa
     deaf = replicate(scenario, Params().replace(interest_floor=10.0), seed=3, runs=5)
     asked = set(deaf.decisions["guarantor"]) if len(deaf.decisions) else set()
     assert "RUS" not in asked, "below the floor it is not asked"
+
+
+ALLIES_AT_WAR = """
+title: "Two allies, one attacks the other"
+summary: "A synthetic world: an alliance whose members go to war with each other."
+period: year
+start: 1900
+end: 1903
+states:
+  AAA: {name: A, power: 0.05, capital: {city: a, lat: 50, lng: 20}, source: synthetic}
+  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+  CCC: {name: C, power: 0.05, capital: {city: c, lat: 50, lng: 30}, source: synthetic}
+  DDD: {name: D, power: 0.30, capital: {city: d, lat: 52, lng: 25}, source: synthetic}
+territories:
+  TB: {name: b, owner: BBB, lat: 50, lng: 25, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: "synthetic: the enemy that keeps the pacts alive"}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+  - {between: [CCC, DDD], value: -1, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+  other: {name: other, kind: defence_pact, members: [AAA, CCC], covers: members, source: s}
+events:
+  attack: {kind: war, at: 1901, attacker: AAA, defender: BBB, theatre: TB, source: synthetic}
+"""
+
+
+def test_an_alliance_whose_members_fight_each_other_ends_violated(tmp_path):
+    path = tmp_path / "allies_at_war.yaml"
+    path.write_text(ALLIES_AT_WAR)
+    from sim.results.runs import replicate
+
+    no_new = Params().replace(w_common_threat=0.0, formation_baseline=-15.0)  # only these two
+    a = replicate(load(path), no_new, seed=1, runs=10).alliances
+    pact, other = a[a["alliance"] == "pact"], a[a["alliance"] == "other"]
+    assert pact["ended"].all() and (pact["reason"] == "violated").all()
+    assert (pact["end"] == "1901").all(), "it ends in the year the war begins"
+    assert not (other["reason"] == "violated").any(), "an alliance between others is not touched"
+
+
+def test_a_beaten_state_threatens_less_and_its_threat_comes_back():
+    from sim.model import events
+    from sim.scenario.schema import EndOfWarEvent
+
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    model = AllianceModel(world, Params().replace(beaten_discount=0.5), rng=1)
+    model.step()
+    gmy, usa = world.index("GMY"), world.index("USA")
+    war = next(eid for slot in world.events for eid, e in slot if e.kind == "war")
+    end = EndOfWarEvent(
+        kind="end_of_war", at=dt.date(1942, 6, 1), war=war, losers=["GMY"], source="test"
+    )
+    events.fire(model, "end", end)
+    assert model.beaten[gmy] == 1.0 and model.beaten[usa] == 0.0
+    from sim.model import formation
+
+    o = model._opening(None, 1.0)
+    hostile = np.ones((world.n, world.n))
+    felt, _ = formation.pressure(
+        o.power,
+        hostile,
+        o.relations,
+        np.zeros_like(hostile, bool),
+        o.nuclear,
+        o.capital_km,
+        model.params,
+        1.0,
+        o.beaten,
+    )
+    plain, _ = formation.pressure(
+        o.power,
+        hostile,
+        o.relations,
+        np.zeros_like(hostile, bool),
+        o.nuclear,
+        o.capital_km,
+        model.params,
+        1.0,
+    )
+    assert felt[usa, gmy] == pytest.approx(0.5 * plain[usa, gmy])
+    assert felt[gmy, usa] == pytest.approx(plain[gmy, usa]), "only the beaten one's threat falls"
+    model.step()
+    half = Params().beaten_half_life
+    assert model.beaten[gmy] == pytest.approx(0.5 ** (1 / half))

@@ -222,3 +222,46 @@ def test_an_interrupted_tune_keeps_its_trials_in_the_journal_and_resumes(tmp_pat
     assert tuned.exists()
     # the kept trials count towards the six: the rerun only ran the rest
     assert journal.read_text().count('"state":1,') == 6  # complete trials
+
+
+def test_survival_calibration_reads_no_year_after_1944():
+    from sim.analysis import survival
+
+    calls = []
+    real_alliances = worldrun.alliances
+
+    def spy(built, params, seed, runs=1):
+        calls.append((built.start, built.end))
+        return real_alliances(built, params, seed, runs)
+
+    loss = calibration.survival_loss(seed=0, runs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(worldrun, "alliances", spy)
+        first = loss(Params())
+        changed = loss(Params().replace(formation_baseline=-12.0))
+    assert calls == [(1816, 1944), (1816, 1944)], "the open world is never run past 1944"
+    assert first != changed, "the distance depends on the parameters it tunes"
+    # ATOP as the fit sees it: rewrite every end after 1944 and every later alliance, and
+    # the target does not move
+    atop = survival.from_atop()
+    late_end = (atop["start"] + atop["duration"]) > 1945.0
+    scrambled = atop.assign(
+        duration=atop["duration"].where(~late_end, atop["duration"] + 7.0),
+        cause=atop["cause"].where(~late_end, "violated"),
+        start_year=atop["start_year"].where(atop["start_year"] < 1945, 1950),
+    )
+    target = calibration.moments.Target.of(calibration.real_cohort())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(survival, "from_atop", lambda: scrambled)
+        assert calibration.moments.Target.of(calibration.real_cohort()) == target
+    seen = calibration.real_cohort()
+    assert len(seen) == 104 and (seen["start"] + seen["duration"]).max() <= 1945.0
+
+
+def test_the_calibration_runs_are_the_world_runs_without_the_back_test():
+    from sim.history import openworld
+
+    built = openworld.build(1900, 1920)
+    runs = worldrun.run(built, Params(), seed=4, runs=2).table("alliances")
+    plain = worldrun.alliances(built, Params(), seed=4, runs=2)
+    pd.testing.assert_frame_equal(runs.reset_index(drop=True), plain.reset_index(drop=True))

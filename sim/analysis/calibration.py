@@ -17,9 +17,10 @@ of a later year is read).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import optuna
 import pandas as pd
 
@@ -50,6 +51,7 @@ SURVIVAL_TUNED = (
     "dissolution_baseline",
     "w_threat_gone",
     "w_balance_shift",
+    "balance_tolerance",
     "equal_weight_ratio",
     "end_on_violation",
     "beaten_discount",
@@ -74,17 +76,6 @@ class Fit:
     trials: int
     history: list[float]
     importances: dict[str, float]
-    points: list[tuple[dict[str, float], float]] = field(default_factory=list)
-
-    def intervals(self, rise: float = 3.84) -> dict[str, tuple[float, float]]:
-        """Return each parameter's range over the trials whose loss is within ``rise`` of the best.
-
-        For a loss that is a sum of squared standard errors (:func:`survival_loss`), 3.84 (the
-        95% point of chi-square with one degree of freedom) makes these rough 95% profile
-        intervals: rough, because the search only visits some points and the loss is noisy.
-        """
-        near = [values for values, loss in self.points if loss <= self.loss + rise]
-        return {n: (min(v[n] for v in near), max(v[n] for v in near)) for n in self.values if near}
 
 
 Loss = Callable[[Params], float]
@@ -126,15 +117,56 @@ def survival_loss(seed: int, runs: int) -> Loss:
     seen as at the end of 1944 (a later end is unseen: censored), so that nothing of 1945
     or later is read.
     """
+    target, cohort = survival_moments(seed, runs)
+    return lambda params: target.distance(cohort(params))
+
+
+def survival_moments(
+    seed: int, runs: int
+) -> tuple[moments.Target, Callable[[Params], pd.DataFrame]]:
+    """Return ATOP's target of 1816-1944 and the simulated cohort as a function of parameters."""
     from sim.history import openworld, worldrun
 
     early = openworld.build(openworld.FIRST_YEAR, LAST_SEEN, "history")
-    target = moments.Target.of(real_cohort())
 
-    def distance(params: Params) -> float:
-        return target.distance(simulated_cohort(worldrun.alliances(early, params, seed, runs)))
+    def cohort(params: Params) -> pd.DataFrame:
+        return simulated_cohort(worldrun.alliances(early, params, seed, runs))
 
-    return distance
+    return moments.Target.of(real_cohort()), cohort
+
+
+def standard_errors(
+    target: moments.Target,
+    cohort: Callable[[Params], pd.DataFrame],
+    values: dict[str, float],
+    runs: int,
+    step: float = 0.05,
+) -> dict[str, float]:
+    """Return the simulated minimum-distance estimator's standard error of each parameter.
+
+    With gaps g(theta) in standard errors, the estimator's covariance is (J'J)^-1, J the
+    Jacobian of the gaps in the parameters (central differences of ``step`` times each
+    declared range, one-sided at a bound), inflated by 1 + 1/``runs`` for the simulation's
+    own noise (each run is a history as large as the real one). A parameter the moments
+    do not move has an infinite error.
+    """
+    at = Params().replace(**values)
+    columns = []
+    for name in values:
+        spec = parameters.SPECS[name]
+        h = step * (spec.high - spec.low)
+        up, down = min(values[name] + h, spec.high), max(values[name] - h, spec.low)
+        plus = target.gaps(cohort(at.replace(**{name: up})))
+        minus = target.gaps(cohort(at.replace(**{name: down})))
+        columns.append([(plus[k] - minus[k]) / (up - down) for k in plus])
+    jacobian = np.array(columns).T
+    moved = np.abs(jacobian).sum(axis=0) > 1e-9
+    errors = np.full(len(values), np.inf)
+    information = jacobian[:, moved].T @ jacobian[:, moved]
+    if moved.any() and np.linalg.matrix_rank(information) == moved.sum():
+        covariance = np.linalg.inv(information) * (1.0 + 1.0 / runs)
+        errors[moved] = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    return dict(zip(values, errors.tolist(), strict=True))
 
 
 def real_cohort() -> pd.DataFrame:
@@ -209,7 +241,6 @@ def tune(
         len(study.trials),
         [float(t.value) for t in complete if t.value is not None],
         importances,
-        [(dict(t.params), float(t.value)) for t in complete if t.value is not None],
     )
 
 

@@ -10,7 +10,9 @@ interval, and says whether each check holds:
 * the capability ratio moves the hazard the same way in both (Morrow 1991);
 * each shared end reason's share of the ends is within 10 points of the real one;
 * ends come more often after the adversary's or a member's defeat in war (P5);
-* about as many alliances begin as in history.
+* about as many alliances begin as in history;
+
+and reports the share of asymmetric alliances beside the real one.
 
 Beside the checks: the weighted log-rank test and the distances between the curves
 (:mod:`sim.analysis.curves`), the rates by age, the smoothed hazards and the alliances begun
@@ -150,6 +152,14 @@ def checks(simulated: pd.DataFrame, real: pd.DataFrame) -> list[Check]:
         )
     found.append(
         _check(
+            f"share asymmetric (capability ratio above {patterns.ASYMMETRIC:g})",
+            both(patterns.asymmetric_share),
+            "reported",
+            lambda s, r: None,
+        )
+    )
+    found.append(
+        _check(
             "alliances begun per history",
             both(patterns.begun),
             "within the real interval",
@@ -163,11 +173,12 @@ def _check(
     name: str,
     pair: tuple[Estimate, Estimate],
     rule: str,
-    holds: Callable[[Estimate, Estimate], bool],
+    holds: Callable[[Estimate, Estimate], bool | None],
 ) -> Check:
     simulated, real = pair
     known = all(pd.notna(x) for x in (simulated.value, real.value))
-    return Check(name, simulated, real, rule, bool(holds(simulated, real)) if known else None)
+    verdict = holds(simulated, real) if known else None
+    return Check(name, simulated, real, rule, None if verdict is None else bool(verdict))
 
 
 def details(simulated: pd.DataFrame, real: pd.DataFrame) -> dict[str, Any]:

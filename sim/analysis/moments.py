@@ -6,7 +6,9 @@ A cohort of alliances is summed up by moments (:func:`moments`):
 * the log of the hazard's change per doubling of age over ages 1-20: the hazard's shape;
 * the log of the Cox hazard ratio per tenfold capability ratio: the asymmetry effect;
 * each shared end reason's share of the ends: the reasons;
-* the log of the number begun per history: the number formed.
+* the log of the number begun per history: the number formed;
+* the log rate ratios of ends after the adversary's and after a member's defeat in war: the
+  essay's P5, which alone tells how far a beaten enemy's threat falls.
 
 :class:`Target` holds the real cohort's moments with their standard errors, and
 :meth:`Target.distance` is the simulated minimum-distance criterion: the sum over moments of
@@ -46,6 +48,8 @@ def moments(spells: pd.DataFrame) -> dict[str, tuple[float, float]]:
         found[f"share_{reason}"] = (p, np.sqrt(q * (1 - q) / max(len(ends), 1)))
     count = patterns.begun(spells)
     found["log_begun"] = (np.log(max(count.value, 0.5)), 1 / np.sqrt(max(count.n, 1)))
+    for whose in ("adversary", "member"):
+        found[f"log_after_{whose}_defeat"] = _logged(patterns.after_defeat(spells, whose))
     return found
 
 

@@ -45,6 +45,8 @@ made for a war under way end with it (P5), and before the data thin out."""
 DEFEAT_WINDOW = 2
 """A defeat in year Y marks the years Y to Y + 2."""
 WAR_DATA_END = 2007
+ASYMMETRIC = 4.0
+"""Capability ratio (strongest to weakest member) above which an alliance is asymmetric."""
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,13 @@ def asymmetry(spells: pd.DataFrame) -> Estimate:
         float(row["exp(coef) upper 95%"]),
         len(data),
     )
+
+
+def asymmetric_share(spells: pd.DataFrame) -> Estimate:
+    """Return the share of alliances whose capability ratio exceeds :data:`ASYMMETRIC` (Wilson)."""
+    ratio = spells["ratio"].to_numpy(float)
+    known = ratio[np.isfinite(ratio)]
+    return _wilson(int((known > ASYMMETRIC).sum()), known.size)
 
 
 def cause_shares(spells: pd.DataFrame) -> dict[str, Estimate]:

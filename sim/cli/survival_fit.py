@@ -3,9 +3,10 @@
 The open world is built and run to 1944 only, and ATOP's defence pacts begun in 1816-1944 are
 seen as at the end of 1944; optuna's TPE (multivariate, the defaults as its first trial)
 searches the declared ranges of the formation and dissolution parameters for the smallest
-simulated minimum distance (:mod:`sim.analysis.moments`). Each parameter gets a rough 95%
-interval from the trials within 3.84 of the best distance. Then, and only then, the world is
-run to 2003 and 1945-2003 is reported out of sample, under the defaults and the tuned values.
+simulated minimum distance (:mod:`sim.analysis.moments`). Each parameter gets a 95% interval
+from the estimator's standard error (:func:`sim.analysis.calibration.standard_errors`). Then,
+and only then, the world is run to 2003 and 1945-2003 is reported out of sample, under the
+defaults and the tuned values.
 """
 
 from __future__ import annotations
@@ -34,12 +35,19 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
         if name not in parameters.SPECS:
             raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
     runs = args.runs or 4
-    objective = calibration.survival_loss(args.seed, runs)
-    default = objective(Params())
+    target, cohort = calibration.survival_moments(args.seed, runs)
+    default = target.distance(cohort(Params()))
     fit = calibration.tune(
-        objective, names, args.trials, args.seed, args.storage, args.study, multivariate=True
+        lambda p: target.distance(cohort(p)),
+        names,
+        args.trials,
+        args.seed,
+        args.storage,
+        args.study,
+        multivariate=True,
     )
     tuned = Params().replace(**fit.values)
+    errors = calibration.standard_errors(target, cohort, fit.values, runs)
     report = {
         "target": "survival",
         "criterion": "sum of squared gaps to ATOP's 1816-1944 moments, in standard errors",
@@ -47,7 +55,8 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
         "tuned_loss": fit.loss,
         "trials": fit.trials,
         "values": fit.values,
-        "intervals": fit.intervals(),
+        "standard_errors": errors,
+        "intervals": intervals(fit.values, errors),
         "importances": fit.importances,
         "in_sample": in_sample({"defaults": Params(), "tuned": tuned}, args.seed, runs),
         "out_of_sample": out_of_sample({"defaults": Params(), "tuned": tuned}, args.seed, runs),
@@ -65,6 +74,15 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
     else:
         print(fit_text(report))
     return 0
+
+
+def intervals(values: dict[str, float], errors: dict[str, float]) -> dict[str, list[float]]:
+    """Return each value plus and minus 1.96 standard errors, within its declared range."""
+    found = {}
+    for name, value in values.items():
+        spec, half = parameters.SPECS[name], 1.959963984540054 * errors[name]
+        found[name] = [max(value - half, spec.low), min(value + half, spec.high)]
+    return found
 
 
 def in_sample(sets: dict[str, Params], seed: int, runs: int) -> dict[str, Any]:
@@ -98,7 +116,7 @@ def fit_text(report: dict[str, Any]) -> str:
         f"survival distance over 1816-1944: defaults {report['default_loss']:.2f}, "
         f"tuned {report['tuned_loss']:.2f} ({report['trials']} trials)",
         table(
-            ["parameter", "default", "tuned", "rough 95% (trials within 3.84)"],
+            ["parameter", "default", "tuned", "95% (SMM standard error, within its range)"],
             [
                 [
                     n,

@@ -248,6 +248,7 @@ class AllianceModel(mesa.Model):
             relations=self.relations,
             at_war=self.at_war(),
             members=book.members,
+            ratio=book.ratio,
             formal=book.formal(t),
             equals=running & book.symmetric,
             clients=running & ~book.symmetric,

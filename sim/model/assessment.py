@@ -35,6 +35,7 @@ class Opening(NamedTuple):
     relations: FloatArray  # before this period's hedging
     at_war: BoolArray  # (n, n)
     members: BoolArray  # (rows, n): the book's members
+    ratio: FloatArray  # rows: strongest to weakest member's power when each came into force
     formal: BoolArray  # rows: formal alliances in force
     equals: BoolArray  # rows: alliances of equals in force since an earlier period
     clients: BoolArray  # rows: patron-client ties in force since an earlier period
@@ -91,7 +92,7 @@ def assess(o: Opening, params: Params) -> Assessment:
         o.beaten,
     )
     equals_end, threat_term, balance_term = formation.equals_pressure(
-        o.members[o.equals], o.power, felt, params
+        o.members[o.equals], o.power, felt, o.ratio[o.equals], params
     )
     patron, useful, clients_end = formation.client_pressure(
         o.members[o.clients],

@@ -242,7 +242,7 @@ class Params:
         1.5,
         50.0,
         "ratio",
-        "strongest to weakest member's effective power beyond which partners are not equals",
+        "strongest to weakest effective power beyond which two states are not equals to ally",
     )
     threat_floor: float = _p(
         0.08,
@@ -270,7 +270,15 @@ class Params:
         0.0,
         20.0,
         "logit per unit",
-        "weight of a shift of the balance among partners on the hazard",
+        "weight of a shift of the balance among partners on the hazard (per unit of log ratio)",
+    )
+    balance_tolerance: float = _p(
+        1.5,
+        1.0,
+        10.0,
+        "ratio",
+        "factor by which the partners' power ratio may move since they allied before the "
+        "balance counts as shifted",
     )
     formation_baseline: float = _p(
         -8.0,
