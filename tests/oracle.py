@@ -134,7 +134,9 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             "border_threat": border_threat,
             "adversary_near": adversary_near,
             "rival_gain": rival,
-            "partner_danger": strength / (strength + s.power[p]),
+            "partner_danger": strength
+            / (strength + s.power[p])
+            / (1 + s.capital_km[g, p] / params.threat_km),
             "survival": survival,
             "own_war": float(s.at_war[g, a]),
             "adversary_strength": strength / (strength + s.power[g] + s.power[p]),

@@ -28,7 +28,7 @@ def test_the_fit_recovers_the_weights_that_made_the_data():
     rng = np.random.default_rng(1)
     truth = fitting.weights_of(Params())
     truth[fitting.FITTED.index("w_buffer")] = 4.0  # not the prior's centre
-    design = _design(rng, truth)
+    design = _design(rng, truth, n=20000)
     weak = fitting.Prior.of(sd=100.0, held=())
     found = fitting.fit(design, weak)
     assert abs(found[fitting.FITTED.index("w_buffer")] - 4.0) < 0.6
@@ -40,11 +40,11 @@ def test_a_weight_the_cases_cannot_inform_or_the_theory_holds_stays_at_the_essay
     design = _design(rng, fitting.weights_of(Params()))
     sites = fitting.FITTED.index("w_sites")
     design.x[:, sites] = 0.0  # no case has sites at stake
-    found = fitting.fit(design, fitting.Prior.of())
+    found = fitting.fit(design, fitting.Prior.of(sd=1.0))
     assert found[sites] == fitting.ESSAY["w_sites"]
     for name in fitting.HELD:
         assert found[fitting.FITTED.index(name)] == fitting.ESSAY[name]
-    free = fitting.fit(design, fitting.Prior.of(held=()))
+    free = fitting.fit(design, fitting.Prior.of(sd=1.0, held=()))
     assert free[fitting.FITTED.index("w_treaty")] != fitting.ESSAY["w_treaty"]
 
 
@@ -60,7 +60,7 @@ def test_fitted_weights_keep_the_signs_the_propositions_require():
 def test_held_out_probabilities_never_see_their_wars_labels():
     rng = np.random.default_rng(4)
     design = _design(rng, fitting.weights_of(Params()), n=800)
-    prior = fitting.Prior.of()
+    prior = fitting.Prior.of(sd=1.0)
     before = fitting.cross_validated(design, prior)
     war = design.wars == design.wars[0]
     flipped = dataclasses.replace(design, y=np.where(war, ~design.y, design.y))
@@ -72,10 +72,21 @@ def test_held_out_probabilities_never_see_their_wars_labels():
 def test_the_bootstrap_interval_holds_the_fit():
     rng = np.random.default_rng(5)
     design = _design(rng, fitting.weights_of(Params()), n=800)
-    prior = fitting.Prior.of()
+    prior = fitting.Prior.of(sd=1.0)
     found = fitting.fit(design, prior)
     interval = fitting.bootstrap(design, prior, runs=40)
     assert ((interval[:, 0] <= found + 1e-9) & (found <= interval[:, 1] + 1e-9)).all()
+
+
+def test_the_spread_is_chosen_by_held_out_log_loss_and_zero_keeps_the_essay():
+    rng = np.random.default_rng(6)
+    truth = fitting.weights_of(Params())
+    truth[fitting.FITTED.index("w_buffer")] = 9.0  # far from the essay's 3
+    chosen, losses = fitting.choose_spread(_design(rng, truth, n=1200))
+    assert set(losses) == set(fitting.SPREADS) and chosen > 0.0
+    assert losses[chosen] == min(losses.values())
+    design = _design(rng, truth, n=200)
+    assert np.array_equal(fitting.fit(design, fitting.Prior.of(sd=0.0)), fitting.Prior.of().mean)
 
 
 def test_tune_mle_fits_1816_1944_and_writes_what_run_reads(tmp_path):

@@ -181,14 +181,28 @@ def simulated_cohort(alliances: pd.DataFrame) -> pd.DataFrame:
     return comparison.cohort(spells, EARLY, "all")
 
 
-def storage_for(url: str | None) -> optuna.storages.BaseStorage | str | None:
-    """Return optuna storage: a journal file (``*.log``, ``*.journal``) or a database URL."""
-    if url is None or "://" in url:
-        return url
-    from optuna.storages import JournalStorage
-    from optuna.storages.journal import JournalFileBackend
+def storage_for(url: str | None) -> optuna.storages.BaseStorage | None:
+    """Return optuna storage: a journal file (``*.log``, ``*.journal``) or a database URL.
 
-    return JournalStorage(JournalFileBackend(url))
+    Raises:
+        InputError: the storage cannot be opened (a database out of reach, a file that is not
+            an optuna journal).
+    """
+    if url is None:
+        return None
+    from optuna.storages import JournalStorage, get_storage
+    from optuna.storages.journal import JournalFileBackend
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        if "://" in url:
+            return get_storage(url)
+        return JournalStorage(JournalFileBackend(url))
+    except (SQLAlchemyError, ImportError, OSError, ValueError, KeyError, TypeError) as exc:
+        detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise InputError(
+            "--storage", url, f"expected a storage optuna can open ({detail})"
+        ) from None
 
 
 def tune(
@@ -196,7 +210,7 @@ def tune(
     names: Sequence[str],
     trials: int,
     seed: int,
-    storage: str | None = None,
+    storage: str | optuna.storages.BaseStorage | None = None,
     study_name: str = "alliance-sim",
     multivariate: bool = False,
 ) -> Fit:
@@ -204,12 +218,13 @@ def tune(
 
     The first trial is the defaults; ``multivariate`` lets TPE model the parameters jointly
     (worth it when they trade off against each other, as formation and dissolution do).
+    ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one.
     """
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
     study = optuna.create_study(
         direction="minimize",
         sampler=optuna.samplers.TPESampler(seed=seed, multivariate=multivariate),
-        storage=storage_for(storage),
+        storage=storage_for(storage) if isinstance(storage, str) else storage,
         study_name=study_name,
         load_if_exists=True,
     )

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.summary import decision_id
+from sim.errors import ChoiceError
 from sim.model.alliances import DUTY_KINDS
 from sim.model.decide import FACTORS, signed_weights
 from sim.results.runs import RunSet
@@ -60,21 +61,30 @@ def find(runset: RunSet, decision: str) -> pd.DataFrame:
     A decision's id is ``war:guarantor:partner``, as ``run`` prints it.
 
     Raises:
-        LookupError: nothing matches, or a guarantor id matches several decisions.
+        ChoiceError: (a LookupError) nothing matches, or a guarantor id matches several
+            decisions; it names the scenario's file.
     """
     d = runset.decisions
+    file = str(runset.scenario.path)
     if d.empty:
-        raise LookupError("this scenario calls no commitment")
+        raise ChoiceError(
+            file, "DECISION", "expected a decision, but no war of this scenario calls a commitment"
+        )
     ids = d.apply(decision_id, axis=1)
     unique = list(dict.fromkeys(ids))
-    if decision.isdigit() and 1 <= int(decision) <= len(unique):
+    if decision.isascii() and decision.isdigit() and 1 <= int(decision) <= len(unique):
         decision = unique[int(decision) - 1]
     matches = [i for i in unique if i == decision or i.split(":")[1] == decision]
     if len(matches) != 1:
         matches = [i for i in unique if i.startswith(decision)]
     if len(matches) != 1:
         hint = ", ".join(unique)
-        raise LookupError(f"{decision!r} names {len(matches)} decisions; choose one of: {hint}")
+        raise ChoiceError(
+            file,
+            "DECISION",
+            f"names {len(matches)} decisions; expected one of: {hint} (or 1 to {len(unique)})",
+            got=decision,
+        )
     return d[ids == matches[0]]
 
 

@@ -29,6 +29,14 @@ class Design:
     jobs: list[Job]
 
 
+def design_size(method: str, names: int, n: int) -> int:
+    """Return how many points a design of ``names`` parameters and base sample ``n`` has.
+
+    Sobol (first and total order) takes N(D+2), Morris (N trajectories) N(D+1).
+    """
+    return n * (names + (2 if method == "sobol" else 1))
+
+
 def design(method: str, names: list[str], n: int, seed: int) -> Design:
     """Sample the declared ranges of ``names`` for ``method`` (``sobol`` or ``morris``)."""
     bounds = [[parameters.SPECS[name].low, parameters.SPECS[name].high] for name in names]

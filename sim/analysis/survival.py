@@ -23,6 +23,7 @@ from lifelines.utils import median_survival_times
 from sim.errors import InputError
 from sim.history import atopends
 from sim.history.cow import abbreviations
+from sim.results import folders
 
 GROUPINGS = ("kind", "asymmetry", "era", "reason")
 ASYMMETRY_RATIO = 4.0
@@ -62,18 +63,45 @@ class Group:
     fitter: KaplanMeierFitter
 
 
-def from_runs(folders: list[Path]) -> pd.DataFrame:
-    """Read the alliance spells of one or more run folders (``run.py run --out``, ``world``).
+SPELLS = {
+    "alliance": folders.TEXT,
+    "duration_years": folders.COUNT,
+    "ended": folders.NUMBER,
+    "kind": folders.TEXT,
+    "origin": folders.TEXT,
+    "members": folders.TEXT,
+    "start_period": folders.COUNT,
+    "capability_ratio": folders.NUMBER,
+    "start_year": folders.NUMBER,
+    "reason": folders.TEXT,
+    "threat_change": folders.NUMBER,
+    "nuclear_patron": folders.NUMBER,
+    "run": folders.COUNT,
+}
+"""The columns of a results folder's alliances table that make its spells (``common_enemy``,
+text or missing, is read where present)."""
+
+
+def from_runs(paths: list[Path]) -> pd.DataFrame:
+    """Read the alliance spells of one or more results folders (``run --out``, ``world --out``).
 
     Raises:
-        InputError: a folder holds no ``alliances.parquet``.
+        ResultsError: a folder is not a complete results folder, or its alliances table lacks
+            a column of a spell.
+        InputError: the folders hold no alliance at all.
     """
-    frames = []
-    for folder in folders:
-        path = Path(folder) / "alliances.parquet"
-        if not path.exists():
-            raise InputError(str(folder), "", "expected a run folder written by `run --out`")
-        frames.append(from_table(pd.read_parquet(path), Path(folder).name))
+    tables = {}
+    for folder in map(Path, paths):
+        folders.metadata(folder)
+        frame = folders.table(folder, "alliances", SPELLS)
+        if "common_enemy" not in frame.columns:
+            frame = frame.assign(common_enemy=None)
+        tables[folder.name] = frame
+    if all(frame.empty for frame in tables.values()):
+        raise InputError(
+            ", ".join(map(str, paths)), "", "expected alliances to analyse (the runs hold none)"
+        )
+    frames = [from_table(frame, name) for name, frame in tables.items() if not frame.empty]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -84,7 +112,7 @@ def from_table(alliances: pd.DataFrame, label: str = "runs") -> pd.DataFrame:
     enemy, and whether its start was seen (``began``: it formed during the run or came into
     force after its first period; one in force from the start began earlier).
     """
-    run = label + ":" + alliances["run"].astype(str)
+    run = label + ":" + alliances["run"].astype(int).astype(str)
     return _describe(
         pd.DataFrame(
             {
@@ -164,10 +192,12 @@ def censor(spells: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _describe(spells: pd.DataFrame) -> pd.DataFrame:
     """Add the groupings: asymmetry (by capability ratio) and era (before or from 1945)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # no ratio: the Cox model drops it
+        log_ratio = np.log(spells["ratio"].astype(float))
     return spells.assign(
         asymmetry=np.where(spells["ratio"] > ASYMMETRY_RATIO, "asymmetric", "symmetric"),
         era=np.where(spells["start_year"] < 1945, "before 1945", "1945 and after"),
-        log_ratio=np.log(spells["ratio"].astype(float)),
+        log_ratio=log_ratio,
     )
 
 

@@ -24,11 +24,12 @@ import pandas as pd
 from scipy.stats import qmc
 
 from sim.analysis.summary import decision_id
-from sim.errors import ParameterError
+from sim.errors import InputError, ParameterError
 from sim.model import params as parameters
 from sim.results.files import claim, run_key, write_table
 from sim.results.runs import WORKER_CONTEXT, replicate
 from sim.scenario.loading import Scenario, load
+from sim.scenario.schema import ScenarioSpec, WarEvent
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,16 @@ class Target:
     seed: int
 
 
+MAX_STEPS = 100_000
+"""The most values of one parameter in a grid."""
+
+
 def parse_range(text: str) -> tuple[str, list[float]]:
     """Parse ``name=low:high:steps`` (or ``name=v1,v2,...``) into a name and its values.
 
     Raises:
-        ParameterError: the text is malformed or a value lies outside the declared range.
+        ParameterError: the text is malformed, ``steps`` is not a whole number from 1 to
+            :data:`MAX_STEPS`, or a value lies outside the declared range.
     """
     name, sep, spec = text.partition("=")
     name = name.strip()
@@ -65,14 +71,30 @@ def parse_range(text: str) -> tuple[str, list[float]]:
     try:
         if ":" in spec:
             low, high, steps = spec.split(":")
-            values = np.linspace(float(low), float(high), int(steps)).tolist()
+            first, last = _value(name, low), _value(name, high)
+            values = np.linspace(first, last, _steps(name, steps)).tolist()
         else:
-            values = [float(v) for v in spec.split(",")]
+            values = [_value(name, v) for v in spec.split(",")]
     except ValueError:
         raise ParameterError(
             "--param", name, "expected low:high:steps, e.g. 0:0.9:10", got=spec
         ) from None
     return name, [parameters.check_value(name, v, source="--param") for v in values]
+
+
+def _value(name: str, text: str) -> float:
+    """Return one value of a range, checked against its declaration."""
+    return parameters.check_value(name, float(text), source="--param")
+
+
+def _steps(name: str, text: str) -> int:
+    """Return the number of values of a range: a whole number from 1 to :data:`MAX_STEPS`."""
+    steps = int(text)
+    if not 1 <= steps <= MAX_STEPS:
+        raise ParameterError(
+            "--param", name, f"expected a number of steps from 1 to {MAX_STEPS:,}", got=text
+        )
+    return steps
 
 
 def grid(ranges: Sequence[tuple[str, list[float]]]) -> list[Job]:
@@ -104,6 +126,39 @@ def _scenario(path: str, overlays: tuple[str, ...]) -> Scenario:
     return load(path, overlays)
 
 
+STATE_MEANS = ("ally_value", "alignment_gap", "demand_for_allies")
+"""The states' figures whose mean over runs a point records as ``mean:NAME``."""
+
+
+def check_metric(name: str, spec: ScenarioSpec) -> str:
+    """Return a metric's name if a point of this scenario can record it, before any point runs.
+
+    A point records ``p_honour:`` and ``fought:`` of each decision (``war:guarantor:partner``),
+    ``ended:`` of each of the scenario's alliances and ``mean:`` of each of
+    :data:`STATE_MEANS`.
+
+    Raises:
+        InputError: the name cannot be one of this scenario's metrics.
+    """
+    kind, _, rest = name.partition(":")
+    parts = rest.split(":")
+    wars = {eid for eid, e in spec.events.items() if isinstance(e, WarEvent)}
+    known = {
+        "p_honour": len(parts) == 3 and parts[0] in wars and {*parts[1:]} <= set(spec.states),
+        "ended": rest in spec.commitments,
+        "mean": rest in STATE_MEANS,
+    }
+    if not known.get("p_honour" if kind == "fought" else kind, False):
+        raise InputError(
+            "--metric",
+            "",
+            "expected p_honour:WAR:GUARANTOR:PARTNER or fought:WAR:GUARANTOR:PARTNER (a war of "
+            f"the scenario), ended:ALLIANCE (a commitment of it) or mean:{'|'.join(STATE_MEANS)}",
+            got=name,
+        )
+    return name
+
+
 def evaluate(target: Target, job: Job) -> dict[str, Any]:
     """Run one point and return its record: the values, then what the runs measured."""
     params = parameters.build(target.base).replace(**job.values)
@@ -124,7 +179,7 @@ def evaluate(target: Target, job: Job) -> dict[str, Any]:
     if len(a):
         for key, group in a[a["origin"] == "scenario"].groupby("alliance", sort=False):
             record[f"ended:{key}"] = float(group["ended"].mean())
-    for name in ("ally_value", "alignment_gap", "demand_for_allies"):
+    for name in STATE_MEANS:
         record[f"mean:{name}"] = float(runset.states[name].mean())
     return record
 
@@ -203,7 +258,13 @@ def executor_for(workers: int, scheduler: str | None) -> Executor:
     if scheduler:
         from distributed import Client
 
-        return Client(scheduler).get_executor()  # type: ignore[no-untyped-call]
+        try:
+            client = Client(scheduler)  # type: ignore[no-untyped-call]
+        except (OSError, ValueError) as exc:  # out of reach (after Dask's connect timeout)
+            raise InputError(
+                "--scheduler", scheduler, f"expected a running Dask scheduler ({exc})"
+            ) from None
+        return client.get_executor()  # type: ignore[no-untyped-call]
     return ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT)
 
 

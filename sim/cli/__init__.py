@@ -13,23 +13,50 @@ Commands, one module per family:
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
   back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups.
 
-Bad input (a malformed scenario, an unknown parameter) prints one line naming the file,
-the field path and the line, and exits with code 2, never with a traceback.
+Exit codes: 0 done; 2 bad input (a malformed scenario or argument, an unwritable output, a
+folder that is not a results folder), one line naming what and where, never a traceback, and
+checked before any work starts; 1 the machine failed a job that was under way (a disk full,
+a folder made unwritable mid-run, memory), one line; 70 a bug (``EX_SOFTWARE``): one line
+"internal error, please report", or the traceback with ``--debug`` or ``ALLIANCE_SIM_DEBUG=1``;
+130 interrupted (Ctrl-C), with what finished kept so that a rerun resumes.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sim.cli import analysis, history, scenarios, studies
-from sim.errors import InputError
+from sim.cli.validate import Parser
+from sim.errors import InputError, one_line
 
+EXIT_FAILURE = 1
+"""The exit code of a job the machine failed: a disk full, a folder made unwritable mid-run."""
 EXIT_INPUT = 2
-"""The exit code of bad input: a malformed file, an unknown parameter or name."""
+"""The exit code of bad input: a malformed file or argument, an unknown parameter or name."""
+EXIT_INTERNAL = 70
+"""The exit code of a bug (``EX_SOFTWARE`` of sysexits.h): please report it."""
+EXIT_INTERRUPTED = 130
+"""The exit code of Ctrl-C (128 + SIGINT)."""
+DEBUG = "ALLIANCE_SIM_DEBUG"
+"""The environment variable that, set to 1, shows a failure's traceback (as ``--debug``)."""
+ENVIRONMENT = {
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+    errno.EIO,
+    errno.EMFILE,
+    errno.ENFILE,
+    errno.ENOMEM,
+}
+"""The errors of the machine, not of the program, that can still strike a job under way."""
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     scenarios.add_list,
@@ -52,26 +79,64 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a bad argument (one line, code 2), or --help (code 0)
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
+    debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
     try:
         return int(args.command(args))
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except LookupError as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader stopped (``run.py ... | head``): nothing to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        code, message = failure(exc)
+        print(message, file=sys.stderr)
+        return code
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether an error arose while handling Ctrl-C (a library's clean-up that then failed)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def failure(exc: Exception) -> tuple[int, str]:
+    """Return the exit code and the one line that report a command's failure."""
+    if interrupted(exc):
+        return EXIT_INTERRUPTED, "interrupted"
+    if isinstance(exc, InputError):
+        return EXIT_INPUT, f"error: {exc}"
+    if isinstance(exc, OSError) and exc.errno in ENVIRONMENT:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return EXIT_FAILURE, one_line(f"error: {where}{exc.strerror or exc}")
+    if isinstance(exc, MemoryError):
+        return EXIT_FAILURE, "error: out of memory (fewer runs or points need less)"
+    text = str(exc).strip().splitlines()
+    detail = f": {text[0][:200]}" if text else ""
+    return EXIT_INTERNAL, one_line(
+        f"internal error: {type(exc).__name__}{detail}; please report it with the command "
+        f"that caused it ({DEBUG}=1 or --debug shows the traceback)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="run.py", description="Alliances that form, hold and fail: replay historical cases."
+    )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"show the traceback of a failure (or set {DEBUG}=1)",
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
     for register in COMMANDS:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.analysis import comparison, survival
-from sim.cli import charts, survival_report
+from sim.cli import charts, survival_report, validate
 from sim.cli.common import positive, replicate_named, replication_options, table
 from sim.errors import InputError
 
@@ -23,7 +23,7 @@ def add_survival(sub: Any) -> None:
     surv.add_argument(
         "runs_dirs",
         nargs="*",
-        type=Path,
+        type=validate.folder,
         metavar="RUN_DIR",
         help="run folders written by `run --out`",
     )
@@ -45,7 +45,9 @@ def add_survival(sub: Any) -> None:
     surv.add_argument(
         "--draws", type=positive, default=200, help="bootstrap draws for the distances (200)"
     )
-    surv.add_argument("--out", type=Path, default=Path("survival"), help="figures folder")
+    surv.add_argument(
+        "--out", type=validate.output_folder, default="survival", help="figures folder"
+    )
     surv.add_argument("--json", action="store_true", help="print one JSON object")
     surv.set_defaults(command=cmd_survival)
 
@@ -56,10 +58,12 @@ def add_plot(sub: Any) -> None:
     plot.add_argument("kind", choices=["timeline", "network", "waterfall", "honour"])
     plot.add_argument("target", help="a run folder (timeline, network) or a scenario")
     plot.add_argument("decision", nargs="?", help="for waterfall: the decision")
-    plot.add_argument("--run", type=int, default=0, help="which replication (timeline, network)")
+    plot.add_argument(
+        "--run", type=validate.run_index, default=0, help="which replication (timeline, network)"
+    )
     plot.add_argument("--period", help="for network: the period label (default: the first)")
     replication_options(plot)
-    plot.add_argument("--out", type=Path, default=Path("plots"), help="figures folder")
+    plot.add_argument("--out", type=validate.output_folder, default="plots", help="figures folder")
     plot.set_defaults(command=cmd_plot)
 
 
@@ -197,7 +201,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
     if args.kind in ("timeline", "network"):
         folder = Path(args.target)
-        meta, alliances, states = charts.run_folder(folder)
+        meta, alliances, states = charts.run_folder(folder, args.run)
         if args.kind == "timeline":
             rows = alliances[alliances["run"] == args.run]
             figure = alliance_plots.timeline(

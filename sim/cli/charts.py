@@ -6,30 +6,55 @@ matplotlib is imported only when a figure is drawn, so the other commands start 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from sim.analysis import explain as explaining
 from sim.analysis import summary
 from sim.cli.common import slug
-from sim.errors import InputError
+from sim.errors import InputError, ResultsError
+from sim.results import folders
 from sim.results.runs import RunSet
 
+ALLIANCES = {
+    "run": folders.COUNT,
+    "alliance": folders.TEXT,
+    "kind": folders.TEXT,
+    "members": folders.TEXT,
+    "reason": folders.TEXT,
+    "start_period": folders.COUNT,
+    "end_period": folders.COUNT,
+}
+"""The columns of a run folder's alliances table that its figures draw."""
+STATES = {
+    "run": folders.COUNT,
+    "period": folders.COUNT,
+    "state": folders.TEXT,
+    "power": folders.NUMBER,
+}
+"""The columns of a run folder's states table that the network draws."""
 
-def run_folder(folder: Path) -> tuple[dict[str, Any], Any, Any]:
-    """Return a run folder's metadata, alliances and states (written by ``run --out``)."""
-    import pandas as pd
 
-    meta_path = folder / "metadata.json"
-    if not meta_path.exists():
-        raise InputError(str(folder), "", "expected a run folder written by `run --out`")
-    meta = json.loads(meta_path.read_text())
-    return (
-        meta,
-        pd.read_parquet(folder / "alliances.parquet"),
-        pd.read_parquet(folder / "states.parquet"),
-    )
+def run_folder(folder: Path, run: int = 0) -> tuple[dict[str, Any], Any, Any]:
+    """Return a run folder's metadata, alliances and states (written by ``run --out``).
+
+    Raises:
+        ResultsError: the folder is not a complete run folder, lacks the replication ``run``,
+            or its metadata lacks the capital of a state in its states table.
+    """
+    meta = folders.metadata(folder, ("scenario", "runs", "periods", "capitals"))
+    folders.replication(folder, meta, run)
+    alliances = folders.table(folder, "alliances", ALLIANCES)
+    states = folders.table(folder, "states", STATES)
+    missing = sorted(set(states["state"]) - set(meta["capitals"]))
+    if missing:
+        raise ResultsError(
+            str(folder / folders.METADATA),
+            "capitals",
+            "expected the capital of every state of states.parquet",
+            got=", ".join(missing),
+        )
+    return meta, alliances, states
 
 
 def network_figure(

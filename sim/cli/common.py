@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sim.cli import validate
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.results.runs import RunSet, replicate
@@ -20,11 +21,8 @@ SCENARIOS = Path("scenarios")
 
 
 def positive(text: str) -> int:
-    """Parse a whole number of at least 1 (runs, trials, workers)."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+    """Parse a whole number from 1 to 100,000 (runs, trials, samples, points)."""
+    return validate.count(text)
 
 
 def parameters_from(args: argparse.Namespace) -> parameters.Params:
@@ -60,11 +58,11 @@ def replication_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=positive, default=200, help="Monte Carlo runs (200)")
     parser.add_argument(
         "--workers",
-        type=positive,
+        type=validate.workers,
         default=1,
         help="worker processes (1); results do not depend on it",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
     parser.add_argument(
         "--set",
         action="append",

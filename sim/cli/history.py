@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli import backtest_report as words
-from sim.cli.common import parameters_from, positive
+from sim.cli import validate
+from sim.cli.common import parameters_from
 from sim.errors import InputError
 from sim.history import cow, openworld, worldrun
 from sim.results import files as results
@@ -26,8 +27,11 @@ from sim.results import files as results
 def add_world(sub: Any) -> None:
     """Add ``world``: the state system from COW data, one year per step."""
     world = sub.add_parser("world", help="the state system from COW data, one year per step")
-    world.add_argument("--start", type=int, default=openworld.FIRST_YEAR, help="first year (1816)")
-    world.add_argument("--end", type=int, default=openworld.LAST_YEAR, help="last year (2003)")
+    years = validate.whole(openworld.FIRST_YEAR, openworld.LAST_YEAR, "the years of the data")
+    world.add_argument(
+        "--start", type=years, default=openworld.FIRST_YEAR, help="first year (1816)"
+    )
+    world.add_argument("--end", type=years, default=openworld.LAST_YEAR, help="last year (2003)")
     world.add_argument(
         "--wars",
         choices=openworld.WAR_MODES,
@@ -61,14 +65,14 @@ def add_figures(sub: Any) -> None:
 
 
 def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
-    parser.add_argument("--runs", type=positive, default=1, help="Monte Carlo runs (1)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--runs", type=validate.world_runs, default=1, help="Monte Carlo runs (1)")
+    parser.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
     parser.add_argument(
         "--out",
-        type=Path,
-        default=Path(out) if out else None,
+        type=validate.output_folder,
+        default=out,
         help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -76,6 +80,8 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
     params = parameters_from(args)
+    if args.out:
+        results.check_folder(args.out, worldrun.TABLES)
     try:
         built = openworld.build(start, end, wars)
     except ValueError as exc:
@@ -84,16 +90,9 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
 
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
-    """Write every table of an open-world run and its metadata into ``folder``, atomically."""
-    written = []
+    """Write every table of an open-world run and its metadata into ``folder``, as a whole."""
     meta = {**result.metadata(), "versions": results.versions()}
-    for name in worldrun.TABLES:
-        path = folder / f"{name}.parquet"
-        results.write_table(path, result.table(name), meta)
-        written.append(path)
-    path = folder / "metadata.json"
-    results.write_text(path, json.dumps(meta, indent=2, sort_keys=True) + "\n")
-    return [*written, path]
+    return results.save_folder(folder, {name: result.table(name) for name in worldrun.TABLES}, meta)
 
 
 def cmd_world(args: argparse.Namespace) -> int:
@@ -165,6 +164,8 @@ def jsonable(value: Any) -> Any:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    first, last = cow.years()
+    validate.within(args.year, first, last, "figures", "a year of the COW data", "YEAR")
     among = tuple(args.states)
     for state in among:
         try:

@@ -38,7 +38,14 @@ def cmd_mle(args: argparse.Namespace) -> int:
     for name in held:
         if name not in fitting.FITTED:
             raise InputError("--hold", name, f"expected one of {', '.join(fitting.FITTED)}")
-    report = fit_report(backtest.scored(early.cases), args.prior_sd, held, args.seed)
+    cases = backtest.scored(early.cases)
+    spread, losses = (
+        (args.prior_sd, {})
+        if args.prior_sd
+        else fitting.choose_spread(fitting.Design.of(cases), held)
+    )
+    report = fit_report(cases, spread, held, args.seed)
+    report["spreads"] = losses
     fitted = parameters.build(report["fitted"])
     report["out_of_sample"] = post1945(defaults, fitted, args.seed, args.runs)
     header = "# fitted by run.py tune --method mle to the invoked obligations of 1816-1944\n"
@@ -118,7 +125,8 @@ def fit_text(report: dict[str, Any]) -> str:
     ]
     lines = [
         f"The kernel fitted to {report['n']} invoked obligations of 1816-1944 "
-        f"({report['honoured']} honoured, {report['wars']} wars); prior sd {report['prior_sd']}",
+        f"({report['honoured']} honoured, {report['wars']} wars); prior sd {report['prior_sd']}"
+        + _spreads(report.get("spreads") or {}),
         table(["weight", "essay", "default", "fitted", "95% (wars)"], rows),
         "",
         table(
@@ -143,3 +151,10 @@ def _interval(report: dict[str, Any], name: str) -> str:
     if name in report["held"]:
         return "held"
     return "-".join(fmt(x) for x in report["intervals"][name])
+
+
+def _spreads(losses: dict[float, float]) -> str:
+    if not losses:
+        return ""
+    shown = ", ".join(f"{sd:g}: {loss:.3f}" for sd, loss in losses.items())
+    return f"\n(chosen by log-loss cross-validated by war on 1816-1944: {shown})"

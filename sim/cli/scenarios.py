@@ -16,7 +16,7 @@ from typing import Any
 from sim.analysis import explain as explaining
 from sim.analysis import scorecard as scoring
 from sim.analysis import summary
-from sim.cli import charts, reports
+from sim.cli import charts, reports, validate
 from sim.cli.common import (
     SCENARIOS,
     parameters_from,
@@ -33,7 +33,9 @@ from sim.scenario.loading import load, scenario_files
 def add_list(sub: Any) -> None:
     """Add ``list``: the scenarios of a folder, one line each."""
     listing = sub.add_parser("list", help="list the scenarios")
-    listing.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
+    listing.add_argument(
+        "--dir", type=validate.scenario_folder, default=SCENARIOS, help="scenarios folder"
+    )
     listing.set_defaults(command=cmd_list)
 
 
@@ -41,7 +43,9 @@ def add_run(sub: Any) -> None:
     """Add ``run``: replay a scenario and show every decision."""
     run = sub.add_parser("run", help="replay a scenario and show every decision")
     scenario_options(run)
-    run.add_argument("--out", type=Path, help="write the run's tables and metadata here")
+    run.add_argument(
+        "--out", type=validate.output_folder, help="write the run's tables and metadata here"
+    )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     run.add_argument(
         "--plots",
@@ -67,10 +71,12 @@ def add_check(sub: Any) -> None:
     """Add ``check``: the model scored against every scenario's history."""
     check = sub.add_parser("check", help="score the model against every scenario's history")
     check.add_argument("--runs", type=positive, default=100, help="Monte Carlo runs (100)")
-    check.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    check.add_argument("--seed", type=validate.seed, default=0, help="random seed (0)")
     check.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     check.add_argument("--params", type=Path, help="a YAML file of parameter: value")
-    check.add_argument("--dir", type=Path, default=SCENARIOS, help="scenarios folder")
+    check.add_argument(
+        "--dir", type=validate.scenario_folder, default=SCENARIOS, help="scenarios folder"
+    )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.set_defaults(command=cmd_check)
 

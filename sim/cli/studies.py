@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.cli import validate
 from sim.cli.common import SCENARIOS, positive, scenario_path
 from sim.errors import InputError
 from sim.model import params as parameters
@@ -71,13 +73,14 @@ def add_tune(sub: Any) -> None:
     tune.add_argument(
         "--prior-sd",
         type=float,
-        default=1.0,
-        help="mle: the prior's spread around each default weight, in log-odds (1.0)",
+        help="mle: the prior's spread around the essay's weights, in log-odds (default: the "
+        "spread with the lowest log-loss cross-validated by war on 1816-1944)",
     )
     tune.add_argument(
         "--hold",
-        default="w_treaty,w_loyalty",
-        help="mle: weights held at the essay's values (w_treaty,w_loyalty: P3); '' for none",
+        default="w_own_war,w_distance,w_treaty,w_loyalty",
+        help="mle: weights held at the essay's values (w_treaty, w_loyalty: P3; w_distance: P6, "
+        "P12; w_own_war: no scored case is already at war); '' for none",
     )
     tune.add_argument(
         "--runs",
@@ -85,13 +88,17 @@ def add_tune(sub: Any) -> None:
         help="runs per scenario per trial (20); with mle, runs of the open world (3); with "
         "survival, runs of the open world per trial (4)",
     )
-    tune.add_argument("--seed", type=int, default=0)
+    tune.add_argument("--seed", type=validate.seed, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
-    tune.add_argument("--dir", type=Path, default=SCENARIOS)
-    tune.add_argument("--storage", help="an optuna journal file or database URL, to share a study")
+    tune.add_argument("--dir", type=validate.scenario_folder, default=SCENARIOS)
+    tune.add_argument(
+        "--storage",
+        type=validate.storage,
+        help="an optuna journal file or database URL, to share a study",
+    )
     tune.add_argument("--study", default="alliance-sim", help="the study's name in the storage")
     tune.add_argument("--cv", action="store_true", help="also leave-one-scenario-out fits")
-    tune.add_argument("--out", type=Path, default=Path("tuned.yaml"))
+    tune.add_argument("--out", type=validate.output_file, default="tuned.yaml")
     tune.add_argument("--json", action="store_true")
     tune.set_defaults(command=cmd_tune)
 
@@ -99,12 +106,16 @@ def add_tune(sub: Any) -> None:
 def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> None:
     """Options of the commands that run many parameter points (sweep, sensitivity)."""
     parser.add_argument("--runs", type=positive, default=runs, help=f"runs per point ({runs})")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=positive, default=1)
-    parser.add_argument("--scheduler", help="a Dask scheduler address, e.g. tcp://host:8786")
+    parser.add_argument("--seed", type=validate.seed, default=0)
+    parser.add_argument("--workers", type=validate.workers, default=1)
+    parser.add_argument(
+        "--scheduler",
+        type=validate.scheduler,
+        help="a Dask scheduler address, e.g. tcp://host:8786",
+    )
     parser.add_argument("--overlay", action="append", default=[], type=Path)
     parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
-    parser.add_argument("--out", type=Path, default=Path(out), help="results folder")
+    parser.add_argument("--out", type=validate.output_folder, default=out, help="results folder")
 
 
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
@@ -113,7 +124,9 @@ def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
     from sim.analysis import tuning
 
     scenario = scenario_path(args.scenario)
-    load(scenario, args.overlay)  # bad input fails here, with its message, before any work
+    spec = load(scenario, args.overlay).spec  # bad input fails here, before any work
+    if args.metric:
+        tuning.check_metric(args.metric, spec)
     target = tuning.Target(
         str(scenario), tuple(str(o) for o in args.overlay), {}, args.runs, args.seed
     )
@@ -145,6 +158,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from sim.plots import studies as study_plots
 
     ranges = [tuning.parse_range(text) for text in args.param]
+    validate.distinct([name for name, _ in ranges], "--param")
+    validate.design(args.lhs or math.prod(len(values) for _, values in ranges), "--param")
     jobs = tuning.latin_hypercube(ranges, args.lhs, args.seed) if args.lhs else tuning.grid(ranges)
     table = _run_points(args, jobs, args.out)
     metric = _metric(table, args.metric)
@@ -167,9 +182,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from sim.plots import studies as study_plots
 
     names = args.names.split(",") if args.names else ["w_sites", "w_distance", "technology"]
-    for name in names:
+    for name in validate.distinct(names, "--params"):
         if name not in parameters.SPECS:
             raise InputError("--params", name, "unknown parameter (run.py params lists them)")
+    validate.design(sensitivity.design_size(args.method, len(names), args.samples), "--samples")
     design = sensitivity.design(args.method, names, args.samples, args.seed)
     table = _run_points(args, design.jobs, args.out)
     metric = _metric(table, args.metric)
@@ -215,12 +231,13 @@ def cmd_tune(args: argparse.Namespace) -> int:
         return cmd_survival_fit(args)
     args.runs = args.runs or 20
     names = args.names.split(",") if args.names else list(calibration.DEFAULT_TUNED)
-    for name in names:
+    for name in validate.distinct(names, "--tune"):
         if name not in parameters.SPECS:
             raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
+    storage = calibration.storage_for(args.storage)
     objective = _tune_loss(args)
     default = objective(parameters.Params())
-    fit = calibration.tune(objective, names, args.trials, args.seed, args.storage, args.study)
+    fit = calibration.tune(objective, names, args.trials, args.seed, storage, args.study)
     cv = (
         calibration.leave_one_out(
             scenario_files(args.dir), names, args.trials, args.runs, args.seed

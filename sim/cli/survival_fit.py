@@ -16,6 +16,7 @@ import json
 from typing import Any
 
 from sim.analysis import calibration, comparison, moments, survival
+from sim.cli import validate
 from sim.cli.common import table
 from sim.errors import InputError
 from sim.history import openworld, worldrun
@@ -31,10 +32,12 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
     from sim.cli.studies import fit_figures
 
     names = args.names.split(",") if args.names else list(calibration.SURVIVAL_TUNED)
-    for name in names:
+    for name in validate.distinct(names, "--tune"):
         if name not in parameters.SPECS:
             raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
-    runs = args.runs or 4
+    runs = validate.within(
+        args.runs or 4, 1, validate.MAX_WORLD_RUNS, "--runs", "runs of the open world per trial"
+    )
     target, cohort = calibration.survival_moments(args.seed, runs)
     default = target.distance(cohort(Params()))
     fit = calibration.tune(

@@ -58,6 +58,12 @@ def abbreviations() -> dict[int, str]:
     return dict(zip(states["ccode"].astype(int), states["stateabb"].astype(str), strict=True))
 
 
+def years() -> tuple[int, int]:
+    """Return the first and last year of the national capabilities (COW NMC v7.0)."""
+    year = data_table(NMC)["year"]
+    return int(year.min()), int(year.max())
+
+
 def ccode(state: str) -> int:
     """Return the COW code of a state abbreviation.
 

@@ -129,7 +129,21 @@ def partner_began(attack: Attack, war: Belligerence) -> bool:
         and (b.day < attack.day or (b.day == attack.day and b.target == attack.attacker))
         for b in attacks()
     )
-    return opened or any(p in dyads.initiators(w) for w in war.cow_wars)
+    return opened or any(p in dyads.initiators(w) for w in _cow_wars_of(attack, war))
+
+
+def _cow_wars_of(attack: Attack, war: Belligerence) -> list[int]:
+    """Return the COW wars in which the attack's own pair fought that year.
+
+    A larger war of the war list can span several COW wars (the First World War and the
+    Russian Civil War, say); the initiator that counts is the one of the attack's own war.
+    Where COW has no such pair (a state the war list adds to a coalition), every COW war the
+    larger war matches counts.
+    """
+    pair = {(attack.attacker, attack.target, attack.day.year)}
+    pair.add((attack.target, attack.attacker, attack.day.year))
+    own = [w for w in war.cow_wars if pair & dyads.at_war(w)]
+    return own or list(war.cow_wars)
 
 
 def _case(

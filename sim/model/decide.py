@@ -92,7 +92,7 @@ FACTORS: tuple[Factor, ...] = (
         "w_partner_danger",
         +1,
         "stake",
-        "the danger to the partner: its attackers' share of their and its strength",
+        "the danger of losing a partner near the guarantor: its attackers' strength against it",
     ),
     Factor(
         "survival",
@@ -261,7 +261,7 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
         "border_threat": _border_threat(calls, s, params) * discount,
         "adversary_near": _adversary_near(calls, s, params) * discount,
         "rival_gain": _rival_gain(calls, s, side),
-        "partner_danger": strength / (strength + s.power[calls.partner]),
+        "partner_danger": _partner_danger(calls, s, params, strength),
         "survival": _survival(calls, s, params),
         "own_war": s.at_war[g, a].astype(float),
         "adversary_strength": strength / (strength + s.power[g] + s.power[calls.partner]),
@@ -327,6 +327,16 @@ def _border_threat(calls: Calls, s: Situation, params: Params) -> FloatArray:
     g = calls.guarantor
     near = s.near[g, calls.adversary].astype(float)
     return near * (1.0 - params.nuclear_deterrence * s.nuclear[g])
+
+
+def _partner_danger(calls: Calls, s: Situation, params: Params, strength: FloatArray) -> FloatArray:
+    """The danger that G loses a partner it depends on, as far as P is near G.
+
+    The attackers' share of their and P's strength, x P's closeness to G (1 next door, 1/2 at
+    ``threat_km``; P2: geography decides).
+    """
+    danger = strength / (strength + s.power[calls.partner])
+    return danger * nearness(s.capital_km[calls.guarantor, calls.partner], params.threat_km)
 
 
 def _adversary_near(calls: Calls, s: Situation, params: Params) -> FloatArray:

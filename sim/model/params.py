@@ -45,7 +45,7 @@ class Params:
 
     # --- the decision to honour: intercept and stakes (push towards honouring) ---
     baseline: float = _p(
-        -1.6, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero"
+        -1.03, -5.0, 3.0, "logit", "reluctance to fight for another state when every factor is zero"
     )
     w_sites: float = _p(
         6.0,
@@ -55,73 +55,73 @@ class Params:
         "weight of the guarantor's own strategic sites at risk in the war",
     )
     w_buffer: float = _p(
-        2.9,
+        2.99,
         0.0,
         10.0,
         "logit per unit",
         "weight of the partner as a buffer on the guarantor's border",
     )
     w_border_threat: float = _p(
-        0.3,
+        0.29,
         0.0,
         10.0,
         "logit per unit",
         "weight of the adversary on the guarantor's own border, less what nuclear arms remove",
     )
     w_adversary_near: float = _p(
-        1.1,
+        1.0,
         0.0,
         10.0,
         "logit per unit",
         "weight of the adversary's closeness to the guarantor (1 next door, 1/2 at threat_km)",
     )
     w_rival_gain: float = _p(
-        1.95,
+        2.0,
         0.0,
         10.0,
         "logit per unit",
         "weight of what a rival of the guarantor gains if the adversary wins",
     )
     w_partner_danger: float = _p(
-        1.03,
+        1.0,
         0.0,
         10.0,
         "logit per unit",
         "weight of the danger to the partner: its attackers' share of their and its strength",
     )
     w_survival: float = _p(
-        4.41,
+        4.96,
         0.0,
         15.0,
         "logit per unit",
         "weight of a threat to the guarantor's own survival from the adversary",
     )
     w_own_war: float = _p(
-        1.47, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
+        3.0, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
     )
     # --- costs and risks (push against) ---
     w_adversary: float = _p(
-        1.74, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
+        1.95, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
     )
     w_nuclear: float = _p(
         2.5, 0.0, 10.0, "logit per unit", "weight of nuclear arms on the adversary's side"
     )
     w_clash: float = _p(
-        1.71,
+        1.48,
         0.0,
         10.0,
         "logit per unit",
         "weight of the risk of a direct clash with the adversary's strong backers",
     )
     w_distance: float = _p(
-        0.57,
+        0.5,
         0.0,
         3.0,
         "logit per 1000 km",
         "cost of distance from the guarantor's capital to the theatre",
     )
     w_relations: float = _p(
-        1.44,
+        1.49,
         0.0,
         5.0,
         "logit per unit",
@@ -206,7 +206,7 @@ class Params:
         "effective power share at which a state projects force at any distance (global reach)",
     )
     reach_discount: float = _p(
-        0.5,
+        0.25,
         0.0,
         1.0,
         "0-1",
@@ -460,7 +460,7 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
         raise ParameterError(
             source, name, "unknown parameter (run.py params lists them)", line=line
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
         raise ParameterError(source, name, "expected a finite number", got=value, line=line)
     if not spec.low <= value <= spec.high:
         raise ParameterError(
@@ -471,6 +471,14 @@ def check_value(name: str, value: Any, *, source: str, line: int | None = None) 
             line=line,
         )
     return float(value)
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite as a float (a 400-digit integer is not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def parse_assignment(text: str) -> tuple[str, float]:

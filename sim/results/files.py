@@ -1,7 +1,8 @@
 """Writing a run's tables and metadata, atomically.
 
 Each file is written to a temporary file in the same folder and then renamed over its
-final name, so that an interrupted write never leaves a half-written result behind.
+final name, so that an interrupted write never leaves a half-written result behind. A results
+folder is written the same way as a whole (:func:`save_folder`): it is complete or absent.
 """
 
 from __future__ import annotations
@@ -109,22 +110,76 @@ def run_metadata(runset: RunSet) -> dict[str, Any]:
 
 
 def save(runset: RunSet, folder: str | Path) -> list[Path]:
-    """Write every table of a run and its metadata into ``folder``; drop its checkpoint."""
-    folder = Path(folder)
-    written = []
-    about = run_metadata(runset)
-    for name in TABLES:
-        table = getattr(runset, name)
-        path = folder / f"{name}.parquet"
-        write_table(path, table, about)
-        written.append(path)
-    meta = folder / "metadata.json"
-    write_text(meta, json.dumps(about, indent=2, sort_keys=True) + "\n")
-    shutil.rmtree(folder / PARTS, ignore_errors=True)
-    return [*written, meta]
+    """Write every table of a run and its metadata as one folder; drop its checkpoint."""
+    return save_folder(
+        Path(folder), {name: getattr(runset, name) for name in TABLES}, run_metadata(runset)
+    )
 
 
 PARTS = ".parts"
+"""The sub-folder of a results folder that keeps finished chunks until the run is saved."""
+OWN = ("metadata.json", PARTS, "plots")
+"""What a results folder holds besides its tables: metadata, checkpoint, figures."""
+
+
+def save_folder(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> list[Path]:
+    """Write a results folder as a whole: complete, or absent (or as it was before).
+
+    The tables (each carrying ``meta`` in its schema) and then ``metadata.json`` are written
+    into a temporary sibling folder, which is renamed into place; a folder it replaces (a
+    previous result, the checkpoint of this run) is moved aside first and then removed.
+    """
+    folder = folder.resolve() if folder.is_symlink() else folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes 0700; results are ordinary
+        for name, table in tables.items():
+            write_table(building / f"{name}.parquet", table, meta)
+        write_text(building / "metadata.json", json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        _swap(building, folder)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+    return [*(folder / f"{name}.parquet" for name in tables), folder / "metadata.json"]
+
+
+def _swap(new: Path, folder: Path) -> None:
+    """Rename ``new`` to ``folder``, moving an existing ``folder`` aside and removing it."""
+    if not folder.exists():
+        os.rename(new, folder)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+    os.rename(folder, old / folder.name)
+    try:
+        os.rename(new, folder)
+    except BaseException:  # put the old folder back: never neither
+        os.rename(old / folder.name, folder)
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def check_folder(folder: Path, tables: tuple[str, ...]) -> None:
+    """Refuse to write results into a folder that holds anything but results.
+
+    A results folder is replaced as a whole when it is written again, so a folder holding
+    other files (a user's own) is refused rather than emptied.
+
+    Raises:
+        InputError: the folder holds files that a results folder does not.
+    """
+    if not folder.is_dir():
+        return
+    own = {*OWN, *(f"{name}.parquet" for name in tables)}
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in own)
+    if foreign:
+        raise InputError(
+            str(folder),
+            "",
+            "expected a new folder, or a results folder to replace; it holds other files "
+            "(choose another --out)",
+            got=", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else ""),
+        )
 
 
 def run_key(runset_inputs: dict[str, Any]) -> str:
@@ -156,6 +211,7 @@ class ChunkStore(Checkpoint):
     """
 
     def __init__(self, folder: str | Path, key: str) -> None:
+        check_folder(Path(folder), TABLES)
         self.parts = Path(folder) / PARTS
         claim(
             folder,
@@ -167,9 +223,13 @@ class ChunkStore(Checkpoint):
     def _path(self, name: str, start: int, stop: int) -> Path:
         return self.parts / f"{name}_{start:06d}_{stop:06d}.parquet"
 
+    def _marker(self, start: int, stop: int) -> Path:
+        """Return the empty file that says a chunk is complete (not a table: ``.done``)."""
+        return self.parts / f"chunk_{start:06d}_{stop:06d}.done"
+
     def load(self, start: int, stop: int) -> Tables | None:
         """Return a finished chunk's tables, or None if the chunk is not complete."""
-        if not self._path("done", start, stop).exists():
+        if not self._marker(start, stop).exists():
             return None
         return {name: pd.read_parquet(self._path(name, start, stop)) for name in TABLES}
 
@@ -177,4 +237,4 @@ class ChunkStore(Checkpoint):
         """Write a chunk's tables, then a marker that says the chunk is complete."""
         for name in TABLES:
             write_table(self._path(name, start, stop), tables[name])
-        write_text(self._path("done", start, stop), "")
+        write_text(self._marker(start, stop), "")

@@ -44,11 +44,16 @@ class Scenario:
 
 @dataclass
 class _Source:
-    """One file that contributed to the merged document, to point errors at it."""
+    """One file that contributed to the merged document, to point errors at it.
+
+    An overlay's ``set`` block is a source with ``prefix`` ``("set",)``; each path it removes
+    is a source of its own, with ``prefix`` ``("remove", i)`` and the ``removed`` keys.
+    """
 
     file: str
     document: Any
     prefix: tuple[str | int, ...]
+    removed: tuple[str, ...] = ()
 
 
 def load(path: str | Path, overlays: Iterable[str | Path] = ()) -> Scenario:
@@ -125,7 +130,9 @@ def _apply(base: CommentedMap, overlay_path: Path, sources: list[_Source]) -> tu
         _merge(base, document["set"])
         sources.append(_Source(str(overlay_path), document, ("set",)))
     for index, dotted_path in enumerate(spec.remove):
-        _remove(base, dotted_path.split("."), overlay_path, document, index)
+        keys = dotted_path.split(".")
+        _remove(base, keys, overlay_path, document, index)
+        sources.append(_Source(str(overlay_path), document, ("remove", index), tuple(keys)))
     return overlay_path.stem, spec.title
 
 
@@ -196,11 +203,16 @@ def _document_path(document: Any, loc: tuple[Any, ...], kind: str) -> list[str |
 def _locate(sources: list[_Source], path: list[str | int]) -> tuple[str, int | None]:
     """Find which file set the value at ``path`` (the last overlay that did), and its line.
 
-    An overlay is to blame when it sets the value itself, or when it added the entry that
-    holds it (an entry the base file does not have).
+    An overlay is to blame when it sets the value itself, when it added the entry that
+    holds it (an entry the base file does not have), or when it removed the value or an entry
+    that held it (the line of its ``remove`` item).
     """
     base = sources[0].document
     for source in reversed(sources[1:]):
+        if source.removed:
+            if tuple(path[: len(source.removed)]) == source.removed:
+                return source.file, line_of(source.document, source.prefix)
+            continue
         node = source.document
         for key in source.prefix:
             node = node[key]
@@ -256,9 +268,7 @@ def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
 
     if spec.end <= spec.start:
         yield ["end"], f"expected a date after the start ({spec.start})", str(spec.end)
-    for sid, st in spec.states.items():
-        for i, other in enumerate(st.borders):
-            yield from state(["states", sid, "borders", i], other)
+    yield from _state_problems(spec, state)
     for tid, territory in spec.territories.items():
         yield from state(["territories", tid, "owner"], territory.owner)
         yield from state(["territories", tid, "held_by"], territory.held_by)
@@ -266,18 +276,46 @@ def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
         yield from state(["sites", site_id, "holder"], site.holder)
         if site.territory not in territories:
             yield ["sites", site_id, "territory"], known_territory, site.territory
-    for i, relation in enumerate(spec.relations):
-        for j, sid in enumerate(relation.between):
-            yield from state(["relations", i, "between", j], sid)
-        if relation.between[0] == relation.between[1]:
-            yield (
-                ["relations", i, "between"],
-                "expected two different states",
-                list(relation.between),
-            )
+    yield from _relation_problems(spec, state)
     yield from _commitment_problems(spec, state, known_territory)
     yield from _event_problems(spec, state, known_territory)
     yield from _history_problems(spec, state, known_territory)
+
+
+def _state_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
+    years = range(spec.start.year, spec.end.year + 1)
+    for sid, st in spec.states.items():
+        for i, other in enumerate(st.borders):
+            yield from state(["states", sid, "borders", i], other)
+            if other == sid:
+                yield (
+                    ["states", sid, "borders", i],
+                    "expected a neighbour, not the state itself",
+                    sid,
+                )
+        if isinstance(st.power, dict) and not any(year in years for year in st.power):
+            yield (
+                ["states", sid, "power"],
+                f"expected a figure, or figures by year with one from {years[0]} to {years[-1]}",
+                dict(st.power),
+            )
+
+
+def _relation_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
+    first: dict[frozenset[str], int] = {}
+    for i, relation in enumerate(spec.relations):
+        for j, sid in enumerate(relation.between):
+            yield from state(["relations", i, "between", j], sid)
+        pair = frozenset(relation.between)
+        if len(pair) == 1:
+            yield ["relations", i, "between"], "expected two different states", list(pair)
+        elif pair in first:
+            yield (
+                ["relations", i, "between"],
+                f"expected each pair of states once (relations[{first[pair]}] gives it already)",
+                list(relation.between),
+            )
+        first.setdefault(pair, i)
 
 
 def _commitment_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:

@@ -16,12 +16,63 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from sim.errors import InputError
 
+ALIAS_BUDGET = 10_000
+"""The most nodes that aliases may add to a document when expanded (a "billion laughs" of
+nested aliases would add billions): a scenario needs none, a hand-written one a few."""
+
+
+class _AliasBomb(Exception):
+    """A document's aliases expand beyond :data:`ALIAS_BUDGET`."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
 
 class _DataConstructor(RoundTripConstructor):
-    """Keep dates as text: the schema parses them, so a bad date gets its field and line."""
+    """Keep dates as text: the schema parses them, so a bad date gets its field and line.
+
+    The composed document is measured before anything is built from it: aliases that would
+    expand beyond :data:`ALIAS_BUDGET` nodes, or refer to themselves, are refused.
+    """
+
+    def construct_document(self, node: Any) -> Any:
+        """Build the document, once its aliases are known to stay within the budget."""
+        _check_aliases(node)
+        return super().construct_document(node)
+
+
+def _check_aliases(root: Node) -> None:
+    """Refuse a document whose expanded size exceeds its own by more than the budget.
+
+    Raises:
+        _AliasBomb: the budget is exceeded, or an alias refers to a node that holds it.
+    """
+    sizes: dict[int, int] = {}
+    distinct = 0
+
+    def size(node: Node, open_: set[int]) -> int:
+        nonlocal distinct
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_:  # a node that holds itself expands without end
+            raise _AliasBomb(node.start_mark.line + 1)
+        open_.add(id(node))
+        children = node.value if isinstance(node, SequenceNode) else ()
+        if isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        total = 1 + sum(size(child, open_) for child in children)
+        open_.discard(id(node))
+        distinct += 1
+        sizes[id(node)] = total
+        if total - distinct > ALIAS_BUDGET:
+            raise _AliasBomb(node.start_mark.line + 1)
+        return total
+
+    size(root, set())
 
 
 _DataConstructor.add_constructor(
@@ -47,6 +98,14 @@ def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
     yaml.allow_duplicate_keys = False
     try:
         document = yaml.load(text)
+    except _AliasBomb as bomb:
+        raise error(
+            str(path),
+            "",
+            f"YAML aliases expand beyond {ALIAS_BUDGET:,} nodes (aliases nested too deep or "
+            "too often, or an alias that holds itself)",
+            line=bomb.line,
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
