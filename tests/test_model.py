@@ -229,3 +229,84 @@ def test_a_beaten_state_threatens_less_and_its_threat_comes_back():
     model.step()
     half = Params().beaten_half_life
     assert model.beaten[gmy] == pytest.approx(0.5 ** (1 / half))
+
+
+OUTGROWN = """
+title: "Two equals allied, one outgrows the other"
+summary: "A synthetic world: the balance between two partners shifts while their enemy stays."
+period: year
+start: 1900
+end: 1910
+states:
+  AAA:
+    name: A
+    power: {1900: 0.05, 1901: 0.05, 1902: 0.5}
+    capital: {city: a, lat: 50, lng: 20}
+    source: synthetic
+  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+  DDD: {name: D, power: 0.30, capital: {city: d, lat: 52, lng: 23}, source: synthetic}
+territories:
+  TB: {name: b, owner: BBB, lat: 50, lng: 25, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: "synthetic: the enemy that keeps the pact alive"}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+"""
+
+ENEMY_BEATEN = """
+title: "Two allies whose common enemy is beaten"
+summary: "A synthetic world: an alliance against a state that loses a war."
+period: year
+start: 1900
+end: 1910
+states:
+  AAA: {name: A, power: 0.05, capital: {city: a, lat: 50, lng: 20}, source: synthetic}
+  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+  DDD: {name: D, power: 0.10, capital: {city: d, lat: 52, lng: 23}, source: synthetic}
+territories:
+  TA: {name: a, owner: AAA, lat: 50, lng: 20, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+events:
+  attack: {kind: war, at: 1901, attacker: DDD, defender: AAA, theatre: TA, source: synthetic}
+  peace: {kind: end_of_war, at: 1902, war: attack, losers: [DDD], source: synthetic}
+"""
+
+MECHANISM = Params().replace(
+    w_common_threat=0.0,  # no new alliance: only the pact
+    formation_baseline=-15.0,
+    dissolution_baseline=-4.5,  # the dissolution mechanism's figures, held whatever the defaults
+    threat_floor=0.08,
+    latent_hostility=0.11,
+    w_threat_gone=7.0,
+    w_balance_shift=4.0,
+    balance_tolerance=1.5,
+    beaten_discount=0.8,
+    beaten_half_life=5.0,
+)
+
+
+def _pact_reasons(tmp_path, text: str, **changes: float) -> pd.Series:
+    from sim.results.runs import replicate
+
+    path = tmp_path / "world.yaml"
+    path.write_text(text)
+    a = replicate(load(path), MECHANISM.replace(**changes), seed=1, runs=30).alliances
+    return a.loc[a["alliance"] == "pact", "reason"]
+
+
+def test_an_alliance_ends_when_one_partner_outgrows_the_other(tmp_path):
+    reasons = _pact_reasons(tmp_path, OUTGROWN)
+    assert (reasons == "balance_shifted").mean() > 0.8
+    # if a shifted balance did not count, the pact would hold: its enemy is still there
+    held = _pact_reasons(tmp_path, OUTGROWN, w_balance_shift=0.0)
+    assert (held == "censored").mean() > 0.7 and not (held == "balance_shifted").any()
+
+
+def test_an_alliance_ends_when_its_common_enemy_is_beaten(tmp_path):
+    reasons = _pact_reasons(tmp_path, ENEMY_BEATEN)
+    assert (reasons == "threat_gone").mean() > 0.6
+    # if a beaten enemy threatened as much as before, the pact would mostly hold (P5)
+    held = _pact_reasons(tmp_path, ENEMY_BEATEN, beaten_discount=0.0)
+    assert (held == "threat_gone").mean() < 0.15 and (held == "censored").mean() > 0.6

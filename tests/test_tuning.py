@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -265,3 +266,22 @@ def test_the_calibration_runs_are_the_world_runs_without_the_back_test():
     runs = worldrun.run(built, Params(), seed=4, runs=2).table("alliances")
     plain = worldrun.alliances(built, Params(), seed=4, runs=2)
     pd.testing.assert_frame_equal(runs.reset_index(drop=True), plain.reset_index(drop=True))
+
+
+def test_the_survival_fit_s_standard_errors_are_those_of_a_minimum_distance_estimator():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Linear:  # moments linear in two parameters; a third moves nothing
+        def gaps(self, p: Params) -> dict[str, float]:
+            return {
+                "a": (p.formation_baseline + 8.0) / 0.5,  # slope 2 per unit
+                "b": (p.w_common_threat - 40.0) / 10.0,  # slope 0.1 per unit
+                "c": 0.0 * p.beaten_half_life,
+            }
+
+    values = {"formation_baseline": -8.0, "w_common_threat": 40.0, "beaten_half_life": 5.0}
+    errors = calibration.standard_errors(Linear(), lambda p: p, values, runs=4)
+    assert errors["formation_baseline"] == pytest.approx(0.5 * np.sqrt(1.25))
+    assert errors["w_common_threat"] == pytest.approx(10.0 * np.sqrt(1.25))
+    assert errors["beaten_half_life"] == np.inf, "a parameter no moment moves is not identified"

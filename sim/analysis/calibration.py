@@ -159,14 +159,23 @@ def standard_errors(
         plus = target.gaps(cohort(at.replace(**{name: up})))
         minus = target.gaps(cohort(at.replace(**{name: down})))
         columns.append([(plus[k] - minus[k]) / (up - down) for k in plus])
-    jacobian = np.array(columns).T
-    moved = np.abs(jacobian).sum(axis=0) > 1e-9
-    errors = np.full(len(values), np.inf)
-    information = jacobian[:, moved].T @ jacobian[:, moved]
-    if moved.any() and np.linalg.matrix_rank(information) == moved.sum():
-        covariance = np.linalg.inv(information) * (1.0 + 1.0 / runs)
-        errors[moved] = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
-    return dict(zip(values, errors.tolist(), strict=True))
+    return dict(zip(values, _errors(np.array(columns).T, runs).tolist(), strict=True))
+
+
+def _errors(jacobian: np.ndarray, runs: int) -> np.ndarray:
+    """Return each parameter's standard error from the gaps' Jacobian (moments x parameters).
+
+    The covariance is the pseudo-inverse of J'J, inflated by 1 + 1/``runs``. A parameter is
+    not identified, and gets an infinite error, when the moments do not move with it or it
+    lies mostly in the null space of J'J (it trades off exactly against others).
+    """
+    information = jacobian.T @ jacobian
+    eigenvalues, vectors = np.linalg.eigh(information)
+    null = eigenvalues <= max(eigenvalues.max(initial=0.0), 1e-300) * 1e-8
+    covariance = np.linalg.pinv(information, hermitian=True) * (1.0 + 1.0 / runs)
+    errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    unidentified = (vectors[:, null] ** 2).sum(axis=1) > 0.5
+    return np.where(unidentified, np.inf, errors)
 
 
 def real_cohort() -> pd.DataFrame:
