@@ -5,6 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from sim.analysis.survival import Group
@@ -25,15 +27,7 @@ def survival(groups: list[Group], title: str) -> Figure:
             label=f"{group.name} (n={group.n}; median {_years(group.median)}, "
             f"95% CI {_years(group.lower)}-{_years(group.upper)})",
         )
-        band = kmf.confidence_interval_
-        ax.fill_between(
-            band.index.to_numpy(),
-            band.iloc[:, 0],
-            band.iloc[:, 1],
-            step="post",
-            color=colour,
-            alpha=0.2,
-        )
+        _band(ax, kmf, colour)
         if np.isfinite(group.median):
             ax.axvline(group.median, color=colour, linestyle=":", linewidth=1)
     ax.set(
@@ -45,6 +39,19 @@ def survival(groups: list[Group], title: str) -> Figure:
     ax.legend(loc="upper right", fontsize=8)
     ax.grid(alpha=0.3)
     return figure
+
+
+def _band(ax: Axes, fitter: KaplanMeierFitter, colour: str) -> None:
+    """Shade a Kaplan-Meier curve's 95% band."""
+    band = fitter.confidence_interval_
+    ax.fill_between(
+        band.index.to_numpy(),
+        band.iloc[:, 0],
+        band.iloc[:, 1],
+        step="post",
+        color=colour,
+        alpha=0.2,
+    )
 
 
 def _years(value: float) -> str:
@@ -80,15 +87,7 @@ def survival_by_era(panels: dict[str, list[Group]], title: str) -> Figure:
                 color=colour,
                 label=f"{group.name} (n={group.n}; median {_years(group.median)})",
             )
-            band = group.fitter.confidence_interval_
-            ax.fill_between(
-                band.index.to_numpy(),
-                band.iloc[:, 0],
-                band.iloc[:, 1],
-                step="post",
-                color=colour,
-                alpha=0.2,
-            )
+            _band(ax, group.fitter, colour)
         ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
         ax.set(
             xlabel="years since the alliance began",
