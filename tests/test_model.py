@@ -147,15 +147,23 @@ def test_a_state_no_treaty_binds_is_asked_when_its_interests_are_at_stake(tmp_pa
     assert "RUS" not in asked, "below the floor it is not asked"
 
 
-ALLIES_AT_WAR = """
-title: "Two allies, one attacks the other"
-summary: "A synthetic world: an alliance whose members go to war with each other."
+def _synthetic(title: str, end: int) -> str:
+    """The head of a synthetic world of 1900 to ``end`` whose first states are two equals."""
+    return f"""
+title: "{title}"
+summary: "A synthetic world."
 period: year
 start: 1900
-end: 1903
+end: {end}
 states:
-  AAA: {name: A, power: 0.05, capital: {city: a, lat: 50, lng: 20}, source: synthetic}
-  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+  AAA: {{name: A, power: 0.05, capital: {{city: a, lat: 50, lng: 20}}, source: synthetic}}
+  BBB: {{name: B, power: 0.05, capital: {{city: b, lat: 50, lng: 25}}, source: synthetic}}
+"""
+
+
+ALLIES_AT_WAR = (
+    _synthetic("Two allies, one attacks the other", 1903)
+    + """\
   CCC: {name: C, power: 0.05, capital: {city: c, lat: 50, lng: 30}, source: synthetic}
   DDD: {name: D, power: 0.30, capital: {city: d, lat: 52, lng: 25}, source: synthetic}
 territories:
@@ -170,6 +178,7 @@ commitments:
 events:
   attack: {kind: war, at: 1901, attacker: AAA, defender: BBB, theatre: TB, source: synthetic}
 """
+)
 
 
 def test_an_alliance_whose_members_fight_each_other_ends_violated(tmp_path):
@@ -203,27 +212,9 @@ def test_a_beaten_state_threatens_less_and_its_threat_comes_back():
 
     o = model._opening(None, 1.0)
     hostile = np.ones((world.n, world.n))
-    felt, _ = formation.pressure(
-        o.power,
-        hostile,
-        o.relations,
-        np.zeros_like(hostile, bool),
-        o.nuclear,
-        o.capital_km,
-        model.params,
-        1.0,
-        o.beaten,
-    )
-    plain, _ = formation.pressure(
-        o.power,
-        hostile,
-        o.relations,
-        np.zeros_like(hostile, bool),
-        o.nuclear,
-        o.capital_km,
-        model.params,
-        1.0,
-    )
+    common = (o.power, hostile, o.relations, np.zeros_like(hostile, bool), o.nuclear)
+    felt, _ = formation.pressure(*common, o.capital_km, model.params, 1.0, o.beaten)
+    plain, _ = formation.pressure(*common, o.capital_km, model.params, 1.0)
     assert felt[usa, gmy] == pytest.approx(0.5 * plain[usa, gmy])
     assert felt[gmy, usa] == pytest.approx(plain[gmy, usa]), "only the beaten one's threat falls"
     model.step()
@@ -254,15 +245,9 @@ commitments:
   pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
 """
 
-ENEMY_BEATEN = """
-title: "Two allies whose common enemy is beaten"
-summary: "A synthetic world: an alliance against a state that loses a war."
-period: year
-start: 1900
-end: 1910
-states:
-  AAA: {name: A, power: 0.05, capital: {city: a, lat: 50, lng: 20}, source: synthetic}
-  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+ENEMY_BEATEN = (
+    _synthetic("Two allies whose common enemy is beaten", 1910)
+    + """\
   DDD: {name: D, power: 0.10, capital: {city: d, lat: 52, lng: 23}, source: synthetic}
 territories:
   TA: {name: a, owner: AAA, lat: 50, lng: 20, source: synthetic}
@@ -272,6 +257,7 @@ events:
   attack: {kind: war, at: 1901, attacker: DDD, defender: AAA, theatre: TA, source: synthetic}
   peace: {kind: end_of_war, at: 1902, war: attack, losers: [DDD], source: synthetic}
 """
+)
 
 MECHANISM = Params().replace(
     w_common_threat=0.0,  # no new alliance: only the pact
@@ -284,6 +270,8 @@ MECHANISM = Params().replace(
     balance_tolerance=1.5,
     beaten_discount=0.8,
     beaten_half_life=5.0,
+    equal_weight_ratio=6.0,
+    end_on_violation=0.0,  # a partner left alone in the war does not end the pact here
 )
 
 

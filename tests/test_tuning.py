@@ -239,7 +239,7 @@ def test_survival_calibration_reads_no_year_after_1944():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(worldrun, "alliances", spy)
         first = loss(Params())
-        changed = loss(Params().replace(formation_baseline=-12.0))
+        changed = loss(Params().replace(dissolution_baseline=-2.0))
     assert calls == [(1816, 1944), (1816, 1944)], "the open world is never run past 1944"
     assert first != changed, "the distance depends on the parameters it tunes"
     # ATOP as the fit sees it: rewrite every end after 1944 and every later alliance, and
