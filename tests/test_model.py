@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.model.alliance_model import AllianceModel
 from sim.model.params import Params
@@ -144,3 +145,156 @@ def test_a_state_no_treaty_binds_is_asked_when_its_interests_are_at_stake(tmp_pa
     deaf = replicate(scenario, Params().replace(interest_floor=10.0), seed=3, runs=5)
     asked = set(deaf.decisions["guarantor"]) if len(deaf.decisions) else set()
     assert "RUS" not in asked, "below the floor it is not asked"
+
+
+def _synthetic(title: str, end: int) -> str:
+    """The head of a synthetic world of 1900 to ``end`` whose first states are two equals."""
+    return f"""
+title: "{title}"
+summary: "A synthetic world."
+period: year
+start: 1900
+end: {end}
+states:
+  AAA: {{name: A, power: 0.05, capital: {{city: a, lat: 50, lng: 20}}, source: synthetic}}
+  BBB: {{name: B, power: 0.05, capital: {{city: b, lat: 50, lng: 25}}, source: synthetic}}
+"""
+
+
+ALLIES_AT_WAR = (
+    _synthetic("Two allies, one attacks the other", 1903)
+    + """\
+  CCC: {name: C, power: 0.05, capital: {city: c, lat: 50, lng: 30}, source: synthetic}
+  DDD: {name: D, power: 0.30, capital: {city: d, lat: 52, lng: 25}, source: synthetic}
+territories:
+  TB: {name: b, owner: BBB, lat: 50, lng: 25, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: "synthetic: the enemy that keeps the pacts alive"}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+  - {between: [CCC, DDD], value: -1, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+  other: {name: other, kind: defence_pact, members: [AAA, CCC], covers: members, source: s}
+events:
+  attack: {kind: war, at: 1901, attacker: AAA, defender: BBB, theatre: TB, source: synthetic}
+"""
+)
+
+
+def test_an_alliance_whose_members_fight_each_other_ends_violated(tmp_path):
+    path = tmp_path / "allies_at_war.yaml"
+    path.write_text(ALLIES_AT_WAR)
+    from sim.results.runs import replicate
+
+    no_new = Params().replace(w_common_threat=0.0, formation_baseline=-15.0)  # only these two
+    a = replicate(load(path), no_new, seed=1, runs=10).alliances
+    pact, other = a[a["alliance"] == "pact"], a[a["alliance"] == "other"]
+    assert pact["ended"].all() and (pact["reason"] == "violated").all()
+    assert (pact["end"] == "1901").all(), "it ends in the year the war begins"
+    assert not (other["reason"] == "violated").any(), "an alliance between others is not touched"
+
+
+def test_a_beaten_state_threatens_less_and_its_threat_comes_back():
+    from sim.model import events
+    from sim.scenario.schema import EndOfWarEvent
+
+    world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
+    model = AllianceModel(world, Params().replace(beaten_discount=0.5), rng=1)
+    model.step()
+    gmy, usa = world.index("GMY"), world.index("USA")
+    war = next(eid for slot in world.events for eid, e in slot if e.kind == "war")
+    end = EndOfWarEvent(
+        kind="end_of_war", at=dt.date(1942, 6, 1), war=war, losers=["GMY"], source="test"
+    )
+    events.fire(model, "end", end)
+    assert model.beaten[gmy] == 1.0 and model.beaten[usa] == 0.0
+    from sim.model import formation
+
+    o = model._opening(None, 1.0)
+    hostile = np.ones((world.n, world.n))
+    common = (o.power, hostile, o.relations, np.zeros_like(hostile, bool), o.nuclear)
+    felt, _ = formation.pressure(*common, o.capital_km, model.params, 1.0, o.beaten)
+    plain, _ = formation.pressure(*common, o.capital_km, model.params, 1.0)
+    assert felt[usa, gmy] == pytest.approx(0.5 * plain[usa, gmy])
+    assert felt[gmy, usa] == pytest.approx(plain[gmy, usa]), "only the beaten one's threat falls"
+    model.step()
+    half = Params().beaten_half_life
+    assert model.beaten[gmy] == pytest.approx(0.5 ** (1 / half))
+
+
+OUTGROWN = """
+title: "Two equals allied, one outgrows the other"
+summary: "A synthetic world: the balance between two partners shifts while their enemy stays."
+period: year
+start: 1900
+end: 1910
+states:
+  AAA:
+    name: A
+    power: {1900: 0.05, 1901: 0.05, 1902: 0.5}
+    capital: {city: a, lat: 50, lng: 20}
+    source: synthetic
+  BBB: {name: B, power: 0.05, capital: {city: b, lat: 50, lng: 25}, source: synthetic}
+  DDD: {name: D, power: 0.30, capital: {city: d, lat: 52, lng: 23}, source: synthetic}
+territories:
+  TB: {name: b, owner: BBB, lat: 50, lng: 25, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: "synthetic: the enemy that keeps the pact alive"}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+"""
+
+ENEMY_BEATEN = (
+    _synthetic("Two allies whose common enemy is beaten", 1910)
+    + """\
+  DDD: {name: D, power: 0.10, capital: {city: d, lat: 52, lng: 23}, source: synthetic}
+territories:
+  TA: {name: a, owner: AAA, lat: 50, lng: 20, source: synthetic}
+commitments:
+  pact: {name: pact, kind: defence_pact, members: [AAA, BBB], covers: members, source: s}
+events:
+  attack: {kind: war, at: 1901, attacker: DDD, defender: AAA, theatre: TA, source: synthetic}
+  peace: {kind: end_of_war, at: 1902, war: attack, losers: [DDD], source: synthetic}
+"""
+)
+
+MECHANISM = Params().replace(
+    w_common_threat=0.0,  # no new alliance: only the pact
+    formation_baseline=-15.0,
+    dissolution_baseline=-4.5,  # the dissolution mechanism's figures, held whatever the defaults
+    threat_floor=0.08,
+    latent_hostility=0.11,
+    w_threat_gone=7.0,
+    w_balance_shift=4.0,
+    balance_tolerance=1.5,
+    beaten_discount=0.8,
+    beaten_half_life=5.0,
+    equal_weight_ratio=6.0,
+    end_on_violation=0.0,  # a partner left alone in the war does not end the pact here
+)
+
+
+def _pact_reasons(tmp_path, text: str, **changes: float) -> pd.Series:
+    from sim.results.runs import replicate
+
+    path = tmp_path / "world.yaml"
+    path.write_text(text)
+    a = replicate(load(path), MECHANISM.replace(**changes), seed=1, runs=30).alliances
+    return a.loc[a["alliance"] == "pact", "reason"]
+
+
+def test_an_alliance_ends_when_one_partner_outgrows_the_other(tmp_path):
+    reasons = _pact_reasons(tmp_path, OUTGROWN)
+    assert (reasons == "balance_shifted").mean() > 0.8
+    # if a shifted balance did not count, the pact would hold: its enemy is still there
+    held = _pact_reasons(tmp_path, OUTGROWN, w_balance_shift=0.0)
+    assert (held == "censored").mean() > 0.7 and not (held == "balance_shifted").any()
+
+
+def test_an_alliance_ends_when_its_common_enemy_is_beaten(tmp_path):
+    reasons = _pact_reasons(tmp_path, ENEMY_BEATEN)
+    assert (reasons == "threat_gone").mean() > 0.6
+    # if a beaten enemy threatened as much as before, the pact would mostly hold (P5)
+    held = _pact_reasons(tmp_path, ENEMY_BEATEN, beaten_discount=0.0)
+    assert (held == "threat_gone").mean() < 0.15 and (held == "censored").mean() > 0.6

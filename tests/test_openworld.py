@@ -75,8 +75,9 @@ def test_history_replays_each_attack_that_opens_a_war_in_its_years():
     t, event = slots[openworld.event_id(france)]
     assert 1860 + t == 1870 and (event.attacker, event.defender) == ("FRN", "GMY")
     assert event.at == france.day == dt.date(1870, 7, 19)
-    end, _ = slots[f"end_{openworld.event_id(france)}"]
+    end, finish = slots[f"end_{openworld.event_id(france)}"]
     assert 1860 + end == 1872
+    assert finish.losers == ["FRN"], "COW codes France the loser: it is beaten as the war ends"
     bavaria = next(a for a in wars.attacks() if a.name == "FrancoPrussian_Bavaria_1870-1871")
     assert not bavaria.opens and openworld.event_id(bavaria) not in slots, "joiners are the model's"
     own = openworld.build(1860, 1880, "model").world.events

@@ -36,6 +36,33 @@ def test_survival_figure_plots_the_curves_bands_and_medians():
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2  # the 95% bands
 
 
+def test_survival_and_incidence_by_era_set_each_source_beside_the_other():
+    spells = hand_made()
+    early, late = spells[spells["era"] == "before 1945"], spells[spells["era"] != "before 1945"]
+    panels = {
+        "1816-1944": survival.kaplan_meier(early, None, "simulated")
+        + survival.kaplan_meier(late, None, "real"),
+        "1945-2003": survival.kaplan_meier(late, None, "simulated"),
+    }
+    figure = survival_plots.survival_by_era(panels, "How long alliances last")
+    assert [ax.get_title() for ax in figure.axes] == ["begun 1816-1944", "begun 1945-2003"]
+    assert [len(ax.lines) for ax in figure.axes] == [3, 2]  # the curves and the line at one half
+    assert all("median" in t.get_text() for t in figure.axes[0].get_legend().get_texts())
+    curves = {
+        "1816-1944": {
+            "simulated": survival.cumulative_incidence(early, "reason"),
+            "real": survival.cumulative_incidence(late, "reason"),
+        },
+        "1945-2003": {"simulated": survival.cumulative_incidence(late, "reason")},
+    }
+    reasons = ("threat_gone", "not_useful")
+    grid = survival_plots.incidence_by_era(curves, reasons, "Why alliances ended")
+    assert len(grid.axes) == 4 and grid.axes[0].get_title() == "threat gone"
+    assert len(grid.axes[0].lines) == 2 and len(grid.axes[2].lines) == 1
+    final = curves["1816-1944"]["simulated"]["threat_gone"].iloc[-1, 0]
+    assert grid.axes[0].lines[0].get_ydata()[-1] == final
+
+
 def test_timeline_has_one_bar_per_alliance_coloured_by_reason():
     a = runs_of("wwii_coalition_1942_1948", runs=1).alliances
     figure = alliance_plots.timeline(a, [str(y) for y in range(1942, 1949)], "t")

@@ -50,10 +50,10 @@ def test_survival_compare_prints_a_log_rank_test_and_the_cox_warnings(tmp_path, 
     assert main("run", "karabakh_2020", "--runs", "20", "--out", str(out))[0] == 0
     code, text, err = main("survival", str(out), "--compare", "--out", str(tmp_path / "s"))
     assert code == 0, err
-    assert "simulated vs ATOP v4.01: log-rank chi2" in text
+    assert "simulated vs ATOP v4.01 defence pacts: log-rank chi2" in text
     code, found, _ = main("survival", str(out), "--compare", "--json", "--out", str(tmp_path))
     report = json.loads(found)
-    assert report["comparison"]["sets"] == ["simulated", "ATOP v4.01"]
+    assert report["comparison"]["sets"] == ["simulated", "ATOP v4.01 defence pacts"]
     assert 0 <= report["comparison"]["p_value"] <= 1
     assert all("warnings" in a for a in report["analyses"].values())
 

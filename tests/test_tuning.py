@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -289,3 +290,63 @@ def test_a_misspelt_parameter_gets_the_closest_names(main):
     ):
         code, _, err = main(*args)
         assert code == 2 and "did you mean w_sites" in err, args
+def test_survival_calibration_reads_no_year_after_1944():
+    from sim.analysis import survival
+
+    calls = []
+    real_alliances = worldrun.alliances
+
+    def spy(built, params, seed, runs=1):
+        calls.append((built.start, built.end))
+        return real_alliances(built, params, seed, runs)
+
+    loss = calibration.survival_loss(seed=0, runs=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(worldrun, "alliances", spy)
+        first = loss(Params())
+        changed = loss(Params().replace(dissolution_baseline=-2.0))
+    assert calls == [(1816, 1944), (1816, 1944)], "the open world is never run past 1944"
+    assert first != changed, "the distance depends on the parameters it tunes"
+    # ATOP as the fit sees it: rewrite every end after 1944 and every later alliance, and
+    # the target does not move
+    atop = survival.from_atop()
+    late_end = (atop["start"] + atop["duration"]) > 1945.0
+    scrambled = atop.assign(
+        duration=atop["duration"].where(~late_end, atop["duration"] + 7.0),
+        cause=atop["cause"].where(~late_end, "violated"),
+        start_year=atop["start_year"].where(atop["start_year"] < 1945, 1950),
+    )
+    target = calibration.moments.Target.of(calibration.real_cohort())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(survival, "from_atop", lambda: scrambled)
+        assert calibration.moments.Target.of(calibration.real_cohort()) == target
+    seen = calibration.real_cohort()
+    assert len(seen) == 104 and (seen["start"] + seen["duration"]).max() <= 1945.0
+
+
+def test_the_calibration_runs_are_the_world_runs_without_the_back_test():
+    from sim.history import openworld
+
+    built = openworld.build(1900, 1920)
+    runs = worldrun.run(built, Params(), seed=4, runs=2).table("alliances")
+    plain = worldrun.alliances(built, Params(), seed=4, runs=2)
+    pd.testing.assert_frame_equal(runs.reset_index(drop=True), plain.reset_index(drop=True))
+
+
+def test_the_survival_fit_s_standard_errors_are_those_of_a_minimum_distance_estimator():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Linear:  # moments linear in two parameters; a third moves nothing
+        def gaps(self, p: Params) -> dict[str, float]:
+            return {
+                "a": (p.formation_baseline + 8.0) / 0.5,  # slope 2 per unit
+                "b": (p.w_common_threat - 40.0) / 10.0,  # slope 0.1 per unit
+                "c": 0.0 * p.beaten_half_life,
+            }
+
+    values = {"formation_baseline": -8.0, "w_common_threat": 40.0, "beaten_half_life": 5.0}
+    errors = calibration.standard_errors(Linear(), lambda p: p, values, runs=4)
+    assert errors["formation_baseline"] == pytest.approx(0.5 * np.sqrt(1.25))
+    assert errors["w_common_threat"] == pytest.approx(10.0 * np.sqrt(1.25))
+    assert errors["beaten_half_life"] == np.inf, "a parameter no moment moves is not identified"

@@ -7,16 +7,24 @@ Two losses, each a mean Brier score:
   and scores the one left out, so that a user sees whether tuning generalises;
 * :func:`backtest_loss` over the back-test's cases of 1816-1944 only: the open world is run
   to 1944 and no later, so that 1945-2003 stays out of sample and is never seen in tuning.
+
+And one distance: :func:`survival_loss`, the simulated minimum-distance criterion of
+:mod:`sim.analysis.moments` between the alliances the open world forms in 1816-1944 and
+ATOP's defence pacts of those years, both as seen at the end of 1944 (no run, alliance or end
+of a later year is read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import optuna
+import pandas as pd
 
+from sim.analysis import comparison, moments, survival
 from sim.analysis.scorecard import scorecard
 from sim.errors import InputError
 from sim.model import params as parameters
@@ -34,6 +42,26 @@ DEFAULT_TUNED = (
     "w_relations",
     "w_treaty",
 )
+
+
+SURVIVAL_TUNED = (
+    "formation_baseline",
+    "w_common_threat",
+    "threat_floor",
+    "latent_hostility",
+    "dissolution_baseline",
+    "w_threat_gone",
+    "w_balance_shift",
+    "balance_tolerance",
+    "equal_weight_ratio",
+    "end_on_violation",
+    "beaten_discount",
+    "beaten_half_life",
+)
+"""The formation and dissolution parameters :func:`survival_loss` calibrates."""
+LAST_SEEN = 1944
+"""The last year calibration reads: 1945-2003 is kept out of sample."""
+EARLY = "1816-1944"
 
 
 @dataclass(frozen=True)
@@ -83,6 +111,86 @@ def backtest_loss(seed: int) -> Loss:
     return brier
 
 
+def survival_loss(seed: int, runs: int) -> Loss:
+    """Return the survival distance over 1816-1944 as a function of the parameters.
+
+    The open world is built to 1944 only, and ATOP's defence pacts begun in 1816-1944 are
+    seen as at the end of 1944 (a later end is unseen: censored), so that nothing of 1945
+    or later is read.
+    """
+    target, cohort = survival_moments(seed, runs)
+    return lambda params: target.distance(cohort(params))
+
+
+def survival_moments(
+    seed: int, runs: int
+) -> tuple[moments.Target, Callable[[Params], pd.DataFrame]]:
+    """Return ATOP's target of 1816-1944 and the simulated cohort as a function of parameters."""
+    from sim.history import openworld, worldrun
+
+    early = openworld.build(openworld.FIRST_YEAR, LAST_SEEN, "history")
+
+    def cohort(params: Params) -> pd.DataFrame:
+        return simulated_cohort(worldrun.alliances(early, params, seed, runs))
+
+    return moments.Target.of(real_cohort()), cohort
+
+
+def standard_errors(
+    target: moments.Target,
+    cohort: Callable[[Params], pd.DataFrame],
+    values: dict[str, float],
+    runs: int,
+    step: float = 0.05,
+) -> dict[str, float]:
+    """Return the simulated minimum-distance estimator's standard error of each parameter.
+
+    With gaps g(theta) in standard errors, the estimator's covariance is (J'J)^-1, J the
+    Jacobian of the gaps in the parameters (central differences of ``step`` times each
+    declared range, one-sided at a bound), inflated by 1 + 1/``runs`` for the simulation's
+    own noise (each run is a history as large as the real one). A parameter the moments
+    do not move has an infinite error.
+    """
+    at = Params().replace(**values)
+    columns = []
+    for name in values:
+        spec = parameters.SPECS[name]
+        h = step * (spec.high - spec.low)
+        up, down = min(values[name] + h, spec.high), max(values[name] - h, spec.low)
+        plus = target.gaps(cohort(at.replace(**{name: up})))
+        minus = target.gaps(cohort(at.replace(**{name: down})))
+        columns.append([(plus[k] - minus[k]) / (up - down) for k in plus])
+    return dict(zip(values, _errors(np.array(columns).T, runs).tolist(), strict=True))
+
+
+def _errors(jacobian: np.ndarray, runs: int) -> np.ndarray:
+    """Return each parameter's standard error from the gaps' Jacobian (moments x parameters).
+
+    The covariance is the pseudo-inverse of J'J, inflated by 1 + 1/``runs``. A parameter is
+    not identified, and gets an infinite error, when the moments do not move with it or it
+    lies mostly in the null space of J'J (it trades off exactly against others).
+    """
+    information = jacobian.T @ jacobian
+    eigenvalues, vectors = np.linalg.eigh(information)
+    null = eigenvalues <= max(eigenvalues.max(initial=0.0), 1e-300) * 1e-8
+    covariance = np.linalg.pinv(information, hermitian=True) * (1.0 + 1.0 / runs)
+    errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
+    unidentified = (vectors[:, null] ** 2).sum(axis=1) > 0.5
+    return np.where(unidentified, np.inf, errors)
+
+
+def real_cohort() -> pd.DataFrame:
+    """Return ATOP's defence pacts begun in 1816-1944, as seen at the end of 1944."""
+    seen = survival.censor(survival.from_atop(), LAST_SEEN)
+    return comparison.cohort(seen, EARLY, "defence")
+
+
+def simulated_cohort(alliances: pd.DataFrame) -> pd.DataFrame:
+    """Return the alliances a run of 1816-1944 formed (its alliances table), as spells."""
+    spells = survival.censor(survival.from_table(alliances, "calibration"), LAST_SEEN)
+    return comparison.cohort(spells, EARLY, "all")
+
+
 def storage_for(url: str | None) -> optuna.storages.BaseStorage | None:
     """Return optuna storage: a journal file (``*.log``, ``*.journal``) or a database URL.
 
@@ -111,15 +219,17 @@ def open_study(
     seed: int,
     storage: str | optuna.storages.BaseStorage | None = None,
     study_name: str = "alliance-sim",
+    multivariate: bool = False,
 ) -> optuna.Study:
     """Open (or create) the study: in memory, or kept in ``storage`` to resume and share.
 
-    ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one.
+    ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one;
+    ``multivariate`` lets TPE model the parameters jointly.
     """
     optuna.logging.set_verbosity(optuna.logging.ERROR)  # not a traceback for a Ctrl-C
     return optuna.create_study(
         direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
+        sampler=optuna.samplers.TPESampler(seed=seed, multivariate=multivariate),
         storage=storage_for(storage) if isinstance(storage, str) else storage,
         study_name=study_name,
         load_if_exists=True,
@@ -140,15 +250,20 @@ def tune(
     study_name: str = "alliance-sim",
     progress: Callable[[int], object] | None = None,
     stop: Callable[[], bool] | None = None,
+    multivariate: bool = False,
+    start: Mapping[str, float] | None = None,
 ) -> Fit:
     """Search the declared ranges of ``names`` for the lowest loss (TPE, seeded).
 
+    ``start`` gives the first trial of a new study (the defaults, say, so that the fit is never
+    worse than they are); ``multivariate`` lets TPE model the parameters jointly (worth it when
+    they trade off against each other, as formation and dissolution do).
     ``storage`` is a journal file or database URL (see :func:`storage_for`), or an opened one.
     Trials kept in ``storage`` count towards ``trials``; ``progress(1)`` is called as each
     new trial finishes, and the search ends after a trial once ``stop()`` is true (so that
     a stop never cuts a write to the storage short).
     """
-    study = open_study(seed, storage, study_name)
+    study = open_study(seed, storage, study_name, multivariate)
 
     def objective(trial: optuna.Trial) -> float:
         values = {
@@ -163,6 +278,8 @@ def tune(
         if stop is not None and stop():
             study.stop()
 
+    if start is not None and not study.trials:
+        study.enqueue_trial({n: start[n] for n in names})
     study.optimize(objective, n_trials=max(trials - len(completed(study)), 0), callbacks=[advance])
     return _fit(study, names)
 

@@ -21,15 +21,33 @@ from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
 from sim.errors import InputError
-from sim.history.cow import DATASETS, NMC
+from sim.history import atopends
+from sim.history.cow import abbreviations
 from sim.results import folders
 
-ATOP_END = (
-    2018.99  # ATOP v4.01 runs to the end of 2018: alliances still in effect are censored here
-)
 GROUPINGS = ("kind", "asymmetry", "era", "reason")
 ASYMMETRY_RATIO = 4.0
 """Capability ratio above which an alliance counts as asymmetric in the groupings."""
+CAUSES = {
+    "threat_gone": "threat_gone",
+    "balance_shifted": "balance_shifted",
+    "not_useful": "balance_shifted",
+    "violated": "violated",
+    "defeated": "member_gone",
+    "lapsed": "lapsed",
+    "member_gone": "member_gone",
+    "not_worth_costs": "other",
+    "censored": "censored",
+}
+"""The model's end reasons in the words ATOP's ends are read in (:mod:`sim.history.atopends`).
+
+A client that stops being useful to its patron ends as the patron's interests change (ATOP's
+"change in the members' interests"), a defeated member as a member lost (ATOP's "defeat in
+war with an outside state").
+"""
+ATOP = "ATOP v4.01"
+DUTY_KINDS = ("defence_pact", "coalition")
+"""The model's alliances that bind their members to fight for each other."""
 
 
 @dataclass(frozen=True)
@@ -50,13 +68,18 @@ SPELLS = {
     "duration_years": folders.COUNT,
     "ended": folders.NUMBER,
     "kind": folders.TEXT,
+    "origin": folders.TEXT,
+    "members": folders.TEXT,
+    "start_period": folders.COUNT,
     "capability_ratio": folders.NUMBER,
     "start_year": folders.NUMBER,
     "reason": folders.TEXT,
     "threat_change": folders.NUMBER,
     "nuclear_patron": folders.NUMBER,
+    "run": folders.COUNT,
 }
-"""The columns of a results folder's alliances table that make its spells."""
+"""The columns of a results folder's alliances table that make its spells (``common_enemy``,
+text or missing, is read where present)."""
 
 
 def from_runs(paths: list[Path]) -> pd.DataFrame:
@@ -67,34 +90,49 @@ def from_runs(paths: list[Path]) -> pd.DataFrame:
             a column of a spell.
         InputError: the folders hold no alliance at all.
     """
-    frames = []
+    tables = {}
     for folder in map(Path, paths):
         folders.metadata(folder)
         frame = folders.table(folder, "alliances", SPELLS)
-        frames.append(frame.assign(source=folder.name))
-    spells = pd.concat(frames, ignore_index=True)
-    if spells.empty:
+        if "common_enemy" not in frame.columns:
+            frame = frame.assign(common_enemy=None)
+        tables[folder.name] = frame
+    if all(frame.empty for frame in tables.values()):
         raise InputError(
             ", ".join(map(str, paths)), "", "expected alliances to analyse (the runs hold none)"
         )
-    return from_alliances(spells)
+    frames = [from_table(frame, name) for name, frame in tables.items() if not frame.empty]
+    return pd.concat(frames, ignore_index=True)
 
 
-def from_alliances(alliances: pd.DataFrame) -> pd.DataFrame:
-    """Return the spells of a simulated alliances table (a run's, or a run set's)."""
+def from_table(alliances: pd.DataFrame, label: str = "runs") -> pd.DataFrame:
+    """Return the spells of an alliances table (every run's rows, with a ``run`` column).
+
+    Each spell keeps its replication (``run``: ``label`` and the run), its members and common
+    enemy, and whether its start was seen (``began``: it formed during the run or came into
+    force after its first period; one in force from the start began earlier).
+    """
+    run = label + ":" + alliances["run"].astype(int).astype(str)
     return _describe(
         pd.DataFrame(
             {
-                "id": alliances["alliance"],
+                "id": run + ":" + alliances["alliance"],
                 "duration": alliances["duration_years"].astype(float),
                 "ended": alliances["ended"].astype(bool),
                 "kind": alliances["kind"],
                 "ratio": alliances["capability_ratio"].astype(float),
-                "start_year": alliances["start_year"],
+                "start_year": alliances["start_year"].astype(int),
+                "start": alliances["start_year"].astype(float),
                 "reason": alliances["reason"],
+                "cause": alliances["reason"].map(CAUSES).fillna("other"),
                 "threat_change": alliances["threat_change"],
                 "nuclear_patron": alliances["nuclear_patron"].astype(float),
                 "source": "simulated",
+                "run": run,
+                "began": (alliances["origin"] == "formed") | (alliances["start_period"] > 0),
+                "members": [tuple(m.split(";")) for m in alliances["members"]],
+                "enemies": [(e,) if e else () for e in alliances["common_enemy"].fillna("")],
+                "defence": alliances["kind"].isin(DUTY_KINDS),
             }
         )
     )
@@ -104,64 +142,52 @@ def from_alliances(alliances: pd.DataFrame) -> pd.DataFrame:
 def from_atop() -> pd.DataFrame:
     """Return the real alliances of ATOP v4.01 as spells (duration in years).
 
-    The capability ratio is the strongest to the weakest member's COW CINC in the year the
-    alliance began; an alliance with a nuclear member is said to have a nuclear patron when
-    its strongest member possessed nuclear weapons (Bleek 2017) that year.
+    Each ends for the reason its members' exits give (:mod:`sim.history.atopends`); the
+    capability ratio is its founding members' (strongest over weakest CINC in its first
+    year), and it has a nuclear patron when its strongest founding member was nuclear.
+    Members and named threats are COW state abbreviations, as the model's are.
     """
-    a = pd.read_csv(DATASETS / "atop_v4_01_alliance_level.csv")
-    start = a["begyr"] + (a["begmo"].clip(lower=1) - 1) / 12
-    end = np.where(a["ineffect"] == 1, ATOP_END, a["endyr"] + (a["endmo"].clip(lower=1) - 1) / 12)
-    ratio, nuclear = _atop_capabilities(a)
+    a = atopends.alliances()
+    names = abbreviations()
+    members = atopends.memberships().groupby("atopid")["state"].unique()
     spells = pd.DataFrame(
         {
             "id": a["atopid"].astype(str),
-            "duration": np.maximum(end - start, 1 / 365),
-            "ended": a["ineffect"] == 0,
-            "kind": a.apply(_atop_kind, axis=1),
-            "ratio": ratio,
-            "start_year": a["begyr"],
-            "reason": np.where(a["ineffect"] == 0, "ended", "censored"),
+            "duration": a["years"],
+            "ended": a["ended"],
+            "kind": a["kind"],
+            "ratio": a["ratio"],
+            "start_year": a["start_year"],
+            "start": [d.year + (d.timetuple().tm_yday - 1) / 365.25 for d in a["start"]],
+            "reason": a["reason"],
+            "cause": a["reason"],
             "threat_change": np.nan,
-            "nuclear_patron": nuclear,
-            "source": "ATOP v4.01",
+            "nuclear_patron": a["nuclear_patron"].astype(float),
+            "source": ATOP,
+            "run": ATOP,
+            "began": True,
+            "members": [tuple(names.get(int(c), str(c)) for c in members[i]) for i in a["atopid"]],
+            "enemies": [tuple(names.get(c, str(c)) for c in t) for t in a["threats"]],
+            "defence": a["defence"],
         }
     )
     return _describe(spells)
 
 
-def _atop_kind(row: pd.Series) -> str:
-    for column, kind in (
-        ("defense", "defence_pact"),
-        ("offense", "offence_pact"),
-        ("neutral", "neutrality"),
-        ("nonagg", "non_aggression"),
-        ("consul", "consultation"),
-    ):
-        if row[column] == 1:
-            return kind
-    return "other"
+def censor(spells: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Return the spells as seen at the end of ``year``: later ends unseen, later starts gone.
 
-
-def _atop_capabilities(a: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    members = pd.read_csv(DATASETS / "atop_v4_01_member_level.csv", usecols=["atopid", "member"])
-    members = members.merge(a[["atopid", "begyr"]], on="atopid")
-    nmc = pd.read_csv(DATASETS / NMC, usecols=["ccode", "year", "cinc"])
-    nmc = nmc[nmc["cinc"] > 0]
-    joined = members.merge(nmc, left_on=["member", "begyr"], right_on=["ccode", "year"], how="left")
-    nuke = pd.read_csv(DATASETS / "nuclear_weapons_status_bleek_owid.csv")
-    nuke = nuke[nuke["nuclear_weapons_possession"] == 1][["ccode", "Year"]].dropna()
-    joined = joined.merge(
-        nuke.assign(nuclear=True),
-        left_on=["member", "begyr"],
-        right_on=["ccode", "Year"],
-        how="left",
-        suffixes=("", "_n"),
+    A spell still in force then is censored there; one that began later is dropped.
+    """
+    horizon = year + 1.0
+    seen = spells[spells["start"] < horizon]
+    stop = seen["start"] + seen["duration"]
+    return seen.assign(
+        duration=np.minimum(seen["duration"], horizon - seen["start"]),
+        ended=seen["ended"] & (stop <= horizon),
+        reason=seen["reason"].where(stop <= horizon, "censored"),
+        cause=seen["cause"].where(stop <= horizon, "censored"),
     )
-    by = joined.groupby("atopid")
-    ratio = (by["cinc"].max() / by["cinc"].min()).reindex(a["atopid"]).to_numpy()
-    strongest = joined.loc[joined["cinc"].fillna(-1).groupby(joined["atopid"]).idxmax()]
-    patron = strongest.set_index("atopid")["nuclear"].eq(True).astype(float)
-    return pd.Series(ratio), pd.Series(patron.reindex(a["atopid"]).fillna(0.0).to_numpy())
 
 
 def _describe(spells: pd.DataFrame) -> pd.DataFrame:
@@ -211,15 +237,17 @@ def logrank(spells: pd.DataFrame, by: str) -> dict[str, float]:
     }
 
 
-def cumulative_incidence(spells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def cumulative_incidence(spells: pd.DataFrame, column: str = "reason") -> dict[str, pd.DataFrame]:
     """Return the cumulative incidence of each end reason (Aalen-Johansen, competing risks).
 
-    lifelines breaks tied end times by jittering them (by 1e-4 years); the jitter is seeded,
-    so that the curves are the same on every call, and its expected warning is not shown.
+    The reasons are ``column``'s: ``reason`` as the source words them, or ``cause`` in the
+    words the model and ATOP share. lifelines breaks tied end times by jittering them (by
+    1e-4 years); the jitter is seeded, so that the curves are the same on every call, and
+    its expected warning is not shown.
     """
-    reasons = sorted(r for r in spells.loc[spells["ended"], "reason"].unique())
+    reasons = sorted(r for r in spells.loc[spells["ended"], column].unique())
     codes = {reason: k + 1 for k, reason in enumerate(reasons)}
-    event = spells["reason"].map(codes).where(spells["ended"], 0).fillna(0).astype(int)
+    event = spells[column].map(codes).where(spells["ended"], 0).fillna(0).astype(int)
     curves = {}
     for reason, code in codes.items():
         fitter = AalenJohansenFitter(calculate_variance=False, seed=0)

@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import survival
-from sim.cli import charts, validate
-from sim.cli.common import replicate_named, replication_options, slug, table
+from sim.analysis import comparison, survival
+from sim.cli import charts, survival_report, validate
+from sim.cli.common import positive, replicate_named, replication_options, slug, table
 from sim.errors import InputError
 
-HISTORICAL = "ATOP v4.01"
+HISTORICAL = survival.ATOP
 """The label of the real alliances, drawn dashed beside the simulated ones."""
 
 
@@ -31,11 +31,22 @@ def add_survival(sub: Any) -> None:
         help="run folders written by `run --out`",
     )
     surv.add_argument("--data", choices=["atop"], help="analyse the real alliances (ATOP v4.01)")
+    surv.add_argument(
+        "--atop",
+        choices=list(comparison.ATOP_SETS),
+        default="defence",
+        help="which real alliances: those with a defence obligation (defence), as the model's "
+        "are, or all",
+    )
     surv.add_argument("--by", choices=list(survival.GROUPINGS), help="group the curves")
     surv.add_argument(
         "--compare",
         action="store_true",
-        help="overlay simulated (RUN_DIR) and historical (ATOP) curves",
+        help="set simulated (RUN_DIR) beside historical (ATOP) alliances, era by era: "
+        "curves, end reasons, the literature's patterns, a weighted log-rank test, distances",
+    )
+    surv.add_argument(
+        "--draws", type=positive, default=200, help="bootstrap draws for the distances (200)"
     )
     surv.add_argument(
         "--out", type=validate.output_folder, default="survival", help="figures folder"
@@ -67,14 +78,22 @@ def cmd_survival(args: argparse.Namespace) -> int:
         for label, spells in sets.items()
         for g in survival.kaplan_meier(spells, args.by, f"{label}: " if args.by else label)
     ]
-    written, report = _analyse(sets, groups, args.by, args.out, _case(args))
+    written, report = _analyse(sets, groups, args, _case(args))
+    eras = survival_report.compare(sets, args.atop, args.draws) if args.compare else []
     groups_json = [_group_json(g) for g in groups]
     compared = _compared(sets) if args.compare else None
     if args.json:
-        found = {"groups": groups_json, "analyses": report, "comparison": compared}
-        print(json.dumps({**found, "figures": [str(p) for p in written]}, indent=2))
+        found = {
+            "groups": groups_json,
+            "analyses": report,
+            "comparison": compared,
+            "eras": [e.as_dict() for e in eras],
+            "figures": [str(p) for p in written],
+        }
+        print(json.dumps(found, indent=2))
         return 0
     _print_survival(groups_json, report, written, compared)
+    survival_report.print_eras(eras, _real_label(args.atop))
     return 0
 
 
@@ -97,7 +116,7 @@ def _chi2(test: dict[str, float]) -> str:
 
 
 def _analyse(
-    sets: dict[str, Any], groups: list[survival.Group], by: str | None, out: Path, case: str
+    sets: dict[str, Any], groups: list[survival.Group], args: argparse.Namespace, case: str
 ) -> tuple[list[Path], dict[str, Any]]:
     """Draw the curves and each set's reasons to end; return the figures and each set's tests.
 
@@ -107,20 +126,15 @@ def _analyse(
     from sim.plots import common as figures
     from sim.plots import survival as survival_plots
 
-    written, report = [], {}
+    by, out = args.by, args.out
     title = "Alliance survival" + (f" by {by}" if by else "") + ": " + " vs ".join(sets)
     historical = {g.name: "--" for g in groups if g.name.startswith(HISTORICAL)}
     figure = survival_plots.survival(groups, title, historical)
-    written += figures.save(figure, out / f"survival_{case}{f'_by_{by}' if by else ''}")
-    for label, spells in sets.items():
-        report[label] = _survival_report(spells, by)
-        curves = survival.cumulative_incidence(spells)
-        if len(curves) > 1:
-            written += figures.save(
-                survival_plots.incidence(curves, f"Why alliances ended: {label}"),
-                out / f"incidence_{'atop' if label == HISTORICAL else case.removesuffix('+atop')}",
-            )
-    return written, report
+    written = figures.save(figure, out / f"survival_{case}{f'_by_{by}' if by else ''}")
+    written += survival_report.incidence_by_set(sets, args.atop, out)
+    if args.compare:
+        written += survival_report.figures(sets, args.atop, out)
+    return written, {label: _survival_report(spells, by) for label, spells in sets.items()}
 
 
 def _group_json(g: survival.Group) -> dict[str, Any]:
@@ -181,14 +195,20 @@ def _cox_table(cox: dict[str, dict[str, float]]) -> str:
 def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
     sets: dict[str, Any] = {}
     if args.runs_dirs:
-        sets["simulated"] = survival.from_runs(args.runs_dirs)
+        sets[survival_report.SIMULATED] = survival.from_runs(args.runs_dirs)
     if args.data == "atop" or args.compare:
-        sets[HISTORICAL] = survival.from_atop()
+        real = survival.from_atop()
+        sets[_real_label(args.atop)] = real[real["defence"]] if args.atop == "defence" else real
     if not sets:
         raise InputError("survival", "RUN_DIR", "expected run folders, --data atop, or both")
     if args.compare and "simulated" not in sets:
         raise InputError("survival", "--compare", "expected run folders to compare with ATOP")
     return sets
+
+
+def _real_label(atop: str) -> str:
+    """Return the label of ATOP's set: its defence pacts, or all its alliances."""
+    return f"{HISTORICAL} " + ("defence pacts" if atop == "defence" else "alliances")
 
 
 def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:

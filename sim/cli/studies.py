@@ -72,7 +72,13 @@ def add_sensitivity(sub: Any) -> None:
 def add_tune(sub: Any) -> None:
     """Add ``tune``: calibrate parameters against history (optuna, TPE)."""
     tune = sub.add_parser("tune", help="calibrate parameters against history (optuna, TPE)")
-    tune.add_argument("--target", choices=["scenarios", "backtest", "both"], default="scenarios")
+    tune.add_argument(
+        "--target",
+        choices=["scenarios", "backtest", "both", "survival"],
+        default="scenarios",
+        help="the scorecard's Brier score, the back-test's (1816-1944), their mean, or the "
+        "distance of the open world's alliances of 1816-1944 from ATOP's (survival)",
+    )
     tune.add_argument("--trials", type=positive, default=30)
     tune.add_argument(
         "--method",
@@ -96,7 +102,8 @@ def add_tune(sub: Any) -> None:
     tune.add_argument(
         "--runs",
         type=positive,
-        help="runs per scenario per trial (20); with mle, runs of the open world (3)",
+        help="runs per scenario per trial (20); with mle, runs of the open world (3); with "
+        "survival, runs of the open world per trial (4)",
     )
     tune.add_argument("--seed", type=validate.seed, default=0)
     tune.add_argument("--tune", dest="names", help="comma-separated parameters to tune")
@@ -282,6 +289,10 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
         args.runs = args.runs or 3
         return cmd_mle(args)
+    if args.target == "survival":
+        from sim.cli.survival_fit import cmd_survival_fit
+
+        return cmd_survival_fit(args)
     args.runs = args.runs or 20
     names = parameter_names(args.names, "--tune") if args.names else list(calibration.DEFAULT_TUNED)
     validate.distinct(names, "--tune")
@@ -296,7 +307,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
         )
     against = {"scenarios": "the scenarios' history", "backtest": "the back-test, 1816-1944"}
     title = f"Calibration of {', '.join(names)}\nagainst {against.get(args.target, 'both')}"
-    written = _fit_figures(fit, default, title, args.out)
+    written = fit_figures(fit, default, title, args.out)
     refused = _refusal(fit.loss, default, fit.trials) if not args.force else None
     if refused is None:
         text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
@@ -426,7 +437,7 @@ def _fit_report(
     }
 
 
-def _fit_figures(fit: Fit, default: float, title: str, out: Path) -> list[Path]:
+def fit_figures(fit: Fit, default: float, title: str, out: Path) -> list[Path]:
     """Draw the trials' losses beside the defaults' and, if any, the parameters' importances."""
     import pandas as pd
 

@@ -51,6 +51,13 @@ def data_table(name: str) -> pd.DataFrame:
     return pd.read_csv(DATASETS / name)
 
 
+@cache
+def abbreviations() -> dict[int, str]:
+    """Return each COW state code's abbreviation (the open world's state ids)."""
+    states = data_table("cow_states2016.csv").drop_duplicates("ccode")
+    return dict(zip(states["ccode"].astype(int), states["stateabb"].astype(str), strict=True))
+
+
 def years() -> tuple[int, int]:
     """Return the first and last year of the national capabilities (COW NMC v7.0)."""
     year = data_table(NMC)["year"]

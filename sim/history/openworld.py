@@ -22,8 +22,9 @@ any scenario's:
   the bomb;
 * wars are either the interstate wars replayed from the data (``history``: every attack of
   the war list that opens a war, not one joining a war under way, in its year; it ends after
-  its last year; who joins is left to the model's states) or started by the model's own
-  states (``model``, see :mod:`sim.model.onset`).
+  its last year, and those of its two states that COW codes as the war's losers are beaten,
+  :mod:`sim.history.defeats`; who joins is left to the model's states) or started by the
+  model's own states (``model``, see :mod:`sim.model.onset`).
 
 No name of a state or a war decides anything: every figure comes from the data tables.
 """
@@ -36,8 +37,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.history import obligations
-from sim.history.cow import CONTIGUITY_END, NMC, data_table
+from sim.history import defeats, obligations
+from sim.history.cow import CONTIGUITY_END, NMC, ccode, data_table
 from sim.history.relations import relations_table
 from sim.history.wars import Attack, attacks
 from sim.model.geography import haversine_km
@@ -262,11 +263,22 @@ def _events(
             if year <= end:
                 slots[year - start].append((war_id, war_event))
             if last + 1 <= end:
-                finish = EndOfWarEvent(
-                    kind="end_of_war", at=dt.date(last + 1, 1, 1), war=war_id, source=_COW_WARS
+                slots[last + 1 - start].append(
+                    (f"end_{war_id}", _finish(war_id, year, last, war_event))
                 )
-                slots[last + 1 - start].append((f"end_{war_id}", finish))
     return tuple(tuple(slot) for slot in slots)
+
+
+def _finish(war_id: str, first: int, last: int, war: WarEvent) -> EndOfWarEvent:
+    """Return the end of a replayed attack, with those of its two states COW codes as losers."""
+    beaten = defeats.losers(ccode(war.attacker), ccode(war.defender), first, last)
+    return EndOfWarEvent(
+        kind="end_of_war",
+        at=dt.date(last + 1, 1, 1),
+        war=war_id,
+        losers=[s for s in (war.attacker, war.defender) if ccode(s) in beaten],
+        source=f"{_COW_WARS}; outcomes: COW Inter-State War v4.0 dyad-years (2 = loser)",
+    )
 
 
 _BLEEK = "Bleek 2017, 'When Did (and Didn't) States Proliferate?', via Our World in Data"

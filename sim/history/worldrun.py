@@ -132,6 +132,20 @@ def run(
     return WorldRun(openworld, params, seed, models, books, scored)
 
 
+def alliances(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> pd.DataFrame:
+    """Return the alliances of ``runs`` runs of the open world (every run's rows, ``run``).
+
+    The runs are those of :func:`run` (the same streams, the same alliances), without the
+    back-test's cases scored in them: what calibrating formation and dissolution needs.
+    """
+    models = []
+    for rng in replication_rngs(seed, runs):
+        model = AllianceModel(openworld.world, params, rng=rng)
+        model.run()
+        models.append(model)
+    return gather([m.ledgers()["alliances"] for m in models], range(runs))
+
+
 def _one_run(
     openworld: OpenWorld, params: Params, rng: np.random.Generator, books: dict[str, CaseBook]
 ) -> tuple[AllianceModel, dict[str, list[dict[str, Any]]]]:

@@ -12,7 +12,8 @@ Each period (``step``, docs/ODD.md section 1.3):
    own (:mod:`sim.model.wars`);
 4. the commitments that new wars call (and the wars that ask each period) are scored at
    once and decided (:mod:`sim.model.calls`); pacts whose members now fight each other end
-   (:mod:`sim.model.pacts`); events timed after the decisions fire;
+   (:mod:`sim.model.pacts`), and so do alliances whose members are at war with each other
+   (:func:`sim.model.bonds.break_at_war`); events timed after the decisions fire;
 5. the period is recorded (:mod:`sim.model.recorder`).
 
 Members join and leave the scenario's commitments, and commitments end, on their dates as
@@ -109,6 +110,7 @@ class AllianceModel(mesa.Model):
         self.demand = np.zeros(world.n)
         self.ally_value = np.zeros(world.n)
         self.goals = np.full((world.n, world.n), -1, dtype=np.int64)
+        self.beaten = np.zeros(world.n)
         self.homeland = np.full(world.n, -1, dtype=np.int64)
         for k in range(len(world.territory_ids) - 1, -1, -1):  # a state's first territory
             self.homeland[world.territory_holder[k]] = k
@@ -187,6 +189,7 @@ class AllianceModel(mesa.Model):
         if self.period in self._term_periods:
             self.book.apply_terms(self.world.commitments, self.period, self.demand)
         years = self.world.calendar.years_per_period
+        self._recover(years)
         starting = self._starting()
         opening = self._opening(starting, years)
         pressures = assessment.assess(opening, self.params)
@@ -206,6 +209,7 @@ class AllianceModel(mesa.Model):
             new_wars += self.warfare.start(opening, pressures.hostility, years)
         self.summons.decide(self._asked([war for war in new_wars if war is not None]))
         pacts.keep(self)
+        bonds.break_at_war(self)
         later = [events.fire(self, eid, e) for eid, e in todays if e.timing == "after_decisions"]
         self._held_over = [war for war in later if war is not None]
         self.recorder.states(opening, pressures)
@@ -223,6 +227,16 @@ class AllianceModel(mesa.Model):
     def run(self) -> None:
         """Run every period of the scenario."""
         self.run_for(self.world.calendar.n_periods - self.period - 1)
+
+    def beat(self, states: list[int]) -> None:
+        """Mark states as beaten in a war: their threat falls (P5), then comes back."""
+        self.beaten = self.beaten.copy()  # replaced, never changed in place: it may be shared
+        self.beaten[states] = 1.0
+
+    def _recover(self, years: float) -> None:
+        """Let beaten states' threat come back: half every ``beaten_half_life`` years."""
+        if self.period > 0 and self.beaten.any():
+            self.beaten = self.beaten * 0.5 ** (years / self.params.beaten_half_life)
 
     def _enter_system(self) -> None:
         """Take this period's power, borders, relations (where data give them) and members.
@@ -269,6 +283,7 @@ class AllianceModel(mesa.Model):
             relations=self.relations,
             at_war=self.at_war(),
             members=book.members,
+            ratio=book.ratio,
             formal=book.formal(t),
             equals=running & book.symmetric,
             clients=running & ~book.symmetric,
@@ -281,6 +296,7 @@ class AllianceModel(mesa.Model):
             borders=self.borders,
             capital_km=w.capital_km,
             goals=self.goals,
+            beaten=self.beaten,
             technology=self.technology,
             threat_level=self.threat_level,
             years=years,

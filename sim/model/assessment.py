@@ -35,6 +35,7 @@ class Opening(NamedTuple):
     relations: FloatArray  # before this period's hedging
     at_war: BoolArray  # (n, n)
     members: BoolArray  # (rows, n): the book's members
+    ratio: FloatArray  # rows: strongest to weakest member's power when each came into force
     formal: BoolArray  # rows: formal alliances in force
     equals: BoolArray  # rows: alliances of equals in force since an earlier period
     clients: BoolArray  # rows: patron-client ties in force since an earlier period
@@ -47,6 +48,7 @@ class Opening(NamedTuple):
     borders: BoolArray
     capital_km: FloatArray
     goals: IntArray  # (n, n): a shared adversary's index, or -1
+    beaten: FloatArray  # per state: how lately it was beaten in a war (1 just beaten, fading)
     technology: float
     threat_level: float
     years: float  # the period's length
@@ -79,10 +81,18 @@ def assess(o: Opening, params: Params) -> Assessment:
     hostile = hostility(o.at_war, relations)
     allied = pairs_sharing(o.members[o.formal])
     felt, demand = formation.pressure(
-        o.power, hostile, relations, allied, o.nuclear, o.capital_km, params, o.threat_level
+        o.power,
+        hostile,
+        relations,
+        allied,
+        o.nuclear,
+        o.capital_km,
+        params,
+        o.threat_level,
+        o.beaten,
     )
     equals_end, threat_term, balance_term = formation.equals_pressure(
-        o.members[o.equals], o.power, felt, params
+        o.members[o.equals], o.power, felt, o.ratio[o.equals], params
     )
     patron, useful, clients_end = formation.client_pressure(
         o.members[o.clients],

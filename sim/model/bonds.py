@@ -30,6 +30,22 @@ def update(m: AllianceModel, o: assessment.Opening, a: assessment.Assessment) ->
     _weigh_institutions(m, o.institutions.nonzero()[0], a.institutions)
 
 
+def break_at_war(m: AllianceModel) -> None:
+    """End the alliances whose members are at war with each other (violated).
+
+    A war between members is the end of an alliance the data code as violated (ATOP: armed
+    conflict between members); run after the period's wars have begun and been joined.
+    """
+    rows = np.flatnonzero(m.book.alliances(m.period))
+    war = m.at_war()
+    if rows.size == 0 or not war.any():
+        return
+    inside = m.book.members[rows].astype(float)
+    fighting = ((inside @ war.astype(float)) * inside).sum(axis=1) > 0
+    for row in rows[fighting]:
+        m.book.end(int(row), m.period, "violated", m.demand)
+
+
 def equals_reason(threat_term: float, balance_term: float) -> str:
     """Name the larger push that ended an alliance of equals, or 'lapsed' if neither pushed."""
     if max(threat_term, balance_term) <= 0.0:

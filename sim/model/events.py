@@ -36,6 +36,8 @@ def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
                 m.invocations.add((at(event.partner), row, g, event.war or ""))
         case "end_of_war":
             m.wars[event.war].active = False
+            if event.losers:
+                m.beat([at(s) for s in event.losers])
         case "defeat":
             _defeat(m, at(event.state))
         case "power":
@@ -114,8 +116,12 @@ def _join(m: AllianceModel, event: JoinWarEvent) -> None:
 
 
 def _defeat(m: AllianceModel, state: int) -> None:
-    """A defeated state keeps a share of its power, leaves its wars and its alliances end."""
+    """A defeated state keeps a share of its power, leaves its wars and its alliances end.
+
+    It is beaten, too: what is left of its threat falls further for a while (P5).
+    """
     m.shock[state] *= m.params.defeat_residual
+    m.beat([state])
     m.power = m.world.power[m.period] * m.shock
     m.warfare.lose(state)
     for row in np.flatnonzero(m.book.alliances(m.period) & m.book.members[:, state]):

@@ -71,6 +71,15 @@ def power_share(power: FloatArray) -> FloatArray:
     return share
 
 
+def beaten_threat(threat: FloatArray, beaten: FloatArray, params: Params) -> FloatArray:
+    """Return the threat with each beaten state's discounted (P5: a beaten enemy threatens less).
+
+    ``beaten[j]`` is 1 when j is beaten in a war and halves every ``beaten_half_life`` years;
+    j's threat to every state falls by ``beaten_discount`` times it.
+    """
+    return threat * (1.0 - params.beaten_discount * beaten)[None, :]
+
+
 def felt_threat(threat: FloatArray, nuclear: BoolArray, params: Params) -> FloatArray:
     """Return the threat each state feels: its own nuclear arms remove most of it (P4)."""
     return threat * (1.0 - params.nuclear_deterrence * nuclear)[:, None]
@@ -90,14 +99,18 @@ def pressure(
     capital_km: FloatArray,
     params: Params,
     threat_level: float,
+    beaten: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Return the threat each state feels from each other one, and its demand for allies.
 
     Hostility is at least anarchy's floor (:func:`rivalry`); the threat is
-    :func:`threat_matrix`, less what a state's own nuclear arms remove (:func:`felt_threat`).
+    :func:`threat_matrix`, less what a beaten state has lost of its threat
+    (:func:`beaten_threat`) and what a state's own nuclear arms remove (:func:`felt_threat`).
     """
     hostile = np.maximum(hostility, rivalry(relations, allied, params))
     threat = threat_matrix(power, hostile, capital_km, params, threat_level)
+    if beaten is not None and beaten.any():
+        threat = beaten_threat(threat, beaten, params)
     felt = felt_threat(threat, nuclear, params)
     return felt, demand_for_allies(felt)
 
@@ -177,6 +190,10 @@ def strong_blocs(label: NDArray[np.int64], power: FloatArray, share: float) -> l
     return [np.flatnonzero(label == root).tolist() for root in strong]
 
 
+RATIO_CAP = 1e6
+"""Power ratios are capped here before their log is taken (a member without power)."""
+
+
 def per_period(yearly: FloatArray, years: float) -> FloatArray:
     """Convert a yearly probability into the probability over a period of ``years``."""
     return 1.0 - (1.0 - yearly) ** years
@@ -188,28 +205,37 @@ def logistic(x: FloatArray) -> FloatArray:
 
 
 def equals_terms(
-    common: FloatArray, imbalance_now: FloatArray, params: Params
+    common: FloatArray, imbalance_now: FloatArray, imbalance_then: FloatArray, params: Params
 ) -> tuple[FloatArray, FloatArray]:
     """Return the two pushes towards ending an alliance of equals, in logit units.
 
-    The first is the common threat's loss, the second the shift of the balance among
-    the partners beyond ``equal_weight_ratio``.
+    The first is the common threat's loss; the second the shift of the balance among the
+    partners since the alliance began (the log of their strongest to weakest power ratio,
+    now against then), beyond ``balance_tolerance``.
     """
     threat_gone = np.clip(1.0 - common / max(params.threat_floor, 1e-12), 0.0, 1.0)
-    shift = np.clip(imbalance_now - np.log(params.equal_weight_ratio), 0.0, None)
+    moved = np.abs(imbalance_now - imbalance_then)
+    shift = np.clip(moved - np.log(params.balance_tolerance), 0.0, None)
     return params.w_threat_gone * threat_gone, params.w_balance_shift * shift
 
 
 def equals_pressure(
-    members: BoolArray, power: FloatArray, felt: FloatArray, params: Params
+    members: BoolArray,
+    power: FloatArray,
+    felt: FloatArray,
+    ratio_then: FloatArray,
+    params: Params,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return the yearly hazard that each alliance of equals (a row of ``members``) ends.
 
-    It ends as its enemy goes or its balance shifts; the two pushes, in logit units
-    (:func:`equals_terms`), are returned beside it.
+    It ends as its enemy goes or its balance shifts from what it was when the alliance began
+    (``ratio_then``: its strongest to weakest member's power then); the two pushes, in logit
+    units (:func:`equals_terms`), are returned beside it.
     """
     common, _ = common_threat(members, felt)
-    threat_term, balance_term = equals_terms(common, imbalance(members, power), params)
+    then = np.log(np.clip(ratio_then, 1.0, RATIO_CAP))
+    now = np.minimum(imbalance(members, power), np.log(RATIO_CAP))
+    threat_term, balance_term = equals_terms(common, now, then, params)
     hazard = logistic(params.dissolution_baseline + threat_term + balance_term)
     return hazard, threat_term, balance_term
 

@@ -256,13 +256,27 @@ class Params:
         "0-1",
         "hostility between states neither friendly nor allied: the threat of power and proximity",
     )
+    beaten_discount: float = _p(
+        0.8,
+        0.0,
+        1.0,
+        "0-1",
+        "share of the threat a state poses that it loses when it is beaten in a war (P5)",
+    )
+    beaten_half_life: float = _p(
+        5.0,
+        0.5,
+        50.0,
+        "years",
+        "years for half of a beaten state's lost threat to come back",
+    )
     # --- alliances of equals (P5, P11) ---
     equal_weight_ratio: float = _p(
         6.0,
         1.5,
         50.0,
         "ratio",
-        "strongest to weakest member's effective power beyond which partners are not equals",
+        "strongest to weakest effective power beyond which two states are not equals to ally",
     )
     threat_floor: float = _p(
         0.08,
@@ -290,7 +304,15 @@ class Params:
         0.0,
         20.0,
         "logit per unit",
-        "weight of a shift of the balance among partners on the hazard",
+        "weight of a shift of the balance among partners on the hazard (per unit of log ratio)",
+    )
+    balance_tolerance: float = _p(
+        1.5,
+        1.0,
+        10.0,
+        "ratio",
+        "factor by which the partners' power ratio may move since they allied before the "
+        "balance counts as shifted",
     )
     formation_baseline: float = _p(
         -8.0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from lifelines import KaplanMeierFitter
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -49,7 +50,15 @@ def _curve(ax: Axes, group: Group, colour: str, style: str) -> None:
         f"95% CI {_years(group.lower)}-{_years(group.upper)})"
     )
     ax.step(curve.index.to_numpy(), curve, where="post", color=colour, linestyle=style, label=label)
-    band = kmf.confidence_interval_
+    _band(ax, kmf, colour)
+    table = kmf.event_table
+    censored = table.index[table["censored"] > 0].to_numpy()
+    ax.plot(censored, kmf.survival_function_at_times(censored), "|", color=colour, markersize=5)
+
+
+def _band(ax: Axes, fitter: KaplanMeierFitter, colour: str) -> None:
+    """Shade a Kaplan-Meier curve's 95% band."""
+    band = fitter.confidence_interval_
     ax.fill_between(
         band.index.to_numpy(),
         band.iloc[:, 0],
@@ -58,9 +67,6 @@ def _curve(ax: Axes, group: Group, colour: str, style: str) -> None:
         color=colour,
         alpha=0.2,
     )
-    table = kmf.event_table
-    censored = table.index[table["censored"] > 0].to_numpy()
-    ax.plot(censored, kmf.survival_function_at_times(censored), "|", color=colour, markersize=5)
 
 
 def _years(value: float) -> str:
@@ -81,4 +87,72 @@ def incidence(curves: dict[str, pd.DataFrame], title: str) -> Figure:
     )
     ax.legend(title="reason it ended", fontsize=8)
     ax.grid(alpha=0.3)
+    return figure
+
+
+def survival_by_era(panels: dict[str, list[Group]], title: str) -> Figure:
+    """Kaplan-Meier curves with 95% bands, simulated beside real, one panel per era."""
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4.5), squeeze=False)
+    for ax, (era, groups) in zip(axes[0], panels.items(), strict=True):
+        for colour, group in zip(PALETTE, groups, strict=False):
+            curve = group.fitter.survival_function_
+            ax.step(
+                curve.index.to_numpy(),
+                curve.iloc[:, 0],
+                where="post",
+                color=colour,
+                label=f"{group.name} (n={group.n}; median {_years(group.median)})",
+            )
+            _band(ax, group.fitter, colour)
+        ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+        ax.set(
+            xlabel="years since the alliance began",
+            ylabel="share still in force",
+            title=f"begun {era}",
+            ylim=(0, 1.02),
+            xlim=(0, 60),
+        )
+        ax.legend(loc="upper right", fontsize=7)
+        ax.grid(alpha=0.3)
+    figure.suptitle(title)
+    figure.tight_layout()
+    return figure
+
+
+def incidence_by_era(
+    panels: dict[str, dict[str, dict[str, pd.DataFrame]]], reasons: tuple[str, ...], title: str
+) -> Figure:
+    """Cumulative incidence of each end reason: a row per era, a column per reason.
+
+    ``panels[era][source][reason]`` is a curve (Aalen-Johansen); each cell sets the sources
+    (simulated, real) beside each other.
+    """
+    rows, cols = len(panels), len(reasons)
+    figure, axes = plt.subplots(
+        rows, cols, figsize=(2.6 * cols, 2.6 * rows), squeeze=False, sharex=True, sharey=True
+    )
+    for r, (era, sources) in enumerate(panels.items()):
+        for c, reason in enumerate(reasons):
+            ax = axes[r][c]
+            for colour, (source, curves) in zip(PALETTE, sources.items(), strict=False):
+                curve = curves.get(reason)
+                if curve is not None:
+                    ax.step(
+                        curve.index.to_numpy(),
+                        curve.iloc[:, 0],
+                        where="post",
+                        color=colour,
+                        label=source,
+                    )
+            ax.set(xlim=(0, 40), ylim=(0, 0.6))
+            ax.grid(alpha=0.3)
+            if r == 0:
+                ax.set_title(reason.replace("_", " "), fontsize=9)
+            if c == 0:
+                ax.set_ylabel(f"begun {era}\ncumulative share", fontsize=8)
+            if r == rows - 1:
+                ax.set_xlabel("years since it began", fontsize=8)
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    figure.suptitle(title)
+    figure.tight_layout()
     return figure

@@ -482,6 +482,7 @@ def _event_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Ite
             "defender_suppliers",
             "between",
             "imposers",
+            "losers",
         ):
             for i, sid in enumerate(getattr(event, name, None) or []):
                 yield from state([*base, name, i], sid)

@@ -311,10 +311,11 @@ class InvocationEvent(_Event):
 
 
 class EndOfWarEvent(_Event):
-    """The end of a war named by its event id."""
+    """The end of a war named by its event id, and the states beaten in it (``losers``)."""
 
     kind: Literal["end_of_war"]
     war: Id
+    losers: list[StateId] = []
 
 
 class DefeatEvent(_Event):

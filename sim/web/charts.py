@@ -132,7 +132,7 @@ def survival_curves(runset: RunSet) -> Picture | None:
     if runset.alliances.empty:
         return None
     groups = [
-        *survival.kaplan_meier(survival.from_alliances(runset.alliances), label="simulated"),
+        *survival.kaplan_meier(survival.from_table(runset.alliances), label="simulated"),
         *survival.kaplan_meier(survival.from_atop(), label="ATOP v4.01"),
     ]
     title = f"Alliance survival: {runset.runs} runs of {runset.scenario.name} vs ATOP v4.01"
