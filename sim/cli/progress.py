@@ -54,6 +54,7 @@ def bar(
         leave=False,
     ) as counter:
         yield counter.update
+        counter.refresh()  # the last count is shown, even between two of tqdm's redraws
 
 
 @contextmanager
