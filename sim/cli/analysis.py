@@ -131,9 +131,9 @@ def _analyse(
     historical = {g.name: "--" for g in groups if g.name.startswith(HISTORICAL)}
     figure = survival_plots.survival(groups, title, historical)
     written = figures.save(figure, out / f"survival_{case}{f'_by_{by}' if by else ''}")
-    written += survival_report.incidence_by_set(sets, args.atop, out)
+    written += survival_report.incidence_by_set(sets, args.atop, out, case.removesuffix("+atop"))
     if args.compare:
-        written += survival_report.figures(sets, args.atop, out)
+        written += survival_report.figures(sets, args.atop, out, case)
     return written, {label: _survival_report(spells, by) for label, spells in sets.items()}
 
 

@@ -43,8 +43,12 @@ def compare(sets: dict[str, pd.DataFrame], atop: str, draws: int) -> list[Era]:
     ]
 
 
-def figures(sets: dict[str, pd.DataFrame], atop: str, out: Path) -> list[Path]:
-    """Draw survival and incidence, each set beside the others, one panel per era."""
+def figures(sets: dict[str, pd.DataFrame], atop: str, out: Path, case: str) -> list[Path]:
+    """Draw survival and incidence, each set beside the others, one panel per era.
+
+    The files are named by the ``case`` (the run folders and ATOP), so that the comparison of
+    other runs does not overwrite them.
+    """
     from sim.plots import common as drawing
     from sim.plots import survival as plots
 
@@ -55,9 +59,9 @@ def figures(sets: dict[str, pd.DataFrame], atop: str, out: Path) -> list[Path]:
     }
     written = drawing.save(
         plots.survival_by_era(curves, "How long alliances last: " + " vs ".join(sets)),
-        out / "survival_by_era",
+        out / f"survival_by_era_{case}",
     )
-    return written + incidence_figure(by_era, out / "incidence_by_era")
+    return written + incidence_figure(by_era, out / f"incidence_by_era_{case}")
 
 
 def incidence_figure(by_era: dict[str, dict[str, pd.DataFrame]], stem: Path) -> list[Path]:
@@ -81,12 +85,18 @@ def incidence_figure(by_era: dict[str, dict[str, pd.DataFrame]], stem: Path) -> 
     return drawing.save(plots.incidence_by_era(panels, reasons, title), stem)
 
 
-def incidence_by_set(sets: dict[str, pd.DataFrame], atop: str, out: Path) -> list[Path]:
-    """Draw each set's end reasons alone, one row per era (``survival --data atop`` too)."""
+def incidence_by_set(
+    sets: dict[str, pd.DataFrame], atop: str, out: Path, runs: str
+) -> list[Path]:
+    """Draw each set's end reasons alone, one row per era (``survival --data atop`` too).
+
+    The simulated set's file is named by its run folders (``runs``), ATOP's by its label.
+    """
     written: list[Path] = []
     for label in sets:
         alone = {era: {label: parts[label]} for era, parts in cohorts(sets, atop).items()}
-        written += incidence_figure(alone, out / f"incidence_{slug(label)}")
+        name = runs if label == SIMULATED else slug(label)
+        written += incidence_figure(alone, out / f"incidence_{name}")
     return written
 
 
