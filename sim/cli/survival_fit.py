@@ -17,8 +17,7 @@ from typing import Any
 
 from sim.analysis import calibration, comparison, moments, survival
 from sim.cli import validate
-from sim.cli.common import table
-from sim.errors import InputError
+from sim.cli.common import parameter_names, table
 from sim.history import openworld, worldrun
 from sim.model import params as parameters
 from sim.model.params import Params
@@ -31,10 +30,10 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
     """Fit formation and dissolution to 1816-1944; report 1945-2003 out of sample."""
     from sim.cli.studies import fit_figures
 
-    names = args.names.split(",") if args.names else list(calibration.SURVIVAL_TUNED)
-    for name in validate.distinct(names, "--tune"):
-        if name not in parameters.SPECS:
-            raise InputError("--tune", name, "unknown parameter (run.py params lists them)")
+    names = (
+        parameter_names(args.names, "--tune") if args.names else list(calibration.SURVIVAL_TUNED)
+    )
+    validate.distinct(names, "--tune")
     runs = validate.within(
         args.runs or 4, 1, validate.MAX_WORLD_RUNS, "--runs", "runs of the open world per trial"
     )

@@ -21,6 +21,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from sim.history import obligations
 from sim.history.cow import NMC, data_table
 from sim.history.wars import day_of
 
@@ -74,14 +75,15 @@ UNREAD = ("other", "none")
 """An ended alliance whose codes :data:`MAPPING` does not read (one: coded as in force)."""
 REASONS = ("threat_gone", "balance_shifted", "violated", "lapsed", "member_gone")
 """The end reasons the model and ATOP share; ``renegotiated`` and ``other`` are ATOP's only."""
-KINDS = {
-    "defense": "defence_pact",
-    "offense": "offence_pact",
-    "neutral": "neutrality",
-    "nonagg": "non_aggression",
-    "consul": "consultation",
-}
-"""ATOP's obligations, strongest first, and the kind each makes of an alliance."""
+KINDS = dict(
+    zip(
+        obligations.KINDS,
+        ("defence_pact", "offence_pact", "neutrality", "non_aggression", "consultation"),
+        strict=True,
+    )
+)
+"""ATOP's obligations, strongest first (as :data:`sim.history.obligations.KINDS` orders them),
+and the kind each makes of an alliance."""
 
 
 def reason_of(termmode: int, termcaus: int) -> tuple[str, str]:

@@ -118,12 +118,11 @@ class Summons:
         sites in the theatre, is asked when its stakes add up to ``interest_floor``
         log-odds or more; its decision is recorded as not bound.
         """
-        m, war = self.model, front.war
+        m = self.model
         if not front.defensive:
             return []
-        taken = set(np.flatnonzero(self._bound_to(front.partner)).tolist())
-        taken |= war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        taken |= set(np.flatnonzero(m.at_war()[front.partner]).tolist())
+        _, bound = self._binding(front.partner)
+        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0)).tolist())
         near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(front.theatre)
         found = [
             Call(front, int(g), False, 0.0, NONE, None, bound=False)
@@ -136,11 +135,17 @@ class Summons:
         weigh = values[:, STAKES].sum(axis=1)
         return [c for c, w in zip(found, weigh, strict=True) if w >= m.params.interest_floor]
 
-    def _bound_to(self, partner: int) -> BoolArray:
-        """Return which states a commitment in force the partner may invoke binds to it."""
+    def _binding(self, partner: int) -> tuple[BoolArray, BoolArray]:
+        """Return the rows in force the partner may invoke, and whom each binds (rows, states)."""
         book = self.model.book
         rows = book.duties(self.model.period) & book.beneficiaries[:, partner]
-        return np.asarray((book.guarantors & rows[:, None]).any(axis=0))
+        return rows, book.guarantors & rows[:, None]
+
+    def _excluded(self, front: Front) -> set[int]:
+        """Return the states never asked on a front: the belligerents, backers, partner's foes."""
+        war = front.war
+        taken = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
+        return taken | set(np.flatnonzero(self.model.at_war()[front.partner]).tolist())
 
     def _holds_sites(self, theatre: int) -> BoolArray:
         """Return which states hold open sites in a territory."""
@@ -157,12 +162,10 @@ class Summons:
         guarantors (:func:`sim.model.decide.diluted`).
         """
         book, war = self.model.book, front.war
-        rows = book.duties(self.model.period) & book.beneficiaries[:, front.partner]
-        bound = book.guarantors & rows[:, None]
+        rows, bound = self._binding(front.partner)
         binders = np.flatnonzero(bound.any(axis=0))
         war.allies[front.side].update(int(g) for g in binders if g != front.partner)
-        excluded = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
-        excluded |= set(np.flatnonzero(self.model.at_war()[front.partner]).tolist())
+        excluded = self._excluded(front)
         applies = rows & book.covers[:, front.theatre] & self._conditions(front)
         covering = bound & applies[:, None] & (book.duty > NONE)
         others = (book.guarantors.sum(axis=1) - book.guarantors[:, front.partner]).astype(float)
