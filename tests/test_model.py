@@ -60,7 +60,8 @@ def test_a_formed_alliance_records_its_shape_and_threat_when_it_forms():
     world = build(load(SCENARIOS / "wwii_coalition_1942_1948.yaml"))
     formed = 0
     for rng in replication_rngs(3, 20):
-        model = AllianceModel(world, Params(), rng=rng)
+        # a floor the scenario's threats reach, whatever the calibrated defaults
+        model = AllianceModel(world, Params().replace(formation_floor=0.08), rng=rng)
         for _ in range(world.calendar.n_periods):
             known = len(model.book.ids)
             model.step()
@@ -263,7 +264,9 @@ MECHANISM = Params().replace(
     w_common_threat=0.0,  # no new alliance: only the pact
     formation_baseline=-15.0,
     dissolution_baseline=-4.5,  # the dissolution mechanism's figures, held whatever the defaults
+    formation_floor=0.08,
     threat_floor=0.08,
+    threat_kept=1.0,
     latent_hostility=0.11,
     w_threat_gone=7.0,
     w_balance_shift=4.0,
@@ -285,11 +288,47 @@ def _pact_reasons(tmp_path, text: str, **changes: float) -> pd.Series:
 
 
 def test_an_alliance_ends_when_one_partner_outgrows_the_other(tmp_path):
-    reasons = _pact_reasons(tmp_path, OUTGROWN)
+    # the grown partner also fears the enemy less, so its threat's loss is switched off here
+    reasons = _pact_reasons(tmp_path, OUTGROWN, w_threat_gone=0.0)
     assert (reasons == "balance_shifted").mean() > 0.8
-    # if a shifted balance did not count, the pact would hold: its enemy is still there
-    held = _pact_reasons(tmp_path, OUTGROWN, w_balance_shift=0.0)
+    # if a shifted balance did not count either, the pact would hold
+    held = _pact_reasons(tmp_path, OUTGROWN, w_threat_gone=0.0, w_balance_shift=0.0)
     assert (held == "censored").mean() > 0.7 and not (held == "balance_shifted").any()
+
+
+def test_a_threats_loss_is_measured_against_the_threat_the_alliance_began_with():
+    """One formed against a great threat loses its reason as that threat halves, while one
+    formed against a small threat keeps it at the same level; a first sight pushes nothing."""
+    from sim.model.formation import equals_terms, threat_reference
+
+    params = Params().replace(threat_kept=1.0, threat_floor=0.08, w_threat_gone=7.0)
+    now, then = np.array([0.3, 0.3, 0.3]), np.array([0.6, 0.25, np.nan])
+    reference = threat_reference(then, now, params)
+    threat, _ = equals_terms(now, reference, np.zeros(3), np.zeros(3), params)
+    assert threat == pytest.approx([3.5, 0.0, 0.0])
+    # measured against threat_floor alone (as before issue 17's second fit), both would hold
+    flat = threat_reference(np.zeros(3), now, params.replace(threat_floor=0.3))
+    assert equals_terms(now, flat, np.zeros(3), np.zeros(3), params)[0] == pytest.approx(0.0)
+    # an alliance made with no common threat has no reason from the start
+    none = threat_reference(np.array([0.0]), np.array([0.0]), params)
+    assert equals_terms(np.zeros(1), none, np.zeros(1), np.zeros(1), params)[0] == 7.0
+
+
+def test_the_model_records_the_threat_each_alliance_of_equals_began_with(tmp_path):
+    from sim.model import assessment, formation
+
+    path = tmp_path / "world.yaml"
+    path.write_text(ENEMY_BEATEN)
+    model = AllianceModel(build(load(path)), MECHANISM, rng=replication_rngs(1, 1)[0])
+    pact = model.book.ids.index("pact")
+    model.run_for(1)
+    began = model.book.common_then[pact]
+    assert began > 0.0, "the pact's first period in force records its common threat"
+    model.run_for(3)  # the enemy is beaten in 1902: its threat falls, the record stays
+    members = model.book.members[[pact]]
+    felt = assessment.assess(model._opening(None, 1.0), MECHANISM).felt
+    assert formation.common_threat(members, felt)[0][0] < began
+    assert model.book.common_then[pact] == began
 
 
 def test_an_alliance_ends_when_its_common_enemy_is_beaten(tmp_path):

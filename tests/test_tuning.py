@@ -350,3 +350,21 @@ def test_the_survival_fit_s_standard_errors_are_those_of_a_minimum_distance_esti
     assert errors["formation_baseline"] == pytest.approx(0.5 * np.sqrt(1.25))
     assert errors["w_common_threat"] == pytest.approx(10.0 * np.sqrt(1.25))
     assert errors["beaten_half_life"] == np.inf, "a parameter no moment moves is not identified"
+
+
+def test_the_survival_fit_is_bounded_by_p5():
+    """An alliance whose common threat is gone ends at even odds a year or sooner (P5): the
+    criterion charges a fit that lets it linger, and nothing where the bound holds."""
+
+    class Flat:
+        def distance(self, _cohort: object) -> float:
+            return 1.0
+
+    criterion = calibration.survival_criterion(Flat(), lambda p: p)  # type: ignore[arg-type]
+    holds = Params().replace(dissolution_baseline=-8.0, w_threat_gone=8.5)
+    lingers = Params().replace(dissolution_baseline=-8.0, w_threat_gone=7.5)
+    assert calibration.p5_violation(holds) == 0.0 and criterion(holds) == 1.0
+    assert calibration.p5_violation(lingers) == pytest.approx(0.5)
+    assert criterion(lingers) == pytest.approx(1.0 + (0.5 / calibration.P5_SCALE) ** 2)
+    # the defaults, fitted under the bound, keep it (within the criterion's scale)
+    assert calibration.p5_violation(Params()) < calibration.P5_SCALE

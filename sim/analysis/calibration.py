@@ -47,13 +47,13 @@ DEFAULT_TUNED = (
 SURVIVAL_TUNED = (
     "formation_baseline",
     "w_common_threat",
-    "threat_floor",
+    "formation_floor",
+    "threat_kept",
     "latent_hostility",
     "dissolution_baseline",
     "w_threat_gone",
     "w_balance_shift",
     "balance_tolerance",
-    "equal_weight_ratio",
     "end_on_violation",
     "beaten_discount",
     "beaten_half_life",
@@ -119,7 +119,36 @@ def survival_loss(seed: int, runs: int) -> Loss:
     or later is read.
     """
     target, cohort = survival_moments(seed, runs)
-    return lambda params: target.distance(cohort(params))
+    return survival_criterion(target, cohort)
+
+
+P5_SCALE = 0.1
+"""How far, in logit units, a violation of P5's bound counts as one standard error of a gap."""
+
+
+def p5_violation(params: Params) -> float:
+    """Return how far an alliance of equals that lost its whole reason falls short of P5.
+
+    The essay's P5: an alliance of equals ends when its common enemy is beaten. An alliance
+    whose common threat is entirely gone must then end within a couple of years at most: its
+    yearly hazard (``dissolution_baseline + w_threat_gone``, in logit) is at least even odds.
+    The shortfall below 0, in logit units (0 where the bound holds).
+    """
+    return max(0.0, -(params.dissolution_baseline + params.w_threat_gone))
+
+
+def survival_criterion(target: moments.Target, cohort: Callable[[Params], pd.DataFrame]) -> Loss:
+    """Return the distance to ``target`` plus the squared shortfall from P5, in its scale.
+
+    The moments of ATOP's cohort hardly tell the weight of a lost threat from the baseline
+    hazard (their intervals span most of the declared ranges), so the proposition bounds what
+    the data leave open, as signs bound the decision kernel's fitted weights.
+    """
+
+    def loss(params: Params) -> float:
+        return target.distance(cohort(params)) + (p5_violation(params) / P5_SCALE) ** 2
+
+    return loss
 
 
 def survival_moments(

@@ -38,9 +38,10 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
         args.runs or 4, 1, validate.MAX_WORLD_RUNS, "--runs", "runs of the open world per trial"
     )
     target, cohort = calibration.survival_moments(args.seed, runs)
-    default = target.distance(cohort(Params()))
+    criterion = calibration.survival_criterion(target, cohort)
+    default = criterion(Params())
     fit = calibration.tune(
-        lambda p: target.distance(cohort(p)),
+        criterion,
         names,
         args.trials,
         args.seed,
@@ -53,7 +54,8 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
     errors = calibration.standard_errors(target, cohort, fit.values, runs)
     report = {
         "target": "survival",
-        "criterion": "sum of squared gaps to ATOP's 1816-1944 moments, in standard errors",
+        "criterion": "sum of squared gaps to ATOP's 1816-1944 moments, in standard errors, "
+        "plus P5's bound (dissolution_baseline + w_threat_gone >= 0) in steps of 0.1 logit",
         "default_loss": default,
         "tuned_loss": fit.loss,
         "trials": fit.trials,

@@ -196,6 +196,7 @@ class AllianceModel(mesa.Model):
         self.relations, self.demand = pressures.relations, pressures.demand
         if starting is not None:
             self.book.note_threat(np.flatnonzero(starting), self.demand)
+        self.book.note_common(np.flatnonzero(opening.equals), pressures.common)
         bonds.update(self, opening, pressures)
         self.recorder.polarity(opening.power)
         todays = self.world.events[self.period]
@@ -284,6 +285,7 @@ class AllianceModel(mesa.Model):
             at_war=self.at_war(),
             members=book.members,
             ratio=book.ratio,
+            common_then=book.common_then,
             formal=book.formal(t),
             equals=running & book.symmetric,
             clients=running & ~book.symmetric,

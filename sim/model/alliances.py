@@ -54,6 +54,7 @@ class AllianceBook:
     reasons: list[str] = field(init=False)
     symmetric: BoolArray = field(init=False)
     ratio: NDArray[np.float64] = field(init=False)
+    common_then: NDArray[np.float64] = field(init=False)
     origin: list[str] = field(init=False)
     enemy: list[str] = field(init=False)
     threat_start: NDArray[np.float64] = field(init=False)
@@ -67,6 +68,7 @@ class AllianceBook:
         self.reasons = [""] * m
         self.symmetric = np.zeros(m, dtype=bool)
         self.ratio = np.ones(m)
+        self.common_then = np.full(m, np.nan)
         self.origin = ["scenario"] * m
         self.enemy = [""] * m
         self.threat_start = np.zeros(m)
@@ -184,6 +186,12 @@ class AllianceBook:
         self.nuclear_patron[rows] = nuclear[np.where(inside, power, -np.inf).argmax(axis=1)]
         self._changed()
 
+    def note_common(self, rows: NDArray[np.int64], common: NDArray[np.float64]) -> None:
+        """Record, for rows seen for the first time, the common threat they began with."""
+        first = np.isnan(self.common_then[rows])
+        if first.any():
+            self.common_then[rows[first]] = common[first]
+
     def note_threat(self, rows: NDArray[np.int64], demand: NDArray[np.float64]) -> None:
         """Record the members' mean demand for allies as rows come into force."""
         for row in rows:
@@ -217,6 +225,7 @@ class AllianceBook:
         self.reasons.append("")
         self.symmetric = np.append(self.symmetric, True)
         self.ratio = np.append(self.ratio, 1.0)
+        self.common_then = np.append(self.common_then, np.nan)
         self.origin.append("formed")
         self.enemy.append(enemy)
         self.threat_start = np.append(self.threat_start, 0.0)

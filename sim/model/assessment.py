@@ -36,6 +36,7 @@ class Opening(NamedTuple):
     at_war: BoolArray  # (n, n)
     members: BoolArray  # (rows, n): the book's members
     ratio: FloatArray  # rows: strongest to weakest member's power when each came into force
+    common_then: FloatArray  # rows: the common threat when each began (NaN: not yet seen)
     formal: BoolArray  # rows: formal alliances in force
     equals: BoolArray  # rows: alliances of equals in force since an earlier period
     clients: BoolArray  # rows: patron-client ties in force since an earlier period
@@ -64,6 +65,7 @@ class Assessment(NamedTuple):
     equals_end: FloatArray  # per alliance of equals: the chance it ends this period
     threat_term: FloatArray  # ... its push from the common threat's loss (logit)
     balance_term: FloatArray  # ... and from the shift of the balance (logit)
+    common: FloatArray  # ... the threat its members share now
     useful: FloatArray  # per patron-client tie: the most useful client's use to the patron
     clients_end: FloatArray  # ... the chance the tie ends this period
     ally_value: FloatArray  # per state: the use of its most useful client (0 if none)
@@ -91,8 +93,8 @@ def assess(o: Opening, params: Params) -> Assessment:
         o.threat_level,
         o.beaten,
     )
-    equals_end, threat_term, balance_term = formation.equals_pressure(
-        o.members[o.equals], o.power, felt, o.ratio[o.equals], params
+    equals_end, threat_term, balance_term, common = formation.equals_pressure(
+        o.members[o.equals], o.power, felt, o.ratio[o.equals], o.common_then[o.equals], params
     )
     patron, useful, clients_end = formation.client_pressure(
         o.members[o.clients],
@@ -120,6 +122,7 @@ def assess(o: Opening, params: Params) -> Assessment:
         equals_end=formation.per_period(equals_end, o.years),
         threat_term=threat_term,
         balance_term=balance_term,
+        common=common,
         useful=useful,
         clients_end=formation.per_period(clients_end, o.years),
         ally_value=ally_value,

@@ -204,16 +204,35 @@ def logistic(x: FloatArray) -> FloatArray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
+def threat_reference(common_then: FloatArray, common: FloatArray, params: Params) -> FloatArray:
+    """Return the common threat below which each alliance of equals starts to lose its reason.
+
+    That is ``threat_kept`` of the threat its members shared when it began (``common_then``;
+    NaN for an alliance seen for the first time, whose threat now is its founding threat),
+    and never less than ``threat_kept`` of ``threat_floor``: an alliance is measured by the
+    enemy that made it, so that one formed against a great threat ends as that threat falls,
+    whatever the scale of threats in its world, and one made with no common threat has no
+    reason from the start.
+    """
+    then = np.where(np.isnan(common_then), common, common_then)
+    return params.threat_kept * np.maximum(then, params.threat_floor)
+
+
 def equals_terms(
-    common: FloatArray, imbalance_now: FloatArray, imbalance_then: FloatArray, params: Params
+    common: FloatArray,
+    reference: FloatArray,
+    imbalance_now: FloatArray,
+    imbalance_then: FloatArray,
+    params: Params,
 ) -> tuple[FloatArray, FloatArray]:
     """Return the two pushes towards ending an alliance of equals, in logit units.
 
-    The first is the common threat's loss; the second the shift of the balance among the
-    partners since the alliance began (the log of their strongest to weakest power ratio,
-    now against then), beyond ``balance_tolerance``.
+    The first is the common threat's loss: how far it has fallen below ``reference``
+    (:func:`threat_reference`); the second the shift of the balance among the partners since
+    the alliance began (the log of their strongest to weakest power ratio, now against then),
+    beyond ``balance_tolerance``.
     """
-    threat_gone = np.clip(1.0 - common / max(params.threat_floor, 1e-12), 0.0, 1.0)
+    threat_gone = np.clip(1.0 - common / np.maximum(reference, 1e-12), 0.0, 1.0)
     moved = np.abs(imbalance_now - imbalance_then)
     shift = np.clip(moved - np.log(params.balance_tolerance), 0.0, None)
     return params.w_threat_gone * threat_gone, params.w_balance_shift * shift
@@ -224,20 +243,23 @@ def equals_pressure(
     power: FloatArray,
     felt: FloatArray,
     ratio_then: FloatArray,
+    common_then: FloatArray,
     params: Params,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Return the yearly hazard that each alliance of equals (a row of ``members``) ends.
 
-    It ends as its enemy goes or its balance shifts from what it was when the alliance began
-    (``ratio_then``: its strongest to weakest member's power then); the two pushes, in logit
-    units (:func:`equals_terms`), are returned beside it.
+    It ends as its enemy goes (the common threat falls from ``common_then``, what it was when
+    the alliance began) or its balance shifts from what it was then (``ratio_then``: its
+    strongest to weakest member's power). Returned: the hazard, the two pushes in logit units
+    (:func:`equals_terms`), and the common threat now.
     """
     common, _ = common_threat(members, felt)
     then = np.log(np.clip(ratio_then, 1.0, RATIO_CAP))
     now = np.minimum(imbalance(members, power), np.log(RATIO_CAP))
-    threat_term, balance_term = equals_terms(common, now, then, params)
+    reference = threat_reference(common_then, common, params)
+    threat_term, balance_term = equals_terms(common, reference, now, then, params)
     hazard = logistic(params.dissolution_baseline + threat_term + balance_term)
-    return hazard, threat_term, balance_term
+    return hazard, threat_term, balance_term, common
 
 
 def usefulness(
@@ -298,13 +320,13 @@ def formation_propensity(
 
     Only comparable states (``ratio`` within ``equal_weight_ratio``), not hostile to each
     other and not already allied, are candidates. Their propensity grows with the threat that
-    both feel from one outsider (at least ``threat_floor``: a threat too small to keep an
-    alliance of equals together is no reason to form one), and with a specific goal they
+    both feel from one outsider (at least ``formation_floor``: a smaller threat is no reason to
+    form one), and with a specific goal they
     share against an adversary (``goals[i, j]`` holds that adversary's index, or -1).
     """
     eligible = (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
     np.fill_diagonal(eligible, False)
-    common, enemy = _common_threats(felt, params.threat_floor, eligible)
+    common, enemy = _common_threats(felt, params.formation_floor, eligible)
     goal = goals >= 0
     enemy = np.where(goal, goals, enemy)
     candidate = eligible & ((common > 0.0) | goal)
@@ -320,9 +342,9 @@ def _common_threats(
     """For the pairs ``among`` (symmetric), the threat both feel from their strongest enemy.
 
     That is the outsider that threatens both most, by the lesser of the two threats. A
-    common threat below ``floor`` (``threat_floor``, below which an alliance of equals has
-    lost its reason) is no reason to ally, and counts as none. Of outsiders that threaten a
-    pair equally, the first (lowest index) is its enemy. Other pairs get 0.
+    common threat below ``floor`` (``formation_floor``) is no reason to ally, and counts as
+    none. Of outsiders that threaten a pair equally, the first (lowest index) is its enemy.
+    Other pairs get 0.
     """
     n = felt.shape[0]
     common, enemy = np.zeros((n, n)), np.zeros((n, n), dtype=np.int64)
