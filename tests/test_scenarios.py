@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from sim.history import cow
+from sim.model.params import Params
 from sim.scenario.loading import load, scenario_files
 
 from conftest import SCENARIOS, decision, runs_of
@@ -54,6 +55,14 @@ def test_wwii_coalition_holds_while_germany_is_a_threat_and_ends_after_its_defea
     within_two = (alliance["ended"] & alliance["end_period"].between(defeat, defeat + 2)).mean()
     assert ended_early < 0.1
     assert within_two > 0.9
+
+
+def test_wwii_coalition_is_measured_by_the_threat_it_began_with():
+    """Measured against the open world's floor for allying instead, the coalition's common
+    threat (smaller in the scenario's figures) would be no reason, and it would end mid-war."""
+    floor = Params().formation_floor
+    rs = runs_of("wwii_coalition_1942_1948", "wwii_germany_undefeated", threat_floor=floor)
+    assert (~_grand_alliance(rs)["ended"]).mean() < 0.6
 
 
 def test_wwii_coalition_is_kept_when_germany_is_undefeated_and_there_is_no_monopoly():
