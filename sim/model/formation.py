@@ -321,8 +321,8 @@ def formation_propensity(
     Only comparable states (``ratio`` within ``equal_weight_ratio``), not hostile to each
     other and not already allied, are candidates. Their propensity grows with the threat that
     both feel from one outsider (at least ``formation_floor``: a smaller threat is no reason to
-    form one), and with a specific goal they
-    share against an adversary (``goals[i, j]`` holds that adversary's index, or -1).
+    form one), and with a specific goal they share against an adversary (``goals[i, j]`` holds
+    that adversary's index, or -1).
     """
     eligible = (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
     np.fill_diagonal(eligible, False)
