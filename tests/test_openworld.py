@@ -229,9 +229,10 @@ def test_real_reliability_is_the_data_whatever_the_wars(history_run):
 def test_power_and_proximity_alone_make_threats_that_alliances_answer():
     """Without wars or rivalries, only anarchy's floor of hostility makes threats to ally.
 
-    Whether that floor alone reaches ``formation_floor`` is for calibration to say (ATOP's
-    alliances of 1816-1944 answer enemies, and the fitted floor is above anarchy's); the
-    mechanism is tested here with a floor that power and proximity can reach.
+    Whether that floor alone reaches ``formation_floor`` is for calibration to say: under the
+    defaults fitted to ATOP's alliances of 1816-1944 it does not (a peaceful 1870-1910 forms
+    none; alliances answer the enemies wars and rivalries make), so the mechanism is tested
+    here with a floor that power and proximity can reach.
     """
     built = openworld.build(1870, 1910, "model")
     ow = dataclasses.replace(built, world=dataclasses.replace(built.world, relations_table=None))
