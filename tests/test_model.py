@@ -337,3 +337,56 @@ def test_an_alliance_ends_when_its_common_enemy_is_beaten(tmp_path):
     # if a beaten enemy threatened as much as before, the pact would mostly hold (P5)
     held = _pact_reasons(tmp_path, ENEMY_BEATEN, beaten_discount=0.0)
     assert (held == "threat_gone").mean() < 0.15 and (held == "censored").mean() > 0.6
+
+
+TORN = (
+    _synthetic("A state allied to both sides of a war", 1902)
+    + """\
+  CCC:
+    {name: C, power: 0.05, capital: {city: c, lat: 50, lng: 22}, borders: [BBB], source: synthetic}
+territories:
+  TB: {name: b, owner: BBB, lat: 50, lng: 25, source: synthetic}
+commitments:
+  with_a: {name: with a, kind: defence_pact, members: [AAA, CCC], covers: members, source: s}
+  with_b: {name: with b, kind: defence_pact, members: [BBB, CCC], covers: members, source: s}
+events:
+  attack: {kind: war, at: 1901, attacker: AAA, defender: BBB, theatre: TB, source: synthetic}
+"""
+)
+
+KEPT = {"formation_baseline": -15.0, "dissolution_baseline": -10.0, "w_threat_gone": 0.0}
+"""No alliance forms, none dissolves: the scenario's pacts stand when the war comes."""
+
+
+def test_a_state_called_by_both_sides_of_a_war_fights_on_one_at_most(tmp_path):
+    from sim.results.runs import replicate
+
+    path = tmp_path / "torn.yaml"
+    path.write_text(TORN)
+    eager = Params().replace(baseline=3.0, w_treaty=5.0, **KEPT)
+    runs = replicate(load(path), eager, seed=2, runs=10)
+    c = runs.decisions[runs.decisions["guarantor"] == "CCC"]
+    fought = c[c["fought"]].groupby("run")["partner"].nunique()
+    assert (c.groupby("run").size() == 2).all(), "both sides ask it"
+    assert (c["p_honour"] > 0.5).all(), "drawn alone, it would often fight for both"
+    assert len(fought) >= 5 and (fought == 1).all(), "it fights on one side at most"
+
+
+def test_a_state_is_not_asked_to_fight_its_own_ally_for_its_interests(tmp_path):
+    from sim.results.runs import replicate
+
+    with_b = TORN.splitlines(keepends=True)
+    with_b = "".join(line for line in with_b if not line.startswith("  with_b:"))
+    curious = Params().replace(interest_floor=0.0, **KEPT)
+
+    def asked(text: str) -> set[tuple[str, bool]]:
+        path = tmp_path / "torn.yaml"
+        path.write_text(text)
+        c = replicate(load(path), curious, seed=2, runs=5).decisions
+        c = c[c["guarantor"] == "CCC"]
+        return set(zip(c["partner"], c["bound"], strict=True))
+
+    assert asked(with_b) == {("AAA", True)}, "its ally's adversary does not ask it"
+    lines = with_b.splitlines(True)
+    unallied = "".join(line for line in lines if "with_a:" not in line and "commitments:" not in line)
+    assert asked(unallied) == {("BBB", False)}, "without the alliance its interests ask it"

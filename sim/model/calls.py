@@ -92,7 +92,7 @@ class Summons:
         noise = m.rng.normal(0.0, m.params.perception_noise, len(calls))
         scores = score(calls, situation, m.params, noise)
         drawn = m.rng.random(len(calls)) < m.params.invoke_probability
-        fights = m.rng.random(len(calls)) < scores.p_honour
+        fights = one_side(called, m.rng.random(len(calls)) < scores.p_honour, scores.p_honour)
         self._settle_all(called, calls, drawn, fights, scores)
 
     def _settle_all(
@@ -122,7 +122,8 @@ class Summons:
         if not front.defensive:
             return []
         _, bound = self._binding(front.partner)
-        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0)).tolist())
+        allied = m.book.allied_pairs(m.period)[front.adversary]
+        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0) | allied).tolist())
         near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(front.theatre)
         found = [
             Call(front, int(g), False, 0.0, NONE, None, bound=False)
@@ -276,6 +277,25 @@ class Summons:
         for row in np.flatnonzero(rows & book.members[:, partner]):
             if m.rng.random() < m.params.end_on_violation:
                 book.end(int(row), m.period, "violated", m.demand)
+
+
+def one_side(called: list[Call], fights: BoolArray, p_honour: NDArray[np.float64]) -> BoolArray:
+    """Return the decisions with each state fighting on one side of a war at most.
+
+    A state called by both sides of one war in the same period and drawn to fight for
+    both joins the side it is likelier to fight for (the first call on a tie) and stays
+    out on the other.
+    """
+    kept = fights.copy()
+    chosen: dict[tuple[str, int], tuple[int, int]] = {}  # (war, state) -> (side, call)
+    for k in np.argsort(-p_honour, kind="stable"):
+        if not kept[k]:
+            continue
+        call = called[k]
+        key = (call.front.war.war_id, call.guarantor)
+        side = chosen.setdefault(key, (call.front.side, int(k)))[0]
+        kept[k] = side == call.front.side
+    return kept
 
 
 def _terms(c: Commitments, rows: int) -> Terms:
