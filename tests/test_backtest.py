@@ -84,6 +84,10 @@ def test_the_report_scores_each_era_beside_its_references(history_run):
         share = found["honoured"] / found["n"]
         assert base["brier"] == pytest.approx(share * (1 - share))
     assert "logistic_transfer" in report["post1945"]["references"]
+    earlier = report["pre1945"]["honoured"] / report["pre1945"]["n"]
+    late = report["post1945"]["honoured"] / report["post1945"]["n"]
+    carried = report["post1945"]["references"]["base_rate_transfer"]["brier"]
+    assert carried == pytest.approx(late * (1 - earlier) ** 2 + (1 - late) * earlier**2)
 
 
 def test_backtest_cli_json_has_the_documented_names():

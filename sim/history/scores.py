@@ -153,7 +153,9 @@ def references(
     """Return each reference's probabilities for the cases of one era.
 
     ``x`` holds the cases' covariates. With ``earlier`` (the cases and covariates of an
-    earlier era), the logistic fitted on them is also scored here (``logistic_transfer``).
+    earlier era), the logistic fitted on them (``logistic_transfer``) and their honoured
+    share (``base_rate_transfer``: the base rate a forecaster knows before the era begins)
+    are also scored here.
     """
     y = cases["honoured"].to_numpy(bool)
     wars = cases["war"].to_numpy()
@@ -170,4 +172,5 @@ def references(
         found["logistic_transfer"] = fit_predict(
             old_x[list(COVARIATES)].to_numpy(float), old_y, values
         )
+        found["base_rate_transfer"] = np.full(len(y), old_y.mean() if len(old_y) else math.nan)
     return found
