@@ -390,3 +390,46 @@ def test_a_state_is_not_asked_to_fight_its_own_ally_for_its_interests(tmp_path):
     lines = with_b.splitlines(True)
     unallied = "".join(line for line in lines if "with_a:" not in line and "commitments:" not in line)
     assert asked(unallied) == {("BBB", False)}, "without the alliance its interests ask it"
+
+
+def test_a_state_signs_one_new_alliance_a_period_its_likeliest():
+    from sim.model.bonds import one_at_a_time
+
+    formed = np.zeros((5, 5), dtype=bool)
+    formed[0, 1] = formed[0, 2] = formed[1, 2] = formed[3, 4] = True
+    chance = np.full((5, 5), 0.5)
+    chance[0, 2] = 0.9
+    assert one_at_a_time(formed, chance) == [(0, 2), (3, 4)], "0 takes 2; 1 waits"
+    assert one_at_a_time(formed, np.full((5, 5), 0.5)) == [(0, 1), (3, 4)], "a tie: the first"
+
+
+CROWD = (
+    _synthetic("Four small states and a great power hostile to all", 1902)
+    + """\
+  CCC: {name: C, power: 0.05, capital: {city: c, lat: 50, lng: 30}, source: synthetic}
+  EEE: {name: E, power: 0.05, capital: {city: e, lat: 50, lng: 35}, source: synthetic}
+  DDD: {name: D, power: 0.60, capital: {city: d, lat: 52, lng: 27}, source: synthetic}
+territories:
+  TA: {name: a, owner: AAA, lat: 50, lng: 20, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: synthetic}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+  - {between: [CCC, DDD], value: -1, source: synthetic}
+  - {between: [EEE, DDD], value: -1, source: synthetic}
+"""
+)
+
+
+def test_states_threatened_together_ally_in_pairs_not_all_at_once(tmp_path):
+    path = tmp_path / "crowd.yaml"
+    path.write_text(CROWD)
+    world = build(load(path))
+    eager = Params().replace(formation_floor=0.0, formation_baseline=2.0)
+    model = AllianceModel(world, eager, rng=replication_rngs(4, 1)[0])
+    model.step()
+    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
+    per_state = model.book.members[formed].sum(axis=0)
+    assert len(formed) == 2 and per_state.max() == 1, "two pairs the first year, not six"
+    model.step()
+    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
+    assert len(formed) >= 3, "the others follow in the years after"

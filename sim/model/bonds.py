@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from sim.model.alliance_model import AllianceModel
 
 IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
 
 
 def update(m: AllianceModel, o: assessment.Opening, a: assessment.Assessment) -> None:
@@ -93,7 +95,7 @@ def _form(m: AllianceModel, a: assessment.Assessment, version: int) -> None:
     if not formed.any():
         return
     owners, rows = m.world.territory_holder, []
-    for i, j in zip(*np.nonzero(formed), strict=True):
+    for i, j in one_at_a_time(formed, chance):
         members = np.zeros(m.world.n, dtype=bool)
         members[[i, j]] = True
         enemy = m.world.ids[a.enemy[i, j]]
@@ -101,6 +103,25 @@ def _form(m: AllianceModel, a: assessment.Assessment, version: int) -> None:
     formed_rows = np.array(rows, dtype=np.int64)  # formed as equals: they stay symmetric
     m.book.measure(formed_rows, m.effective_power(), m.nuclear)
     m.book.note_threat(formed_rows, m.demand)
+
+
+def one_at_a_time(formed: BoolArray, chance: FloatArray) -> list[tuple[int, int]]:
+    """Return the pairs that ally this period: each state signs one new alliance at most.
+
+    Of the pairs drawn to ally, a state takes the one it is likeliest to make (the first
+    pair on a tie); its other pairs wait for a later period. Alliances are negotiated
+    one at a time: in ATOP's defence pacts of 1816-1944, a state founded more than one
+    in the same year in 14% of the years in which it founded any.
+    """
+    i, j = np.nonzero(formed)
+    order = np.argsort(-chance[i, j], kind="stable")
+    busy: set[int] = set()
+    pairs = []
+    for a, b in zip(i[order].tolist(), j[order].tolist(), strict=True):
+        if a not in busy and b not in busy:
+            busy.update((a, b))
+            pairs.append((a, b))
+    return pairs
 
 
 def _weigh_institutions(m: AllianceModel, rows: IntArray, w: institutions.Weighing) -> None:

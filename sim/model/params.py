@@ -250,21 +250,21 @@ class Params:
         0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat"
     )
     latent_hostility: float = _p(
-        0.392,
+        0.153,
         0.0,
         1.0,
         "0-1",
         "hostility between states neither friendly nor allied: the threat of power and proximity",
     )
     beaten_discount: float = _p(
-        0.734,
+        0.754,
         0.0,
         1.0,
         "0-1",
         "share of the threat a state poses that it loses when it is beaten in a war (P5)",
     )
     beaten_half_life: float = _p(
-        48.322,
+        49.219,
         0.5,
         50.0,
         "years",
@@ -279,7 +279,7 @@ class Params:
         "strongest to weakest effective power beyond which two states are not equals to ally",
     )
     formation_floor: float = _p(
-        0.421,
+        0.234,
         0.0,
         1.0,
         "threat",
@@ -293,7 +293,7 @@ class Params:
         "common threat below which no alliance of equals has a reason, whatever it began with",
     )
     threat_kept: float = _p(
-        1.102,
+        0.339,
         0.0,
         2.0,
         "share",
@@ -301,28 +301,28 @@ class Params:
         "alliance of equals has lost its reason",
     )
     dissolution_baseline: float = _p(
-        -8.692,
+        -5.029,
         -10.0,
         2.0,
         "logit per year",
         "hazard that an alliance of equals ends while its reasons hold",
     )
     w_threat_gone: float = _p(
-        8.609,
+        11.931,
         0.0,
         20.0,
         "logit per unit",
         "weight of the common threat's loss on an alliance's hazard",
     )
     w_balance_shift: float = _p(
-        9.07,
+        12.224,
         0.0,
         20.0,
         "logit per unit",
         "weight of a shift of the balance among partners on the hazard (per unit of log ratio)",
     )
     balance_tolerance: float = _p(
-        1.25,
+        1.67,
         1.0,
         10.0,
         "ratio",
@@ -330,14 +330,14 @@ class Params:
         "balance counts as shifted",
     )
     formation_baseline: float = _p(
-        -6.412,
+        -13.685,
         -15.0,
         2.0,
         "logit per year",
         "propensity of two states to ally when nothing pushes them",
     )
     w_common_threat: float = _p(
-        94.359,
+        89.637,
         0.0,
         100.0,
         "logit per unit",
@@ -443,7 +443,7 @@ class Params:
         4.0, 1.0, 100.0, "ratio", "patron to client power ratio from which a tie is asymmetric"
     )
     end_on_violation: float = _p(
-        0.962, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
+        0.846, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
     )
     # --- wars the states start themselves (open world, --wars model) ---
     onset_baseline: float = _p(
