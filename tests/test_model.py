@@ -387,8 +387,8 @@ def test_a_state_is_not_asked_to_fight_its_own_ally_for_its_interests(tmp_path):
         return set(zip(c["partner"], c["bound"], strict=True))
 
     assert asked(with_b) == {("AAA", True)}, "its ally's adversary does not ask it"
-    lines = with_b.splitlines(True)
-    unallied = "".join(line for line in lines if "with_a:" not in line and "commitments:" not in line)
+    kept = [line for line in with_b.splitlines(True) if "with_a:" not in line]
+    unallied = "".join(line for line in kept if "commitments:" not in line)
     assert asked(unallied) == {("BBB", False)}, "without the alliance its interests ask it"
 
 
