@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import cli
@@ -304,6 +304,7 @@ DAMAGE += ["mixed", "list", "rows"]
     st.sampled_from(READERS),
     st.integers(0, 2**16),
 )
+@example([("value", "metadata.json")], ["plot", "timeline", "{d}"], 511)  # overlays: 1.5
 def test_broken_results_folders_are_read_or_refused_in_one_line(
     no_work, run_dir, damage, reader, seed
 ):

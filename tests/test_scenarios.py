@@ -58,9 +58,10 @@ def test_wwii_coalition_holds_while_germany_is_a_threat_and_ends_after_its_defea
 
 
 def test_wwii_coalition_is_measured_by_the_threat_it_began_with():
-    """Measured against the open world's floor for allying instead, the coalition's common
-    threat (smaller in the scenario's figures) would be no reason, and it would end mid-war."""
-    floor = Params().formation_floor
+    """Measured against an absolute floor above the coalition's common threat (about 0.13 in
+    the scenario's figures) instead, its threat would count as gone and it would end mid-war."""
+    floor = 0.6  # threat_kept x 0.6 lies above 0.13 at the defaults
+    assert Params().threat_kept * floor > 0.13
     rs = runs_of("wwii_coalition_1942_1948", "wwii_germany_undefeated", threat_floor=floor)
     assert (~_grand_alliance(rs)["ended"]).mean() < 0.6
 

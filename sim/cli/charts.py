@@ -58,6 +58,14 @@ def run_folder(folder: Path, run: int = 0) -> tuple[dict[str, Any], Any, Any]:
     """
     meta = folders.metadata(folder, ("scenario", "runs", "periods", "capitals"))
     folders.replication(folder, meta, run)
+    overlays = meta.setdefault("overlays", [])
+    if not (isinstance(overlays, list) and all(isinstance(o, str) for o in overlays)):
+        raise ResultsError(
+            str(folder / folders.METADATA),
+            "overlays",
+            "expected a list of the counterfactual overlays' names",
+            got=overlays,
+        )
     alliances = folders.table(folder, "alliances", ALLIANCES)
     states = folders.table(folder, "states", STATES)
     missing = sorted(set(states["state"]) - set(meta["capitals"]))

@@ -351,11 +351,12 @@ class Params:
         "how far mutual deterrence makes two nuclear powers equals (ratio ** (1 - parity))",
     )
     w_common_goal: float = _p(
-        8.0,
+        15.273,
         0.0,
         20.0,
         "logit",
-        "weight of a specific goal two states share against an adversary (P11)",
+        "weight of a specific goal two states share against an adversary (P11); set so that a "
+        "goal alone makes formation_baseline + w_common_goal = 1.588 (about 0.83 a year)",
     )
     pole_share: float = _p(
         0.2,
