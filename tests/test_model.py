@@ -374,26 +374,6 @@ def test_a_state_called_by_both_sides_of_a_war_fights_on_one_at_most(tmp_path):
     assert len(fought) >= 5 and (fought == 1).all(), "it fights on one side at most"
 
 
-def test_a_state_is_not_asked_to_fight_its_own_ally_for_its_interests(tmp_path):
-    from sim.results.runs import replicate
-
-    with_b = TORN.splitlines(keepends=True)
-    with_b = "".join(line for line in with_b if not line.startswith("  with_b:"))
-    curious = Params().replace(interest_floor=0.0, **KEPT)
-
-    def asked(text: str) -> set[tuple[str, bool]]:
-        path = tmp_path / "torn.yaml"
-        path.write_text(text)
-        c = replicate(load(path), curious, seed=2, runs=5).decisions
-        c = c[c["guarantor"] == "CCC"]
-        return set(zip(c["partner"], c["bound"], strict=True))
-
-    assert asked(with_b) == {("AAA", True)}, "its ally's adversary does not ask it"
-    kept = [line for line in with_b.splitlines(True) if "with_a:" not in line]
-    unallied = "".join(line for line in kept if "commitments:" not in line)
-    assert asked(unallied) == {("BBB", False)}, "without the alliance its interests ask it"
-
-
 def test_a_state_signs_one_new_alliance_a_period_its_likeliest():
     from sim.model.bonds import one_at_a_time
 

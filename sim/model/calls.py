@@ -122,8 +122,7 @@ class Summons:
         if not front.defensive:
             return []
         _, bound = self._binding(front.partner)
-        allied = m.book.allied_pairs(m.period)[front.adversary]
-        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0) | allied).tolist())
+        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0)).tolist())
         near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(front.theatre)
         found = [
             Call(front, int(g), False, 0.0, NONE, None, bound=False)
