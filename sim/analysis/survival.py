@@ -72,7 +72,7 @@ SPELLS = {
     "members": folders.TEXT,
     "start_period": folders.COUNT,
     "capability_ratio": folders.NUMBER,
-    "start_year": folders.NUMBER,
+    "start_year": folders.COUNT,
     "reason": folders.TEXT,
     "threat_change": folders.NUMBER,
     "nuclear_patron": folders.NUMBER,
