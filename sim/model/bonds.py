@@ -3,7 +3,8 @@
 Everything that does not depend on chance was assessed as the period opened
 (:func:`sim.model.assessment.assess`); here the draws are made, in a fixed order: alliances
 of equals (P5), then patron-client ties (P6), then a draw for every pair of living states
-that may ally. Members then leave an institution that costs them more than it saves (P9).
+that may ally (each state signing one new alliance a period at most). Members then leave an
+institution that costs them more than it saves (P9).
 """
 
 from __future__ import annotations

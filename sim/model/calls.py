@@ -11,8 +11,9 @@ no commitment binds them but their stakes reach ``interest_floor`` (their decisi
 recorded as not bound: they intervene or stay out). All calls are scored together by the
 kernel (:func:`sim.model.decide.score`); then, in this order, a perception draw per call, a
 draw whether the partner invokes the commitment (or the scenario's record of it) and a draw
-whether the guarantor fights. A guarantor that fights joins its partner's side; one that
-breaks a duty to defend a bilateral alliance may end it.
+whether the guarantor fights. A guarantor that fights joins its partner's side (one side of a
+war at most: :func:`one_side`); one that breaks a duty to defend a bilateral alliance may end
+it.
 """
 
 from __future__ import annotations
@@ -286,14 +287,12 @@ def one_side(called: list[Call], fights: BoolArray, p_honour: NDArray[np.float64
     out on the other.
     """
     kept = fights.copy()
-    chosen: dict[tuple[str, int], tuple[int, int]] = {}  # (war, state) -> (side, call)
+    side_of: dict[tuple[str, int], int] = {}  # (war, state) -> the side it joins
     for k in np.argsort(-p_honour, kind="stable"):
-        if not kept[k]:
-            continue
-        call = called[k]
-        key = (call.front.war.war_id, call.guarantor)
-        side = chosen.setdefault(key, (call.front.side, int(k)))[0]
-        kept[k] = side == call.front.side
+        if kept[k]:
+            call = called[k]
+            key = (call.front.war.war_id, call.guarantor)
+            kept[k] = side_of.setdefault(key, call.front.side) == call.front.side
     return kept
 
 
