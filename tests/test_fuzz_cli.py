@@ -304,8 +304,10 @@ DAMAGE += ["mixed", "list", "rows"]
     st.sampled_from(READERS),
     st.integers(0, 2**16),
 )
-@example([("value", "metadata.json")], ["plot", "timeline", "{d}"], 511)  # overlays: 1.5
-@example([("mixed", "states.parquet"), ("mixed", "alliances.parquet")], ["survival", "{d}"], 176)
+@example([("value", "metadata.json")], ["plot", "timeline", "{d}"], 511)  # overlays [1, 2]
+@example(  # start_year: inf and NaN
+    [("mixed", "states.parquet"), ("mixed", "alliances.parquet")], ["survival", "{d}"], 176
+)
 def test_broken_results_folders_are_read_or_refused_in_one_line(
     no_work, run_dir, damage, reader, seed
 ):
