@@ -56,16 +56,9 @@ def run_folder(folder: Path, run: int = 0) -> tuple[dict[str, Any], Any, Any]:
         ResultsError: the folder is not a complete run folder, lacks the replication ``run``,
             or its metadata lacks the capital of a state in its states table.
     """
-    meta = folders.metadata(folder, ("scenario", "runs", "periods", "capitals"))
+    required = ("scenario", "runs", "periods", "capitals")
+    meta = folders.metadata(folder, required, optional={"overlays": []})
     folders.replication(folder, meta, run)
-    overlays = meta.setdefault("overlays", [])
-    if not (isinstance(overlays, list) and all(isinstance(o, str) for o in overlays)):
-        raise ResultsError(
-            str(folder / folders.METADATA),
-            "overlays",
-            "expected a list of the counterfactual overlays' names",
-            got=overlays,
-        )
     alliances = folders.table(folder, "alliances", ALLIANCES)
     states = folders.table(folder, "states", STATES)
     missing = sorted(set(states["state"]) - set(meta["capitals"]))
@@ -83,7 +76,7 @@ def timeline_figure(meta: dict[str, Any], alliances: Any, run: int) -> tuple[Any
     """Draw the alliances of one run over time; return the figure and its file's stem."""
     from sim.plots import alliances as alliance_plots
 
-    case = meta.get("overlays", [])
+    case = meta["overlays"]
     rows = alliances[alliances["run"] == run]
     title = f"Alliances over time: {case_words(meta['scenario'], case)} (run {run})"
     figure = alliance_plots.timeline(rows, meta["periods"], title)
@@ -106,7 +99,7 @@ def network_figure(
     alive = alliances[
         (alliances["run"] == run) & (alliances["start_period"] <= t) & (alliances["end_period"] > t)
     ]
-    case = meta.get("overlays", [])
+    case = meta["overlays"]
     title = f"Alliances in force in {label}: {case_words(meta['scenario'], case)} (run {run})"
     stem = f"network_{case_name(meta['scenario'], case)}_run{run}_{slug(label)}"
     return alliance_plots.network(at, alive, title), stem

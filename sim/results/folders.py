@@ -37,12 +37,21 @@ KEYS: dict[str, tuple[str, Any]] = {
         "each state's capital as [lat, lng]",
         lambda v: isinstance(v, dict) and all(_place(c) for c in v.values()),
     ),
+    "overlays": (
+        "a list of the counterfactual overlays' names",
+        lambda v: isinstance(v, list) and all(isinstance(o, str) for o in v),
+    ),
 }
 """The metadata a reader may need, what each is and how to recognise it."""
 
 
-def metadata(folder: Path, keys: Iterable[str] = ()) -> dict[str, Any]:
+def metadata(
+    folder: Path, keys: Iterable[str] = (), optional: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Return a results folder's metadata, checked to hold ``keys`` (of :data:`KEYS`).
+
+    Each key of ``optional`` (also of :data:`KEYS`) is checked where present and takes the
+    value given there where absent.
 
     Raises:
         ResultsError: the folder is missing or incomplete, or its metadata is unreadable or
@@ -60,7 +69,9 @@ def metadata(folder: Path, keys: Iterable[str] = ()) -> dict[str, Any]:
         raise ResultsError(
             str(path), "", "expected a JSON object, the metadata of a run's or a world's results"
         )
-    for key in keys:
+    for key, default in (optional or {}).items():
+        meta.setdefault(key, default)
+    for key in [*keys, *(optional or {})]:
         what, valid = KEYS[key]
         if key not in meta or not valid(meta[key]):
             raise ResultsError(str(path), key, f"expected {what}", got=meta.get(key))
