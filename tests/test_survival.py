@@ -191,6 +191,17 @@ def test_age_trend_finds_a_flat_hazard_flat_and_a_falling_one_falling():
     assert falling.upper < 1.0 and falling.value == pytest.approx(2**-0.5, abs=0.08)
 
 
+def test_each_history_is_held_to_the_real_records_test_of_a_flat_hazard():
+    from sim.analysis import patterns
+
+    flat = [_exponential(400, 0.1, seed).assign(run=f"r{seed}") for seed in range(4)]
+    falling = [
+        _exponential(3000, 0.1, seed, shape=0.5).assign(run=f"f{seed}") for seed in range(3)
+    ]
+    found = patterns.flat_histories(pd.concat(flat + falling, ignore_index=True))
+    assert found == {"flat": 4, "of": 7}, "a falling hazard is shown to fall in every history"
+
+
 def test_asymmetry_is_the_hazard_ratio_per_tenfold_capability_ratio():
     import numpy as np
 
@@ -284,7 +295,9 @@ def test_survival_compare_reports_checks_tests_and_distances_per_era(tmp_path, c
 
     sets = {"simulated": survival.from_runs([world]), "ATOP": survival.from_atop()}
     survival_report.print_eras(survival_report.compare(sets, "defence", 5), "ATOP")
-    assert "log-rank, simulated runs weighted as one history (2 runs)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "log-rank, simulated runs weighted as one history (2 runs)" in printed
+    assert "its interval reaches 1 in " in printed and early["flat_histories"]["of"] <= 2
     alone = cli("survival", "--data", "atop", "--out", str(tmp_path / "atop"))
     assert (
         alone.returncode == 0

@@ -15,8 +15,8 @@ interval, and says whether each check holds:
 and reports the share of asymmetric alliances beside the real one.
 
 Beside the checks: the weighted log-rank test and the distances between the curves
-(:mod:`sim.analysis.curves`), the rates by age, the smoothed hazards and the alliances begun
-per decade.
+(:mod:`sim.analysis.curves`), the rates by age, the hazard's test of the real record applied
+to each simulated history alone, the smoothed hazards and the alliances begun per decade.
 
 The simulated cohort is the alliances that began during the runs (one in force from a
 run's first period began before it, and its start is not seen); the real one is ATOP's
@@ -182,12 +182,13 @@ def _check(
 
 
 def details(simulated: pd.DataFrame, real: pd.DataFrame) -> dict[str, Any]:
-    """Return what stands beside the checks: rates by age, smoothed hazards, decades."""
+    """Return what stands beside the checks: rates by age, histories, hazards, decades."""
     return {
         "rates_by_age": {
             "simulated": {k: v.as_dict() for k, v in patterns.age_rates(simulated).items()},
             "real": {k: v.as_dict() for k, v in patterns.age_rates(real).items()},
         },
+        "flat_histories": patterns.flat_histories(simulated),
         "smoothed_hazard": {
             "simulated": patterns.smoothed_hazard(simulated),
             "real": patterns.smoothed_hazard(real),
