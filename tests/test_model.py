@@ -415,3 +415,52 @@ def test_states_threatened_together_ally_in_pairs_not_all_at_once(tmp_path):
     model.step()
     formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
     assert len(formed) >= 3, "the others follow in the years after"
+
+
+def test_shortfall_is_the_log_of_the_enemy_over_the_pair_where_the_enemy_is_stronger():
+    from sim.model.formation import shortfall
+
+    power = np.array([0.05, 0.05, 0.45, 0.60])
+    gap = shortfall(power, np.full((4, 4), 3))
+    assert gap[0, 1] == pytest.approx(np.log(0.60 / 0.10)), "two weak states: far short"
+    assert gap[0, 2] == pytest.approx(np.log(0.60 / 0.50)), "with a strong partner: close"
+    assert shortfall(power, np.zeros((4, 4), dtype=np.int64))[2, 3] == 0.0, "stronger: none"
+
+
+PATRON = (
+    _synthetic("Two small states, a hostile great power and a great power it also threatens", 1902)
+    + """\
+  DDD: {name: D, power: 0.60, capital: {city: d, lat: 52, lng: 27}, source: synthetic}
+  PPP: {name: P, power: 0.45, capital: {city: p, lat: 48, lng: 18}, source: synthetic}
+territories:
+  TA: {name: a, owner: AAA, lat: 50, lng: 20, source: synthetic}
+relations:
+  - {between: [AAA, DDD], value: -1, source: synthetic}
+  - {between: [BBB, DDD], value: -1, source: synthetic}
+  - {between: [PPP, DDD], value: -1, source: synthetic}
+"""
+)
+
+
+@pytest.mark.parametrize("aggregation, partner", [(10.0, "PPP"), (0.0, "BBB")])
+def test_a_small_state_under_a_great_threat_allies_with_strength_not_with_its_like(
+    tmp_path, aggregation, partner
+):
+    path = tmp_path / "patron.yaml"
+    path.write_text(PATRON)
+    world = build(load(path))
+    # unequal pairs may ally, and a gentle slope of the common threat keeps the chances
+    # from all rounding to 1
+    eager = Params().replace(
+        formation_floor=0.0,
+        formation_baseline=2.0,
+        w_common_threat=10.0,
+        equal_weight_ratio=50.0,
+        w_aggregation=aggregation,
+    )
+    model = AllianceModel(world, eager, rng=replication_rngs(4, 1)[0])
+    model.step()
+    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
+    ids = np.array(world.ids)
+    members = {tuple(sorted(ids[model.book.members[r]])) for r in formed}
+    assert members == {tuple(sorted(("AAA", partner)))}, members

@@ -109,7 +109,7 @@ def assess(o: Opening, params: Params) -> Assessment:
         formation.pair_ratio(o.power, o.nuclear), o.nuclear, params.nuclear_parity
     )
     form, enemy = formation.formation_propensity(
-        felt, ratio, hostile, np.zeros_like(allied), o.goals, params
+        felt, ratio, hostile, np.zeros_like(allied), o.goals, params, o.power
     )
     ally_value = np.zeros(len(o.power))
     np.maximum.at(ally_value, patron, useful)

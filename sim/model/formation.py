@@ -11,7 +11,8 @@ Pure functions over arrays. The model calls them once per period (through
 * :func:`client_pressure` — a patron-client tie holds while the client is useful to the
   patron: sites on its soil, a buffer on its border (P6, P8), discounted by technology and
   by the general threat level (P7);
-* :func:`formation_propensity` — two comparable states with a common threat ally (P5, P11).
+* :func:`formation_propensity` — two states with a common threat ally (P5, P11), the likelier
+  the less their joint power falls short of their enemy's (:func:`shortfall`).
 """
 
 from __future__ import annotations
@@ -315,14 +316,16 @@ def formation_propensity(
     allied: BoolArray,
     goals: NDArray[np.int64],
     params: Params,
+    power: FloatArray | None = None,
 ) -> tuple[FloatArray, NDArray[np.int64]]:
     """Return the yearly probability that each pair (i, j) allies, and its common enemy.
 
-    Only comparable states (``ratio`` within ``equal_weight_ratio``), not hostile to each
-    other and not already allied, are candidates. Their propensity grows with the threat that
-    both feel from one outsider (at least ``formation_floor``: a smaller threat is no reason to
-    form one), and with a specific goal they share against an adversary (``goals[i, j]`` holds
-    that adversary's index, or -1).
+    States within ``equal_weight_ratio`` of each other's power, not hostile to each other and
+    not already allied, are candidates. Their propensity grows with the threat that both feel
+    from one outsider (at least ``formation_floor``: a smaller threat is no reason to form
+    one) and with a specific goal they share against an adversary (``goals[i, j]`` holds that
+    adversary's index, or -1); given ``power``, it falls by ``w_aggregation`` per unit of the
+    pair's :func:`shortfall` against that enemy.
     """
     eligible = (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
     np.fill_diagonal(eligible, False)
@@ -333,7 +336,23 @@ def formation_propensity(
     logit = (
         params.formation_baseline + params.w_common_threat * common + params.w_common_goal * goal
     )
+    if power is not None and params.w_aggregation > 0.0:
+        logit = logit - params.w_aggregation * shortfall(power, enemy)
     return np.where(candidate, logistic(logit), 0.0), enemy
+
+
+def shortfall(power: FloatArray, enemy: NDArray[np.int64]) -> FloatArray:
+    """Return how far each pair's joint power falls short of its enemy's, as a log ratio.
+
+    ``shortfall[i, j]`` is ``log(power[enemy] / (power[i] + power[j]))`` where the enemy
+    (``enemy[i, j]``) is the stronger, else 0: what an alliance adds to its members' security
+    is the strength it aggregates against the threat (Morrow 1991), and two weak states
+    joined against a much stronger enemy gain little from each other (Walt 1987).
+    """
+    joint = power[:, None] + power[None, :]
+    against = power[enemy]
+    ratio = np.divide(against, joint, out=np.ones_like(joint), where=joint > 0.0)
+    return np.log(np.maximum(ratio, 1.0))
 
 
 def _common_threats(

@@ -343,6 +343,15 @@ class Params:
         "logit per unit",
         "weight of a common threat on two equals' propensity to ally",
     )
+    w_aggregation: float = _p(
+        0.0,
+        0.0,
+        30.0,
+        "logit per log ratio",
+        "how much less likely two states are to ally per unit of log shortfall of their joint "
+        "effective power against their common enemy's (capability aggregation; off by default: "
+        "the survival fit did not favour it, ODD 3.13)",
+    )
     nuclear_parity: float = _p(
         0.5,
         0.0,
