@@ -120,7 +120,9 @@ def pairwise_floor(n: int = 200) -> tuple[float, float]:
         formation.demand_for_allies(felt)
         ratio = formation.pair_ratio(s.power, s.nuclear)
         parity = formation.with_parity(ratio, s.nuclear, params.nuclear_parity)
-        chance, _ = formation.formation_propensity(felt, parity, s.hostility, allied, goals, params)
+        chance, _ = formation.formation_propensity(
+            felt, parity, s.hostility, allied, goals, params, s.power
+        )
         _ = rng.random(chance.shape) < chance
         institutions.alignment_gap(relations, s.power, params)
 

@@ -402,19 +402,28 @@ relations:
 )
 
 
-def test_states_threatened_together_ally_in_pairs_not_all_at_once(tmp_path):
-    path = tmp_path / "crowd.yaml"
-    path.write_text(CROWD)
-    world = build(load(path))
-    eager = Params().replace(formation_floor=0.0, formation_baseline=2.0)
-    model = AllianceModel(world, eager, rng=replication_rngs(4, 1)[0])
+def _eager(tmp_path, text: str, **changes: float) -> AllianceModel:
+    """A model of the world ``text`` whose states ally on any common threat, one year run."""
+    path = tmp_path / "world.yaml"
+    path.write_text(text)
+    eager = Params().replace(formation_floor=0.0, formation_baseline=2.0, **changes)
+    model = AllianceModel(build(load(path)), eager, rng=replication_rngs(4, 1)[0])
     model.step()
-    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
+    return model
+
+
+def _formed(model: AllianceModel) -> list[int]:
+    """The book's rows of the alliances the model formed."""
+    return [r for r, o in enumerate(model.book.origin) if o == "formed"]
+
+
+def test_states_threatened_together_ally_in_pairs_not_all_at_once(tmp_path):
+    model = _eager(tmp_path, CROWD)
+    formed = _formed(model)
     per_state = model.book.members[formed].sum(axis=0)
     assert len(formed) == 2 and per_state.max() == 1, "two pairs the first year, not six"
     model.step()
-    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
-    assert len(formed) >= 3, "the others follow in the years after"
+    assert len(_formed(model)) >= 3, "the others follow in the years after"
 
 
 def test_shortfall_is_the_log_of_the_enemy_over_the_pair_where_the_enemy_is_stronger():
@@ -446,21 +455,11 @@ relations:
 def test_a_small_state_under_a_great_threat_allies_with_strength_not_with_its_like(
     tmp_path, aggregation, partner
 ):
-    path = tmp_path / "patron.yaml"
-    path.write_text(PATRON)
-    world = build(load(path))
     # unequal pairs may ally, and a gentle slope of the common threat keeps the chances
     # from all rounding to 1
-    eager = Params().replace(
-        formation_floor=0.0,
-        formation_baseline=2.0,
-        w_common_threat=10.0,
-        equal_weight_ratio=50.0,
-        w_aggregation=aggregation,
+    model = _eager(
+        tmp_path, PATRON, w_common_threat=10.0, equal_weight_ratio=50.0, w_aggregation=aggregation
     )
-    model = AllianceModel(world, eager, rng=replication_rngs(4, 1)[0])
-    model.step()
-    formed = [r for r, o in enumerate(model.book.origin) if o == "formed"]
-    ids = np.array(world.ids)
-    members = {tuple(sorted(ids[model.book.members[r]])) for r in formed}
+    ids = np.array(model.world.ids)
+    members = {tuple(sorted(ids[model.book.members[r]])) for r in _formed(model)}
     assert members == {tuple(sorted(("AAA", partner)))}, members

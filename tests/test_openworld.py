@@ -252,12 +252,12 @@ def test_a_common_threat_below_the_floor_is_no_reason_to_ally():
     felt = np.zeros((3, 3))
     felt[0, 2] = felt[1, 2] = 0.05  # both feel state 2, a little
     ratio, none = np.ones((3, 3)), np.zeros((3, 3))
-    goals, allied = np.full((3, 3), -1), np.zeros((3, 3), bool)
+    goals, allied, power = np.full((3, 3), -1), np.zeros((3, 3), bool), np.ones(3)
     low = formation_propensity(
-        felt, ratio, none, allied, goals, Params().replace(formation_floor=0.1)
+        felt, ratio, none, allied, goals, Params().replace(formation_floor=0.1), power
     )
     high = formation_propensity(
-        felt, ratio, none, allied, goals, Params().replace(formation_floor=0.04)
+        felt, ratio, none, allied, goals, Params().replace(formation_floor=0.04), power
     )
     assert low[0][0, 1] == 0.0 and high[0][0, 1] > 0.0 and high[1][0, 1] == 2
 

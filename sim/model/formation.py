@@ -316,7 +316,7 @@ def formation_propensity(
     allied: BoolArray,
     goals: NDArray[np.int64],
     params: Params,
-    power: FloatArray | None = None,
+    power: FloatArray,
 ) -> tuple[FloatArray, NDArray[np.int64]]:
     """Return the yearly probability that each pair (i, j) allies, and its common enemy.
 
@@ -324,8 +324,8 @@ def formation_propensity(
     not already allied, are candidates. Their propensity grows with the threat that both feel
     from one outsider (at least ``formation_floor``: a smaller threat is no reason to form
     one) and with a specific goal they share against an adversary (``goals[i, j]`` holds that
-    adversary's index, or -1); given ``power``, it falls by ``w_aggregation`` per unit of the
-    pair's :func:`shortfall` against that enemy.
+    adversary's index, or -1); it falls by ``w_aggregation`` per unit of the pair's
+    :func:`shortfall` of effective ``power`` against that enemy.
     """
     eligible = (ratio <= params.equal_weight_ratio) & (hostility <= 0.0) & ~allied
     np.fill_diagonal(eligible, False)
@@ -336,7 +336,7 @@ def formation_propensity(
     logit = (
         params.formation_baseline + params.w_common_threat * common + params.w_common_goal * goal
     )
-    if power is not None and params.w_aggregation > 0.0:
+    if params.w_aggregation > 0.0:  # off by default: skip the (states x states) work
         logit = logit - params.w_aggregation * shortfall(power, enemy)
     return np.where(candidate, logistic(logit), 0.0), enemy
 
