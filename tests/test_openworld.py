@@ -235,7 +235,7 @@ def test_power_and_proximity_alone_make_threats_that_alliances_answer():
     here with a floor that power and proximity can reach.
     """
     built = openworld.build(1870, 1910, "model")
-    ow = dataclasses.replace(built, world=dataclasses.replace(built.world, relations_table=None))
+    ow = dataclasses.replace(built, world=dataclasses.replace(built.world, data_relations=None))
     peace = {"onset_baseline": -20.0, "formation_floor": 0.08}  # next to no state starts a war
 
     def formed(**changes: float) -> int:
@@ -277,21 +277,46 @@ def test_runs_are_replications_whose_mean_the_back_test_scores():
 
 
 def test_relations_come_from_alliance_portfolios_and_past_wars_and_never_the_future():
-    from sim.history.relations import relations_table
+    from sim.history.relations import data_relations
 
     ow = openworld.build(1900, 1920)
-    at = ow.at
+    at, half_life = ow.at, Params().rivalry_half_life
+    relations = ow.world.data_relations
+    assert relations is not None and relations.similarity.shape == (
+        21,
+        len(ow.codes),
+        len(ow.codes),
+    )
+    table = np.stack([relations.at(t, half_life) for t in range(21)])
     y = 1914 - 1900
-    table = ow.world.relations_table
-    assert table is not None and table.shape == (21, len(ow.codes), len(ow.codes))
     assert table[y, at[255], at[300]] > 0.5, "Germany and Austria-Hungary, allied"
     assert table[y, at[220], at[255]] < -0.5, "France and Germany, after 1870"
     assert np.allclose(table, table.transpose(0, 2, 1))
-    earlier = relations_table(ow.codes, np.arange(1900, 1911))
-    assert np.array_equal(earlier, table[:11]), "a year's relations never read a later year"
+    earlier = data_relations(ow.codes, np.arange(1900, 1911))
+    assert all(np.array_equal(earlier.at(t, half_life), table[t]) for t in range(11)), (
+        "a year's relations never read a later year"
+    )
     short = openworld.build(1900, 1910)
     model = worldrun.run(short, Params(), seed=0).models[0]  # ends in 1910, allies still
     assert model.relations[short.at[255], short.at[300]] > 0.5  # each year starts from the data
+
+
+def test_a_past_war_fades_from_relations_at_the_rivalry_half_life():
+    """France and Germany fought in 1870-71: by 1900 their rivalry is what the half-life leaves."""
+    ow = openworld.build(1900, 1901)
+    at, relations = ow.at, ow.world.data_relations
+    assert relations is not None
+    fra, ger = at[220], at[255]
+
+    def rivalry(half_life: float) -> float:
+        return float(relations.rivalry(0, half_life)[fra, ger])
+
+    assert rivalry(1e6) == pytest.approx(1.0, abs=1e-4)  # a war that never fades
+    assert rivalry(29.0) == pytest.approx(0.5, abs=0.02)  # 1871 to 1900: one half-life
+    assert rivalry(5.0) < 0.05 < rivalry(20.0)
+    quick = worldrun.run(ow, Params().replace(rivalry_half_life=5.0), seed=0).models[0]
+    slow = worldrun.run(ow, Params().replace(rivalry_half_life=50.0), seed=0).models[0]
+    assert quick.relations[fra, ger] > slow.relations[fra, ger]  # the model reads the parameter
 
 
 def test_the_back_test_reports_held_out_scores_of_the_fitted_kernel(history_run):

@@ -39,7 +39,7 @@ import pandas as pd
 
 from sim.history import defeats, obligations
 from sim.history.cow import CONTIGUITY_END, NMC, ccode, data_table
-from sim.history.relations import relations_table
+from sim.history.relations import data_relations
 from sim.history.wars import Attack, attacks
 from sim.model.geography import haversine_km
 from sim.model.world import Calendar, Commitments, World
@@ -124,7 +124,7 @@ def build(start: int = FIRST_YEAR, end: int = LAST_YEAR, mode: str = "history") 
         endogenous_wars=mode == "model",
         border_table=borders,
         water_table=_borders(codes, years, kinds=(2, 3)),
-        relations_table=relations_table(codes, years),
+        data_relations=data_relations(codes, years),
     )
     return OpenWorld(world, codes, start, end, mode)
 

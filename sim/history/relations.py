@@ -1,7 +1,7 @@
 """Relations between states, year by year, from what the packaged data hold.
 
 Each year's relation of two states is the similarity of their alliance portfolios less their
-rivalry, in -1..1:
+rivalry, in -1..1 (:class:`~sim.model.rivalry.DataRelations` combines them each year):
 
 * similarity: the overlap of the two states' sets of allies in ATOP v4.01 (each set counting
   the state itself), in force in the middle of the year: 1 for two states allied with each
@@ -9,8 +9,8 @@ rivalry, in -1..1:
   Signorino & Ritter's (1999) S, as a Jaccard overlap so that two unallied states do not
   count as alike (S rates them close, as their empty portfolios agree);
 * rivalry: the wars the pair fought on opposite sides (the war list), each counting 1 while
-  it runs and then halving every ``RIVALRY_HALF_LIFE`` years after it ended, capped at 1
-  (rivals are pairs with a history of wars between them: Goertz & Diehl 1993).
+  it runs and then halving every ``rivalry_half_life`` years after it ended (a parameter),
+  capped at 1 (rivals are pairs with a history of wars between them: Goertz & Diehl 1993).
 
 Nothing of a later year is read for an earlier one.
 """
@@ -24,22 +24,23 @@ import numpy as np
 
 from sim.history import obligations
 from sim.history.wars import AGAINST, attacks, belligerence
-
-RIVALRY_HALF_LIFE = 20.0
-"""Years for a past war's weight in a pair's rivalry to halve."""
+from sim.model.rivalry import DataRelations
 
 
-def relations_table(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
-    """Return (years, states, states) relations, float32, symmetric, zero on the diagonal."""
-    table = np.zeros((len(years), len(codes), len(codes)), dtype=np.float32)
+def data_relations(codes: tuple[int, ...], years: np.ndarray) -> DataRelations:
+    """Return each year's portfolio similarity and the wars fought, over ``codes``.
+
+    Periods are the years' positions: a war's first and last periods are its years less the
+    first of ``years``.
+    """
     at = {c: i for i, c in enumerate(codes)}
-    spells, incidence = _war_spells(at), _Incidence.of(at)
+    incidence = _Incidence.of(at)
+    similarity = np.zeros((len(years), len(codes), len(codes)), dtype=np.float32)
     for t, year in enumerate(years.tolist()):
-        similarity = incidence.similarity(int(year))
-        relation = similarity - _rivalry(spells, len(codes), int(year))
-        np.fill_diagonal(relation, 0.0)
-        table[t] = np.clip(relation, -1.0, 1.0)
-    return table
+        similarity[t] = incidence.similarity(int(year))
+    spells = np.array(_war_spells(at), dtype=np.int64).reshape(-1, 4)
+    spells[:, 2:] -= int(years[0])
+    return DataRelations(similarity, spells)
 
 
 class _Incidence:
@@ -99,15 +100,3 @@ def _all_spells() -> tuple[tuple[int, int, int, int], ...]:
 
 def _war_spells(at: dict[int, int]) -> list[tuple[int, int, int, int]]:
     return [(at[x], at[y], a, b) for x, y, a, b in _all_spells() if x in at and y in at]
-
-
-def _rivalry(spells: list[tuple[int, int, int, int]], n: int, year: int) -> np.ndarray:
-    """Return every pair's rivalry in a year: its wars so far, fading after they end."""
-    rivalry = np.zeros((n, n))
-    for i, j, first, last in spells:
-        if first > year:
-            continue
-        weight = 1.0 if year <= last else 0.5 ** ((year - last) / RIVALRY_HALF_LIFE)
-        rivalry[i, j] += weight
-        rivalry[j, i] += weight
-    return np.minimum(rivalry, 1.0)

@@ -247,7 +247,7 @@ class AllianceModel(mesa.Model):
         w, t = self.world, self.period
         self.borders = w.borders_in(t)
         self.near = w.near_in(t)
-        from_data = w.relations_in(t)
+        from_data = w.relations_in(t, self.params.rivalry_half_life)
         if from_data is not None:  # the open world: each year's relations as the data give them
             self.relations = from_data
         self.power = w.power[t] * self.shock

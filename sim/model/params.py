@@ -270,6 +270,14 @@ class Params:
         "years",
         "years for half of a beaten state's lost threat to come back",
     )
+    rivalry_half_life: float = _p(
+        20.0,
+        1.0,
+        50.0,
+        "years",
+        "years for the rivalry a war leaves between two states to halve after the peace "
+        "(relations from data, the open world)",
+    )
     # --- alliances of equals (P5, P11) ---
     equal_weight_ratio: float = _p(
         6.0,

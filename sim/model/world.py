@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.geography import haversine_km
+from sim.model.rivalry import DataRelations
 from sim.scenario.loading import Scenario, beneficiaries_of
 from sim.scenario.schema import (
     CommitmentSpec,
@@ -194,7 +195,7 @@ class World:
     endogenous_wars: bool = False  # the model's states start wars of their own
     border_table: BoolArray | None = None  # (periods, states, states) where borders change
     water_table: BoolArray | None = None  # (periods, states, states): a narrow sea between
-    relations_table: NDArray[np.float32] | None = None  # (periods, states, states) from data
+    data_relations: DataRelations | None = None  # similarity and wars by period, from data
     running: tuple[tuple[str, Event], ...] = ()  # wars under way when the scenario starts
 
     def borders_in(self, period: int) -> BoolArray:
@@ -206,11 +207,16 @@ class World:
         borders = self.borders_in(period)
         return borders if self.water_table is None else borders | self.water_table[period]
 
-    def relations_in(self, period: int) -> FloatArray | None:
-        """Return the relations the data give for a period, or None where the world has none."""
-        if self.relations_table is None:
+    def relations_in(self, period: int, rivalry_half_life: float) -> FloatArray | None:
+        """Return the relations the data give for a period, or None where the world has none.
+
+        A past war's rivalry halves every ``rivalry_half_life`` years
+        (:class:`~sim.model.rivalry.DataRelations`).
+        """
+        if self.data_relations is None:
             return None
-        return self.relations_table[period].astype(np.float64)
+        half_life = rivalry_half_life / self.calendar.years_per_period
+        return self.data_relations.at(period, half_life)
 
     @property
     def n(self) -> int:
