@@ -113,6 +113,8 @@ def test_a_run_sets_alliances_give_the_spells_of_its_run_folder(tmp_path):
     spells = survival.from_table(runset.alliances, folder.name)
     pd.testing.assert_frame_equal(spells, survival.from_runs([folder]), check_dtype=False)
     assert len(spells) == len(runset.alliances) and spells["ended"].any()
+
+
 # --- how ATOP's alliances ended, in the model's words ------------------------------------
 
 
@@ -195,11 +197,28 @@ def test_each_history_is_held_to_the_real_records_test_of_a_flat_hazard():
     from sim.analysis import patterns
 
     flat = [_exponential(400, 0.1, seed).assign(run=f"r{seed}") for seed in range(4)]
-    falling = [
-        _exponential(3000, 0.1, seed, shape=0.5).assign(run=f"f{seed}") for seed in range(3)
-    ]
+    falling = [_exponential(3000, 0.1, seed, shape=0.5).assign(run=f"f{seed}") for seed in range(3)]
     found = patterns.flat_histories(pd.concat(flat + falling, ignore_index=True))
     assert found == {"flat": 4, "of": 7}, "a falling hazard is shown to fall in every history"
+
+
+def test_the_hazard_check_holds_when_most_histories_pass_the_real_records_test():
+    from sim.analysis import comparison, patterns
+
+    real = patterns.age_trend(_exponential(400, 0.1, 9))
+    assert real.upper >= 1.0
+
+    def histories(flat: int, falling: int) -> dict[str, int]:
+        runs = [_exponential(400, 0.1, k).assign(run=f"r{k}") for k in range(flat)] + [
+            _exponential(3000, 0.1, k, shape=0.5).assign(run=f"f{k}") for k in range(falling)
+        ]
+        return patterns.flat_histories(pd.concat(runs, ignore_index=True))
+
+    assert comparison.hazard_flat(histories(4, 3), real)
+    assert not comparison.hazard_flat(histories(3, 4), real), "most histories show it falling"
+    assert not comparison.hazard_flat(
+        histories(4, 0), patterns.age_trend(_exponential(3000, 0.1, 2, shape=0.5))
+    ), "the record itself shows it falling"
 
 
 def test_asymmetry_is_the_hazard_ratio_per_tenfold_capability_ratio():
