@@ -250,28 +250,28 @@ class Params:
         0.1, 0.0, 1.0, "share", "share of its power a state keeps after defeat"
     )
     latent_hostility: float = _p(
-        0.153,
+        0.25,
         0.0,
         1.0,
         "0-1",
         "hostility between states neither friendly nor allied: the threat of power and proximity",
     )
     beaten_discount: float = _p(
-        0.754,
+        0.619,
         0.0,
         1.0,
         "0-1",
         "share of the threat a state poses that it loses when it is beaten in a war (P5)",
     )
     beaten_half_life: float = _p(
-        49.219,
+        49.384,
         0.5,
         50.0,
         "years",
         "years for half of a beaten state's lost threat to come back",
     )
     rivalry_half_life: float = _p(
-        20.0,
+        14.0,
         1.0,
         50.0,
         "years",
@@ -287,7 +287,7 @@ class Params:
         "strongest to weakest effective power beyond which two states are not equals to ally",
     )
     formation_floor: float = _p(
-        0.234,
+        0.233,
         0.0,
         1.0,
         "threat",
@@ -301,7 +301,7 @@ class Params:
         "common threat below which no alliance of equals has a reason, whatever it began with",
     )
     threat_kept: float = _p(
-        0.339,
+        0.462,
         0.0,
         2.0,
         "share",
@@ -309,28 +309,28 @@ class Params:
         "alliance of equals has lost its reason",
     )
     dissolution_baseline: float = _p(
-        -5.029,
+        -5.135,
         -10.0,
         2.0,
         "logit per year",
         "hazard that an alliance of equals ends while its reasons hold",
     )
     w_threat_gone: float = _p(
-        11.931,
+        13.12,
         0.0,
         20.0,
         "logit per unit",
         "weight of the common threat's loss on an alliance's hazard",
     )
     w_balance_shift: float = _p(
-        12.224,
+        16.42,
         0.0,
         20.0,
         "logit per unit",
         "weight of a shift of the balance among partners on the hazard (per unit of log ratio)",
     )
     balance_tolerance: float = _p(
-        1.67,
+        1.569,
         1.0,
         10.0,
         "ratio",
@@ -338,14 +338,14 @@ class Params:
         "balance counts as shifted",
     )
     formation_baseline: float = _p(
-        -13.685,
+        -12.789,
         -15.0,
         2.0,
         "logit per year",
         "propensity of two states to ally when nothing pushes them",
     )
     w_common_threat: float = _p(
-        89.637,
+        62.971,
         0.0,
         100.0,
         "logit per unit",
@@ -368,7 +368,7 @@ class Params:
         "how far mutual deterrence makes two nuclear powers equals (ratio ** (1 - parity))",
     )
     w_common_goal: float = _p(
-        15.273,
+        14.377,
         0.0,
         20.0,
         "logit",
@@ -461,7 +461,7 @@ class Params:
         4.0, 1.0, 100.0, "ratio", "patron to client power ratio from which a tie is asymmetric"
     )
     end_on_violation: float = _p(
-        0.846, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
+        0.767, 0.0, 1.0, "probability", "chance that a violated commitment ends the alliance"
     )
     # --- wars the states start themselves (open world, --wars model) ---
     onset_baseline: float = _p(
