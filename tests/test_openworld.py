@@ -125,7 +125,10 @@ def test_the_states_start_wars_by_the_onset_rule_and_stop_when_it_is_switched_of
     ow = openworld.build(1900, 1990, "model")
     wars = worldrun.run(ow, Params(), seed=1).table("wars")
     assert len(wars) > 10 and wars["started_by_model"].all()
-    none = worldrun.run(ow, Params().replace(onset_baseline=-20.0), seed=1).table("wars")
+    off = {f"w_onset_{factor}": 0.0 for factor in ("border", "near", "share", "hostility")}
+    # the rule switched off: its lowest baseline and no factor (-20 alone still leaves a
+    # hostile neighbouring pair a yearly chance of a few in 10,000)
+    none = worldrun.run(ow, Params().replace(onset_baseline=-20.0, **off), seed=1).table("wars")
     assert none.empty
 
 
