@@ -179,7 +179,9 @@ def hazard_flat(flat: dict[str, int], real: Estimate) -> bool:
     1 in ATOP's record, and in most simulated histories, each a record of its own
     (``flat``: :func:`~sim.analysis.patterns.flat_histories`). The runs pooled would be a
     record ten times the real one, whose narrower interval could exclude 1 at the real
-    record's own trend; the spread of the runs' point estimates is no interval of one.
+    record's own trend; and the spread of the runs' point estimates is no interval of one
+    history: the runs share their states and wars, so they vary less than one record's
+    sampling error.
     """
     return real.upper >= 1.0 and 2 * flat["flat"] > flat["of"]
 
