@@ -33,6 +33,23 @@ def test_calibration_bins_hold_every_case_and_their_means():
     assert middle["predicted"] == pytest.approx(0.525) and middle["observed"] == 0.5
 
 
+def test_calibration_intercept_and_slope_recover_a_known_miscalibration():
+    rng = np.random.default_rng(0)
+    truth = rng.normal(-1.0, 1.5, 20000)
+    y = rng.random(truth.size) < 1 / (1 + np.exp(-truth))
+    calibrated = 1 / (1 + np.exp(-truth))
+    too_high = 1 / (1 + np.exp(-(truth + 1.0)))
+    too_extreme = 1 / (1 + np.exp(-2.0 * truth))
+    assert abs(scores.calibration_intercept(calibrated, y)) < 0.05
+    assert scores.calibration_slope(calibrated, y) == pytest.approx(1.0, abs=0.05)
+    assert scores.calibration_intercept(too_high, y) == pytest.approx(-1.0, abs=0.05)
+    assert scores.calibration_slope(too_high, y) == pytest.approx(1.0, abs=0.05)
+    assert scores.calibration_slope(too_extreme, y) == pytest.approx(0.5, abs=0.03)
+    one_outcome = np.ones(3, bool)
+    assert np.isnan(scores.calibration_intercept(np.full(3, 0.5), one_outcome))
+    assert np.isnan(scores.calibration_slope(np.full(3, 0.5), one_outcome))
+
+
 def test_scores_of_no_cases_or_one_outcome_are_not_numbers():
     empty = scores.score(np.zeros(0), np.zeros(0, bool))
     assert empty["n"] == 0 and np.isnan(empty["brier"]) and np.isnan(empty["auc"])
@@ -79,6 +96,7 @@ def test_the_report_scores_each_era_beside_its_references(history_run):
     for era in ("pre1945", "post1945"):
         found = report[era]
         assert {"n", "accuracy", "brier", "log_loss", "auc", "calibration"} <= set(found)
+        assert {"calibration_intercept", "calibration_slope"} <= set(found)
         assert {"base_rate", "treaty_only", "power_only", "logistic"} <= set(found["references"])
         base = found["references"]["base_rate"]
         share = found["honoured"] / found["n"]
@@ -105,6 +123,9 @@ def test_backtest_cli_json_has_the_documented_names():
             assert {"pooled", "defence", "neutrality", "non_aggression"} <= set(rel["leeds"])
             assert {"beside", "out", "against"} <= set(rel["sabrosky"])
     assert out["reliability"]["real"]["pre1945"]["leeds"]["pooled"] > 0
+    survival = out["mechanisms"]["factors"]["survival"]
+    assert {"sign", "ranks_both_eras", "helps_after_1945", "pre1945", "post1945"} <= set(survival)
+    assert {"auc_alone", "without"} <= set(survival["post1945"])
 
 
 def test_backtest_cases_lists_every_case_with_its_evidence():

@@ -130,10 +130,12 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         return _print_cases(result.cases, args.json, written)
     report = worldrun.summary(result)
     if args.json:
-        keep = {k: report[k] for k in ("backtest", "bystanders", "reliability", "seed", "runs")}
+        names = ("backtest", "mechanisms", "bystanders", "reliability", "seed", "runs")
+        keep = {k: report[k] for k in names}
         print(json.dumps(jsonable({**keep, "files": [str(p) for p in written]}), indent=2))
         return 0
     print(words.backtest_text(report["backtest"]))
+    print("\n" + words.mechanisms_text(report["mechanisms"]))
     print("\n" + words.bystanders_text(report["bystanders"]))
     print("\n" + words.reliability_text(report["reliability"]))
     for path in written:

@@ -1,13 +1,13 @@
 """Scores a forecaster would accept, and the references every forecast is set beside.
 
-:func:`score` gives n, accuracy, Brier score, log-loss, AUC and a calibration table for
-probabilities against outcomes (scikit-learn's metrics). :func:`interval` bootstraps a
-score over wars, since the cases of one war are not independent. :func:`references` gives
-the four references of the back-test on the same cases: the era's base rate (climatology),
-treaty-only (a defence duty is honoured, any other is not), power-only (the guarantor's
-share of its and the attacker's capabilities) and a plain logistic regression on the
-covariates known at the attack (:mod:`sim.history.covariates`), scored by cross-validation
-grouped by war.
+:func:`score` gives n, accuracy, Brier score, log-loss, AUC, a calibration table and the
+calibration intercept and slope for probabilities against outcomes (scikit-learn's metrics).
+:func:`interval` bootstraps a score over wars, since the cases of one war are not
+independent. :func:`references` gives the four references of the back-test on the same
+cases: the era's base rate (climatology), treaty-only (a defence duty is honoured, any other
+is not), power-only (the guarantor's share of its and the attacker's capabilities) and a
+plain logistic regression on the covariates known at the attack
+(:mod:`sim.history.covariates`), scored by cross-validation grouped by war.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize_scalar
+from scipy.special import expit, logit
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, log_loss, roc_auc_score
 from sklearn.model_selection import GroupKFold
@@ -54,6 +56,8 @@ def score(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
             "log_loss": nan,
             "auc": nan,
             "calibration": [],
+            "calibration_intercept": nan,
+            "calibration_slope": nan,
         }
     return {
         "n": len(y),
@@ -62,6 +66,8 @@ def score(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         "log_loss": float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[False, True])),
         "auc": auc(p, y),
         "calibration": calibration(p, y),
+        "calibration_intercept": calibration_intercept(p, y),
+        "calibration_slope": calibration_slope(p, y),
     }
 
 
@@ -98,6 +104,42 @@ def calibration(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> list[dict[str
                 }
             )
     return table
+
+
+def _log_odds(p: np.ndarray) -> np.ndarray:
+    return np.asarray(logit(np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)))
+
+
+def calibration_intercept(p: np.ndarray, y: np.ndarray) -> float:
+    """Return calibration in the large: the log-odds to add to every forecast to fit the rate.
+
+    The offset of a logistic recalibration with the slope held at 1 (Cox 1958; Van Calster et
+    al. 2019): 0 is calibrated, below 0 the forecasts are too high. NaN with one outcome only.
+    """
+    y = np.asarray(y, dtype=float)
+    if len(y) == 0 or y.all() or not y.any():
+        return math.nan
+    z = _log_odds(p)
+
+    def loss(shift: float) -> float:
+        return float(log_loss(y, expit(z + shift), labels=[0.0, 1.0]))
+
+    return float(minimize_scalar(loss, bounds=(-20.0, 20.0), method="bounded").x)
+
+
+def calibration_slope(p: np.ndarray, y: np.ndarray) -> float:
+    """Return the calibration slope: the forecasts' log-odds coefficient in a logistic refit.
+
+    1 is calibrated; below 1 the forecasts are too extreme, above 1 too timid (Cox 1958).
+    NaN with one outcome only.
+    """
+    y = np.asarray(y, dtype=bool)
+    if len(y) == 0 or y.all() or not y.any():
+        return math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        refit = LogisticRegression(penalty=None, max_iter=1000).fit(_log_odds(p)[:, None], y)
+    return float(refit.coef_[0, 0])
 
 
 def interval(

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.history import backtest, reliability
+from sim.history import backtest, mechanisms, reliability
 from sim.history.interventions import bystanders
 from sim.history.kernelcases import FIGURES, KEYS, CaseBook, score_year
 from sim.history.openworld import DATA_VERSIONS, OpenWorld
@@ -193,6 +193,7 @@ def summary(result: WorldRun) -> dict[str, Any]:
         "alliances": float(np.mean([len(m.alliance_rows()) for m in result.models])),
         "backtest": backtest.report(result.cases) if replayed else None,
         "bystanders": backtest.bystanders_report(result.bystanders) if replayed else None,
+        "mechanisms": mechanisms.report(result.cases) if replayed else None,
         "reliability": reliability.report(
             result.cases, result.models, result.openworld.start, result.openworld.end
         ),
