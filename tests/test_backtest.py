@@ -50,6 +50,20 @@ def test_calibration_intercept_and_slope_recover_a_known_miscalibration():
     assert np.isnan(scores.calibration_slope(np.full(3, 0.5), one_outcome))
 
 
+def test_recalibration_held_out_helps_only_where_every_war_shares_the_miscalibration():
+    rng = np.random.default_rng(3)
+    truth = rng.normal(-1.0, 1.5, 4000)
+    y = rng.random(truth.size) < 1 / (1 + np.exp(-truth))
+    wars = np.arange(truth.size) % 8
+    too_high = 1 / (1 + np.exp(-(truth + 1.5)))
+    found = scores.recalibrated_held_out(too_high, y, wars)
+    assert found["level"] < found["none"] - 0.05 and found["level_and_slope"] < found["none"]
+    calibrated = scores.recalibrated_held_out(1 / (1 + np.exp(-truth)), y, wars)
+    assert calibrated["level"] > calibrated["none"] - 0.005  # nothing to gain
+    empty = scores.recalibrated_held_out(np.zeros(0), np.zeros(0, bool), np.zeros(0))
+    assert all(np.isnan(v) for v in empty.values())
+
+
 def test_scores_of_no_cases_or_one_outcome_are_not_numbers():
     empty = scores.score(np.zeros(0), np.zeros(0, bool))
     assert empty["n"] == 0 and np.isnan(empty["brier"]) and np.isnan(empty["auc"])
@@ -78,6 +92,16 @@ def test_the_logistic_reference_never_sees_the_held_out_wars_labels():
     assert not np.allclose(before[wars != 0], after[wars != 0])
 
 
+def test_a_back_test_with_one_era_only_scores_it_and_leaves_the_other_empty(history_run):
+    cases = history_run.cases
+    late = backtest.report(cases[cases["year"] >= 1945])
+    assert late["pre1945"]["n"] == 0 and late["post1945"]["n"] > 0
+    assert np.isnan(late["post1945"]["auc_cv"]) and late["post1945"]["auc"] > 0.5
+    assert "base_rate_transfer" not in late["post1945"]["references"]
+    early = backtest.report(cases[cases["year"] < 1945])
+    assert early["post1945"]["n"] == 0 and early["pre1945"]["auc_cv"] > 0.5
+
+
 def test_references_on_the_real_cases():
     cases = invocations.cases()
     kept = cases[cases["scored"] & (cases["year"] < 1945)]
@@ -102,6 +126,7 @@ def test_the_report_scores_each_era_beside_its_references(history_run):
         share = found["honoured"] / found["n"]
         assert base["brier"] == pytest.approx(share * (1 - share))
     assert "logistic_transfer" in report["post1945"]["references"]
+    assert set(report["pre1945"]["recalibrated_held_out"]) == {"none", "level", "level_and_slope"}
     earlier = report["pre1945"]["honoured"] / report["pre1945"]["n"]
     late = report["post1945"]["honoured"] / report["post1945"]["n"]
     carried = report["post1945"]["references"]["base_rate_transfer"]["brier"]

@@ -44,6 +44,13 @@ def test_1914_france_honours_russia_and_is_a_co_belligerent_when_attacked_itself
     assert france["already"] == "co_belligerent" and france["apart"] == "co_belligerent"
 
 
+def test_a_guarantor_already_fighting_the_attacker_in_another_war_is_set_apart(cases):
+    # China had fought Japan since 1937 when Japan struck the Soviet Union at Lake Khasan
+    china = _case(cases, "Changkufeng", "CHN")
+    assert china["already"] == "co_belligerent" and not china["scored"]
+    assert china["outcome"] == "out" and not china["honoured"]
+
+
 def test_states_attacked_after_the_war_began_are_cases_at_their_own_date(cases):
     late = cases[cases["attack_name"] == "WW2_Ger-USSR_1941-45"]
     assert len(late) and (late["day"] == "1941-06-22").all() and (late["partner"] == "RUS").all()

@@ -39,6 +39,8 @@ def backtest_text(report: dict[str, Any]) -> str:
     lines += ["", "The model's calibration (predicted against observed, by bins of its P):"]
     lines.append(_calibration(report))
     lines += ["", CALIBRATION_HEAD, _recalibration(report)]
+    if "recalibrated_held_out" in report.get("pre1945", {}):
+        lines.append(_recalibrated(report["pre1945"]["recalibrated_held_out"]))
     return "\n".join(lines)
 
 
@@ -135,6 +137,15 @@ def _recalibration(report: dict[str, Any]) -> str:
         for era, found in report.items()
     ]
     return table(["era", "intercept", "slope"], rows)
+
+
+def _recalibrated(losses: dict[str, float]) -> str:
+    return (
+        "Recalibrated on the other wars of 1816-1944 and scored on each held-out war, the "
+        f"log-loss is\n{fmt(losses['level'])} with the level shifted and "
+        f"{fmt(losses['level_and_slope'])} with level and slope refitted, against "
+        f"{fmt(losses['none'])} as it is."
+    )
 
 
 LEEDS_HEAD = (

@@ -11,6 +11,7 @@ are used only to score it.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -34,7 +35,9 @@ def report(cases: pd.DataFrame) -> dict[str, Any]:
 
     Each era also gives ``auc_cv`` and ``brier_cv``: the kernel's weights fitted by
     :mod:`sim.history.fitting` and scored where they were not fitted (cross-validated by war
-    for 1816-1944; for 1945-2003, fitted on 1816-1944 only).
+    for 1816-1944; for 1945-2003, fitted on 1816-1944 only). 1816-1944 also gives
+    ``recalibrated_held_out``: whether its own record supports recalibrating the model
+    (:func:`sim.history.scores.recalibrated_held_out`).
     """
     kept = scored(cases)
     x = covariates(kept)
@@ -44,22 +47,34 @@ def report(cases: pd.DataFrame) -> dict[str, Any]:
         name: _era(kept[eras == name], x[eras == name], early if name == "post1945" else None)
         for name in ERAS
     }
-    for name, p in _held_out(kept, eras).items():
+    found["pre1945"]["recalibrated_held_out"] = scores.recalibrated_held_out(
+        early[0]["p_model"].to_numpy(float),
+        early[0]["honoured"].to_numpy(bool),
+        early[0]["war"].to_numpy(),
+    )
+    held = _held_out(kept, eras)
+    for name in ERAS:
         y = kept[eras == name]["honoured"].to_numpy(bool)
-        found[name]["auc_cv"] = scores.auc(p, y)
-        found[name]["brier_cv"] = scores.brier(p, y)
+        p = held.get(name)
+        found[name]["auc_cv"] = scores.auc(p, y) if p is not None else math.nan
+        found[name]["brier_cv"] = scores.brier(p, y) if p is not None else math.nan
     return found
 
 
 def _held_out(kept: pd.DataFrame, eras: np.ndarray) -> dict[str, np.ndarray]:
-    """Return the fitted kernel's probabilities where it was not fitted, by era."""
+    """Return the fitted kernel's probabilities where it was not fitted, by era.
+
+    Without cases of 1816-1944 there is nothing to fit, and so nothing held out.
+    """
     design = fitting.Design.of(kept)
     early = design.take(np.flatnonzero(eras == "pre1945"))
     late = design.take(np.flatnonzero(eras == "post1945"))
     prior = fitting.Prior.of()
+    if not len(early.y):  # a world begun after 1944: nothing to fit, nothing held out
+        return {}
     return {
         "pre1945": fitting.cross_validated(early, prior),
-        "post1945": fitting.transfer(early, late, prior) if len(early.y) else np.zeros(0),
+        "post1945": fitting.transfer(early, late, prior),
     }
 
 

@@ -14,10 +14,11 @@ guarantor did, from the war list (:mod:`sim.history.wars`):
 The main score counts a case only where the obligation was invoked: an offence duty is not
 called by an attack on the partner; a duty whose conditions the attack did not meet, or
 whose conditions the data cannot decide, was not (visibly) invoked; a guarantor bound to
-the attacker too, or already at war when the partner was attacked, did not come to its
-aid; and a partner that began the war (COW codes it as the initiator, or it opened a war
-of its own before this attack) was not attacked in a defence treaty's sense. Each such case
-stays in the table with the reason it is set apart.
+the attacker too, or already at war when the partner was attacked (on its side, or
+against its attacker in another war), did not come to its aid; and a partner that began the
+war (COW codes it as the initiator, or it opened a war of its own before this attack) was
+not attacked in a defence treaty's sense. Each such case stays in the table with the reason
+it is set apart.
 
 ``label_check`` compares each label with COW's own dyad-years (:mod:`sim.history.dyads`).
 """
@@ -44,7 +45,7 @@ APART = {
     "not_invoked": "an offence duty: an attack on the partner does not call it",
     "not_met": "the attack did not meet the duty's conditions",
     "both_sides": "bound to the attacker as well",
-    "co_belligerent": "already at war on the partner's side",
+    "co_belligerent": "already at war on the partner's side (or its attacker's enemy elsewhere)",
     "enemy": "already at war against the partner",
     "partner_began": "the partner began the war",
     "undecided": "conditions the data cannot decide",
@@ -160,6 +161,8 @@ def _case(
     names = obligations.abbreviations()
     p, a, day = attack.target, attack.attacker, attack.day
     outcome, acted, already, source = label(war, g, p, foes, day)
+    if not already and fighting_elsewhere(attack.war, g, a, day):
+        already = "co_belligerent"
     listed, cow = outcome, cow_label(war, g, p, foes, war.exit.get(p, day).year)
     review = reviewed().get((attack.attack, names.get(g, str(g)), names.get(p, str(p))))
     if review is not None and review["keep"] == "cow":
@@ -227,6 +230,26 @@ def label(
         return OUT, None, "", None
     when, kind, pair = acts[0]
     return kind, when, "", pair
+
+
+def fighting_elsewhere(war: int, g: int, a: int, day: dt.date) -> bool:
+    """Whether ``g`` was already fighting ``a`` on ``day`` in another war of the war list.
+
+    Such a guarantor is the partner's co-belligerent in all but the war's name: it cannot
+    come to the partner's aid against an enemy it already fights (China against Japan when
+    Japan struck the Soviet Union in 1938 and 1939).
+    """
+    for other in _belligerences():
+        began = other.first(g, a, AGAINST)
+        before = other.war != war and began is not None and began < day
+        if before and min(other.exit.get(g, NEVER), other.exit.get(a, NEVER)) >= day:
+            return True
+    return False
+
+
+@cache
+def _belligerences() -> tuple[Belligerence, ...]:
+    return tuple(belligerence(w) for w in sorted({x.war for x in attacks()}))
 
 
 def _earliest(

@@ -133,13 +133,42 @@ def calibration_slope(p: np.ndarray, y: np.ndarray) -> float:
     1 is calibrated; below 1 the forecasts are too extreme, above 1 too timid (Cox 1958).
     NaN with one outcome only.
     """
+    return _refit(p, y)[1]
+
+
+def _refit(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Return the (intercept, slope) of a logistic refit of ``y`` on the log-odds of ``p``."""
     y = np.asarray(y, dtype=bool)
     if len(y) == 0 or y.all() or not y.any():
-        return math.nan
+        return math.nan, math.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         refit = LogisticRegression(penalty=None, max_iter=1000).fit(_log_odds(p)[:, None], y)
-    return float(refit.coef_[0, 0])
+    return float(refit.intercept_[0]), float(refit.coef_[0, 0])
+
+
+def recalibrated_held_out(p: np.ndarray, y: np.ndarray, wars: np.ndarray) -> dict[str, float]:
+    """Return the log-loss of ``p`` recalibrated on the other wars, scored on each held-out war.
+
+    ``level``: the calibration intercept added; ``level_and_slope``: the full logistic refit;
+    ``none``: ``p`` as it is. Tells whether an era's own record supports recalibrating it.
+    With no cases every figure is NaN.
+    """
+    p, y, z = np.asarray(p, dtype=float), np.asarray(y, dtype=bool), _log_odds(p)
+    if len(y) == 0:
+        return {"none": math.nan, "level": math.nan, "level_and_slope": math.nan}
+    level, both = np.empty(len(y)), np.empty(len(y))
+    for war in np.unique(wars):
+        out = wars == war
+        shift = calibration_intercept(p[~out], y[~out])
+        intercept, slope = _refit(p[~out], y[~out])
+        level[out] = expit(z[out] + (0.0 if math.isnan(shift) else shift))
+        both[out] = expit(intercept + slope * z[out]) if not math.isnan(slope) else p[out]
+    found = {"none": p, "level": level, "level_and_slope": both}
+    return {
+        name: float(log_loss(y, np.clip(q, CLIP, 1 - CLIP), labels=[False, True]))
+        for name, q in found.items()
+    }
 
 
 def interval(
@@ -197,7 +226,7 @@ def references(
     ``x`` holds the cases' covariates. With ``earlier`` (the cases and covariates of an
     earlier era), the logistic fitted on them (``logistic_transfer``) and their honoured
     share (``base_rate_transfer``: the base rate a forecaster knows before the era begins)
-    are also scored here.
+    are also scored here, unless the earlier era has no cases.
     """
     y = cases["honoured"].to_numpy(bool)
     wars = cases["war"].to_numpy()
@@ -208,7 +237,7 @@ def references(
         "power_only": x["power_share"].to_numpy(float),
         "logistic": cross_validated(values, y, wars),
     }
-    if earlier is not None:
+    if earlier is not None and len(earlier[0]):
         old_cases, old_x = earlier
         old_y = old_cases["honoured"].to_numpy(bool)
         found["logistic_transfer"] = fit_predict(
