@@ -12,13 +12,14 @@ explains itself factor by factor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.history.invocations import cases as all_cases
+from sim.history.wars import attacks
 from sim.model.decide import FACTOR_NAMES, Calls, Situation, diluted, score
 from sim.model.params import Params
 
@@ -43,6 +44,7 @@ class CaseBook:
 
     table: pd.DataFrame  # the cases of the span, with the world's index of each state
     backers: dict[int, list[int]]  # row -> the world's indices of the co-attackers
+    openings: tuple[tuple[str, int, int], ...] = ()  # (ISO day, attacker, target) opening wars
 
     @classmethod
     def of(
@@ -58,7 +60,30 @@ class CaseBook:
             row: [at[int(c)] for c in str(codes).split(";") if c and int(c) in at]
             for row, codes in enumerate(found["co_attacker_codes"])
         }
-        return cls(found, backers)
+        openings = tuple(
+            (x.day.isoformat(), at[x.attacker], at[x.target])
+            for x in attacks()
+            if x.opens and start <= x.day.year <= end and x.attacker in at and x.target in at
+        )
+        return cls(found, backers, openings)
+
+    def as_of(self, situation: Situation, day: str, before: np.ndarray | None) -> Situation:
+        """Return ``situation`` as it stood on ``day``: the year's later wars not yet begun.
+
+        The situation of a year has every war the year's attacks open; a case of an earlier
+        day must not see them (Bavaria, attacked by Prussia on 4 July 1866, was not yet at
+        war with it when Prussia struck Austria on 23 June). ``before`` is who was at war as
+        the year began: a pair at war then stays so.
+        """
+        later = np.zeros_like(situation.at_war)
+        for opened, i, j in self.openings:
+            if opened[:4] == day[:4] and opened > day:
+                later[i, j] = later[j, i] = True
+        if before is not None:
+            later &= ~before
+        if not later.any():
+            return situation
+        return replace(situation, at_war=situation.at_war & ~later)
 
     def rows_in(self, year: int) -> np.ndarray:
         """Return the rows of the cases whose attack falls in ``year``."""
@@ -66,6 +91,28 @@ class CaseBook:
 
 
 def score_year(
+    book: CaseBook,
+    rows: np.ndarray,
+    situation: Situation,
+    alive: np.ndarray,
+    params: Params,
+    before: np.ndarray | None = None,
+) -> list[dict[str, Any]]:
+    """Score the cases in ``rows`` whose three states are alive, each as of its own day.
+
+    ``situation`` is the year's once its wars have begun; ``before`` who was at war as the
+    year began (:meth:`CaseBook.as_of`).
+    """
+    days = book.table["day"].to_numpy(str)[rows]
+    found: list[dict[str, Any]] = []
+    for day in sorted(set(days)):
+        found += _score_day(
+            book, rows[days == day], book.as_of(situation, day, before), alive, params
+        )
+    return found
+
+
+def _score_day(
     book: CaseBook, rows: np.ndarray, situation: Situation, alive: np.ndarray, params: Params
 ) -> list[dict[str, Any]]:
     """Score the cases in ``rows`` whose three states are alive, in ``situation``."""

@@ -153,6 +153,7 @@ def _one_run(
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in books}
     for t in range(openworld.world.calendar.n_periods):
         model.war_situation = None
+        before = model.at_war().copy()  # who was at war as the year began
         model.step()
         if openworld.mode != "history":
             continue
@@ -163,7 +164,7 @@ def _one_run(
             todo = book.rows_in(openworld.start + t)
             if len(todo):
                 situation = situation if situation is not None else model.situation()
-                rows[name] += score_year(book, todo, situation, model.alive, params)
+                rows[name] += score_year(book, todo, situation, model.alive, params, before)
     return model, rows
 
 

@@ -1,0 +1,36 @@
+"""The back-test's cases are scored as of their own day, not the end of their year."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from sim.history.kernelcases import CaseBook
+
+from oracle import random_world
+
+
+def _book(openings: tuple[tuple[str, int, int], ...]) -> CaseBook:
+    return CaseBook(pd.DataFrame({"day": []}), {}, openings)
+
+
+def test_a_case_does_not_see_a_war_its_year_opens_after_its_day():
+    _, situation = random_world(np.random.default_rng(0))
+    at_war = situation.at_war.copy()
+    at_war[1, 2] = at_war[2, 1] = True
+    at_war[3, 4] = at_war[4, 3] = True
+    situation = replace(situation, at_war=at_war)
+    book = _book((("1866-07-04", 1, 2), ("1866-06-01", 3, 4), ("1867-01-01", 5, 6)))
+    june = book.as_of(situation, "1866-06-23", before=np.zeros_like(at_war))
+    assert not june.at_war[1, 2] and not june.at_war[2, 1], "opened on 4 July: not yet"
+    assert june.at_war[3, 4], "opened on 1 June: already at war"
+    assert june.hostility[1, 2] == max(0.0, -situation.relations[1, 2])
+    july = book.as_of(situation, "1866-07-04", before=np.zeros_like(at_war))
+    assert july.at_war[1, 2], "a war opened on the case's own day is seen"
+    carried = np.zeros_like(at_war)
+    carried[1, 2] = carried[2, 1] = True
+    assert book.as_of(situation, "1866-06-23", before=carried).at_war[1, 2], "at war since 1865"
+    others = (situation.at_war != june.at_war).sum()
+    assert others == 2, "nothing else changes"
