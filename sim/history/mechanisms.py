@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit
+from scipy.special import expit
 
 from sim.history import scores
 from sim.history.backtest import ERAS, scored
@@ -55,8 +55,8 @@ def _factor(factor: Factor, part: pd.DataFrame) -> dict[str, Any]:
     value = factor.sign * part[f"value_{factor.name}"].to_numpy(float)
     y = part["honoured"].to_numpy(bool)
     varies = len(value) > 0 and float(np.ptp(value)) > 0.0
-    p = part["p_model"].to_numpy(float).clip(scores.CLIP, 1 - scores.CLIP)
-    without = expit(logit(p) - part[f"contrib_{factor.name}"].to_numpy(float))
+    logit = scores.log_odds(part["p_model"].to_numpy(float))
+    without = expit(logit - part[f"contrib_{factor.name}"].to_numpy(float))
     return {
         "auc_alone": scores.auc(value, y) if varies else math.nan,
         "without": _scored(without, part),

@@ -63,7 +63,7 @@ def score(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         "n": len(y),
         "accuracy": float(((p >= 0.5) == y).mean()),
         "brier": float(brier_score_loss(y, p)),
-        "log_loss": float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[False, True])),
+        "log_loss": clipped_log_loss(p, y),
         "auc": auc(p, y),
         "calibration": calibration(p, y),
         "calibration_intercept": calibration_intercept(p, y),
@@ -106,8 +106,14 @@ def calibration(p: np.ndarray, y: np.ndarray, bins: int = BINS) -> list[dict[str
     return table
 
 
-def _log_odds(p: np.ndarray) -> np.ndarray:
+def log_odds(p: np.ndarray) -> np.ndarray:
+    """Return the log-odds of probabilities kept :data:`CLIP` away from 0 and 1."""
     return np.asarray(logit(np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)))
+
+
+def clipped_log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    """Return the log-loss of ``p`` for outcomes ``y``, ``p`` kept :data:`CLIP` from 0 and 1."""
+    return float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[False, True]))
 
 
 def calibration_intercept(p: np.ndarray, y: np.ndarray) -> float:
@@ -119,7 +125,7 @@ def calibration_intercept(p: np.ndarray, y: np.ndarray) -> float:
     y = np.asarray(y, dtype=float)
     if len(y) == 0 or y.all() or not y.any():
         return math.nan
-    z = _log_odds(p)
+    z = log_odds(p)
 
     def loss(shift: float) -> float:
         return float(log_loss(y, expit(z + shift), labels=[0.0, 1.0]))
@@ -143,7 +149,7 @@ def _refit(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         return math.nan, math.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        refit = LogisticRegression(penalty=None, max_iter=1000).fit(_log_odds(p)[:, None], y)
+        refit = LogisticRegression(penalty=None, max_iter=1000).fit(log_odds(p)[:, None], y)
     return float(refit.intercept_[0]), float(refit.coef_[0, 0])
 
 
@@ -154,7 +160,7 @@ def recalibrated_held_out(p: np.ndarray, y: np.ndarray, wars: np.ndarray) -> dic
     ``none``: ``p`` as it is. Tells whether an era's own record supports recalibrating it.
     With no cases every figure is NaN.
     """
-    p, y, z = np.asarray(p, dtype=float), np.asarray(y, dtype=bool), _log_odds(p)
+    p, y, z = np.asarray(p, dtype=float), np.asarray(y, dtype=bool), log_odds(p)
     if len(y) == 0:
         return {"none": math.nan, "level": math.nan, "level_and_slope": math.nan}
     level, both = np.empty(len(y)), np.empty(len(y))
@@ -165,10 +171,7 @@ def recalibrated_held_out(p: np.ndarray, y: np.ndarray, wars: np.ndarray) -> dic
         level[out] = expit(z[out] + (0.0 if math.isnan(shift) else shift))
         both[out] = expit(intercept + slope * z[out]) if not math.isnan(slope) else p[out]
     found = {"none": p, "level": level, "level_and_slope": both}
-    return {
-        name: float(log_loss(y, np.clip(q, CLIP, 1 - CLIP), labels=[False, True]))
-        for name, q in found.items()
-    }
+    return {name: clipped_log_loss(q, y) for name, q in found.items()}
 
 
 def interval(

@@ -153,9 +153,10 @@ def _one_run(
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in books}
     for t in range(openworld.world.calendar.n_periods):
         model.war_situation = None
-        before = model.at_war().copy()  # who was at war as the year began
+        replayed = openworld.mode == "history"
+        before = model.at_war().copy() if replayed else None  # at war as the year began
         model.step()
-        if openworld.mode != "history":
+        if not replayed:
             continue
         # the wars of the year have begun; the model's guarantors have not yet moved them
         began = model.war_situation
