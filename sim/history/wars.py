@@ -28,6 +28,12 @@ from sim.history.cow import data_table
 WARS = "cow_interstate_war_v4_by_war_year.csv"
 CORRECTIONS = "cow_war_list_corrections.csv"
 """Codes in the war list that contradict the state names beside them: the name decides."""
+DATES = "war_list_dates.csv"
+"""Days of entry the sources correct, each with its source (the war list's day is kept beside)."""
+ADDITIONS = "war_list_additions.csv"
+"""Attacks COW v4.0 codes and the war list omits, with their days and sources."""
+REVIEW = "war_list_review.csv"
+"""Attacked states COW v4.0 codes that the war list does not attack, with the reason kept."""
 NEVER = dt.date(9999, 12, 31)
 AGAINST, BESIDE = "against", "beside"
 
@@ -72,7 +78,19 @@ def _rows() -> pd.DataFrame:
             code = column.replace("name", "ccode")
             wrong = (rows[column] == fix.name) & (rows[code] == fix.wrong)
             rows[code] = rows[code].mask(wrong, fix.right)
+    rows = _redated(rows)
+    added = data_table(ADDITIONS).drop(columns="source").assign(Version=1)
+    rows = pd.concat([rows, added.reindex(columns=rows.columns)], ignore_index=True)
     return rows.sort_values(["init_war_id", "year"], kind="stable")
+
+
+def _redated(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the war list with the days of entry that ``DATES`` corrects."""
+    rows = rows.copy()
+    for fix in data_table(DATES).itertuples(index=False):
+        at = (rows["init_war_id"] == fix.init_war_id) & (rows["year"] == fix.year)
+        rows.loc[at, ["month_entry", "day_entry"]] = [fix.month_entry, fix.day_entry]
+    return rows
 
 
 def _lists(row: pd.Series, prefix: str) -> list[int]:
