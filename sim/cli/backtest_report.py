@@ -26,14 +26,16 @@ def backtest_text(report: dict[str, Any]) -> str:
     """Return the back-test: each era's model and references, then the model's calibration."""
     lines = [_headline(report), ""]
     rows = []
-    for era, found in report.items():
+    for era, found in eras(report):
         interval = "-".join(fmt(x) for x in found["auc_interval"])
         rows.append([*_row(era, "model", found), interval])
         held = "model, held out" if era == "pre1945" else "model, fitted to 1816-1944"
         rows.append(
             [era, held, found["n"], "", fmt(found["brier_cv"]), "", fmt(found["auc_cv"]), ""]
         )
-        rows += [[*_row(era, name, ref), ""] for name, ref in found["references"].items()]
+        rows += [
+            [*_row(era, _named(name, ref), ref), ""] for name, ref in found["references"].items()
+        ]
     header = ["era", "predictor", "n", "accuracy", "Brier", "log-loss", "AUC", "AUC 95% (wars)"]
     lines.append(table(header, rows))
     lines += ["", "The model's calibration (predicted against observed, by bins of its P):"]
@@ -41,7 +43,39 @@ def backtest_text(report: dict[str, Any]) -> str:
     lines += ["", CALIBRATION_HEAD, _recalibration(report)]
     if "recalibrated_held_out" in report.get("pre1945", {}):
         lines.append(_recalibrated(report["pre1945"]["recalibrated_held_out"]))
+    if "labels" in report:
+        lines += ["", LABELS_HEAD, _labels(report["labels"]), "", _set_apart(report["set_apart"])]
     return "\n".join(lines)
+
+
+LABELS_HEAD = (
+    "The label's clock: the share of scored cases whose guarantor fought beside the partner\n"
+    "within each window of its attack (the back-test scores the primary window)"
+)
+
+
+def eras(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Return the report's eras with their figures, in order (other keys left out)."""
+    return [(era, report[era]) for era in ERA_YEARS if era in report]
+
+
+def _named(name: str, ref: dict[str, Any]) -> str:
+    return f"{name} ({ref['name']})" if ref.get("name") else name
+
+
+def _labels(labels: dict[str, dict[str, Any]]) -> str:
+    windows = [k for k in next(iter(labels.values()), {}) if k not in ("n", "primary")]
+    rows = [
+        [era, found["n"], found["primary"], *(fmt(found[w]) for w in windows)]
+        for era, found in labels.items()
+    ]
+    return table(["era", "n", "primary", *windows], rows)
+
+
+def _set_apart(counts: dict[str, dict[str, int]]) -> str:
+    reasons = list(counts["all"])
+    rows = [[reason, *(counts[k][reason] for k in counts)] for reason in reasons]
+    return "Cases set apart from the score, by reason:\n" + table(["reason", *counts], rows)
 
 
 MECHANISMS_HEAD = (
@@ -104,7 +138,7 @@ def _headline(report: dict[str, Any]) -> str:
     parts = [
         f"{ERA_YEARS[era]}: {found['n']} invoked obligations in {found['wars']} wars "
         f"({found['honoured']} honoured)"
-        for era, found in report.items()
+        for era, found in eras(report)
     ]
     return "Back-test on history's invoked obligations: " + "; ".join(parts)
 
@@ -117,7 +151,7 @@ def _row(era: str, name: str, m: dict[str, Any]) -> list[Any]:
 def _calibration(report: dict[str, Any]) -> str:
     rows = [
         [era, f"{b['low']:.1f}-{b['high']:.1f}", b["n"], fmt(b["predicted"]), fmt(b["observed"])]
-        for era, found in report.items()
+        for era, found in eras(report)
         for b in found["calibration"]
     ]
     return table(["era", "P(honour)", "n", "predicted", "observed"], rows)
@@ -134,7 +168,7 @@ CALIBRATION_HEAD = (
 def _recalibration(report: dict[str, Any]) -> str:
     rows = [
         [era, fmt(found["calibration_intercept"]), fmt(found["calibration_slope"])]
-        for era, found in report.items()
+        for era, found in eras(report)
     ]
     return table(["era", "intercept", "slope"], rows)
 

@@ -85,9 +85,7 @@ def incidence_figure(by_era: dict[str, dict[str, pd.DataFrame]], stem: Path) -> 
     return drawing.save(plots.incidence_by_era(panels, reasons, title), stem)
 
 
-def incidence_by_set(
-    sets: dict[str, pd.DataFrame], atop: str, out: Path, runs: str
-) -> list[Path]:
+def incidence_by_set(sets: dict[str, pd.DataFrame], atop: str, out: Path, runs: str) -> list[Path]:
     """Draw each set's end reasons alone, one row per era (``survival --data atop`` too).
 
     The simulated set's file is named by its run folders (``runs``), ATOP's by its label.

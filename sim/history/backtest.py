@@ -19,10 +19,18 @@ import pandas as pd
 
 from sim.history import fitting, scores
 from sim.history.covariates import covariates
-from sim.history.invocations import SPLIT, era
+from sim.history.invocations import APART, PRIMARY_WINDOW, SPLIT, WINDOWS, era
+from sim.model.decide import FACTORS
 
 ERAS = ("pre1945", "post1945")
-REFERENCES = ("base_rate", "treaty_only", "power_only", "logistic")
+REFERENCES = (
+    "base_rate",
+    "treaty_only",
+    "power_only",
+    "logistic",
+    "distance_only",
+    "best_single_factor",
+)
 
 
 def scored(cases: pd.DataFrame) -> pd.DataFrame:
@@ -33,11 +41,12 @@ def scored(cases: pd.DataFrame) -> pd.DataFrame:
 def report(cases: pd.DataFrame) -> dict[str, Any]:
     """Return the back-test of each era: the model's scores and the references'.
 
-    Each era also gives ``auc_cv`` and ``brier_cv``: the kernel's weights fitted by
-    :mod:`sim.history.fitting` and scored where they were not fitted (cross-validated by war
-    for 1816-1944; for 1945-2003, fitted on 1816-1944 only). 1816-1944 also gives
-    ``recalibrated_held_out``: whether its own record supports recalibrating the model
-    (:func:`sim.history.scores.recalibrated_held_out`).
+    ``labels`` gives the share honoured under each window of the label and ``set_apart`` how
+    many cases each reason sets apart. Each era also gives ``auc_cv`` and ``brier_cv``: the
+    kernel's weights fitted by :mod:`sim.history.fitting` and scored where they were not
+    fitted (cross-validated by war for 1816-1944; for 1945-2003, fitted on 1816-1944 only).
+    1816-1944 also gives ``recalibrated_held_out``: whether its own record supports
+    recalibrating the model (:func:`sim.history.scores.recalibrated_held_out`).
     """
     kept = scored(cases)
     x = covariates(kept)
@@ -58,6 +67,8 @@ def report(cases: pd.DataFrame) -> dict[str, Any]:
         p = held.get(name)
         found[name]["auc_cv"] = scores.auc(p, y) if p is not None else math.nan
         found[name]["brier_cv"] = scores.brier(p, y) if p is not None else math.nan
+    found["labels"] = labels(cases)
+    found["set_apart"] = set_apart(cases)
     return found
 
 
@@ -122,7 +133,67 @@ def _era(
     found["honoured"] = int(y.sum())
     refs = scores.references(cases, x, earlier)
     found["references"] = {name: _brief(refs[name], y) for name in refs}
+    distance = x[scores.DISTANCE].to_numpy(float)
+    found["references"]["distance_only"] = _brief_of(scores.one_factor(distance, y, wars, -1.0))
+    found["references"]["best_single_factor"] = best_single_factor(cases, y, wars)
     return found
+
+
+def best_single_factor(cases: pd.DataFrame, y: np.ndarray, wars: np.ndarray) -> dict[str, Any]:
+    """Return the kernel's factor that alone ranks the era's cases best, as a reference.
+
+    Each weighted factor's value, signed as the theory signs it, ranks the cases; the best of
+    the era (chosen on the era itself, which flatters the reference) is scored as
+    :func:`~sim.history.scores.one_factor` scores any single factor.
+    """
+    best: dict[str, Any] = {"name": "", "n": len(y), "brier": math.nan, "auc": math.nan}
+    for factor in FACTORS:
+        column = f"value_{factor.name}"
+        if factor.weight is None or factor.group == "intercept" or column not in cases:
+            continue
+        value = cases[column].to_numpy(float)
+        if len(value) == 0 or float(np.ptp(value)) == 0.0:
+            continue
+        found = scores.one_factor(value, y, wars, float(factor.sign))
+        if not found["auc"] <= best["auc"]:  # the first factor, or a better one
+            best = {"name": factor.name, **_brief_of(found)}
+    return best
+
+
+def _brief_of(s: dict[str, Any]) -> dict[str, Any]:
+    return {k: s[k] for k in ("n", "accuracy", "brier", "log_loss", "auc")}
+
+
+def labels(cases: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Return, by era, the share of scored cases honoured under each window of the label.
+
+    ``primary`` names the window the back-test scores
+    (:data:`~sim.history.invocations.PRIMARY_WINDOW`).
+    """
+    kept = cases[cases["scored"]]
+    eras = era(kept["year"])
+    found: dict[str, dict[str, Any]] = {}
+    for name in ERAS:
+        part = kept[eras == name]
+        entry: dict[str, Any] = {"n": len(part), "primary": f"{PRIMARY_WINDOW}d"}
+        for window in WINDOWS:
+            entry[window] = float(part[f"honoured_{window}"].mean()) if len(part) else math.nan
+        found[name] = entry
+    return found
+
+
+def set_apart(cases: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Return, by era and in all, how many cases each reason sets apart (every reason named)."""
+    eras = era(cases["year"])
+    found = {"all": _reasons(cases)}
+    for name in ERAS:
+        found[name] = _reasons(cases[eras == name])
+    return found
+
+
+def _reasons(cases: pd.DataFrame) -> dict[str, int]:
+    counts = cases["apart"].value_counts()
+    return {reason: int(counts.get(reason, 0)) for reason in APART}
 
 
 def _brief(p: np.ndarray, y: np.ndarray) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """What was known of each back-test case when its partner was attacked, from the COW data.
 
 These are the covariates of the plain logistic reference (and of the power-only one): for
-the guarantor G, its partner P and the attacker A, in the year of the attack, from the
+the guarantor G, its partner P and the attacker A, on the morning of the attack as the
+history layer's clock reads the record (:mod:`sim.history.clock`: the year before's
+capabilities and nuclear status, the month before's contiguity), from the
 packaged extracts only: contiguity (COW Direct Contiguity v3.2: a land or river border, or
 at most 24 miles of water), capabilities (COW NMC v7.0 CINC, carried forward over a missing
 year), nuclear arms (Bleek 2017), major-power status (COW Major Powers v2016), the distance
@@ -17,6 +19,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from sim.history.clock import known_year, month_before
 from sim.history.cow import CONTIGUITY_END, NMC, data_table
 from sim.model.geography import haversine_km
 
@@ -51,13 +54,14 @@ COVARIATES = (
 def covariates(cases: pd.DataFrame) -> pd.DataFrame:
     """Return the covariates of each case, in the cases' order (index kept)."""
     g, p, a = (cases[f"{who}_code"].to_numpy(int) for who in ("guarantor", "partner", "adversary"))
-    year = cases["year"].to_numpy(int)
+    year = np.array([known_year(int(y)) for y in cases["year"]], dtype=int)
+    month = np.array([month_before(dt.date.fromisoformat(d)) for d in cases["day"]], dtype=int)
     cinc = {who: _cinc(codes, year) for who, codes in (("g", g), ("p", p), ("a", a))}
     out = pd.DataFrame(index=cases.index)
-    out["border_adversary"] = _contiguous(g, a, year, 1)
-    out["near_adversary"] = _contiguous(g, a, year, NEAR_WATER)
-    out["border_partner"] = _contiguous(g, p, year, 1)
-    out["near_partner"] = _contiguous(g, p, year, NEAR_WATER)
+    out["border_adversary"] = _contiguous(g, a, month, 1)
+    out["near_adversary"] = _contiguous(g, a, month, NEAR_WATER)
+    out["border_partner"] = _contiguous(g, p, month, 1)
+    out["near_partner"] = _contiguous(g, p, month, NEAR_WATER)
     out["log_power_vs_adversary"] = np.log(cinc["g"] / cinc["a"])
     out["log_power_vs_partner"] = np.log(cinc["g"] / cinc["p"])
     out["log_adversary_vs_partner"] = np.log(cinc["a"] / cinc["p"])
@@ -104,13 +108,13 @@ def _contiguity() -> dict[tuple[int, int], list[tuple[int, int, int]]]:
     return spells
 
 
-def _contiguous(a: np.ndarray, b: np.ndarray, years: np.ndarray, up_to: int) -> np.ndarray:
-    """Whether each pair is contiguous by a type up to ``up_to`` in the middle of the year."""
+def _contiguous(a: np.ndarray, b: np.ndarray, months: np.ndarray, up_to: int) -> np.ndarray:
+    """Whether each pair is contiguous by a type up to ``up_to`` in a month (``YYYYMM``)."""
     spells = _contiguity()
     return np.array(
         [
-            any(k <= up_to and lo <= y * 100 + 6 <= hi for k, lo, hi in spells.get((x, z), ()))
-            for x, z, y in zip(a.tolist(), b.tolist(), years.tolist(), strict=True)
+            any(k <= up_to and lo <= m <= hi for k, lo, hi in spells.get((x, z), ()))
+            for x, z, m in zip(a.tolist(), b.tolist(), months.tolist(), strict=True)
         ],
         dtype=float,
     )
@@ -128,6 +132,7 @@ def _nuclear(codes: np.ndarray, years: np.ndarray) -> np.ndarray:
     first = _armed()
     return np.array(
         [first.get(c, 99999) <= y for c, y in zip(codes.tolist(), years.tolist(), strict=True)],
+        # ``years`` are the known years (the year before the attack's): armed by then
         dtype=float,
     )
 
@@ -150,7 +155,7 @@ def _major(codes: np.ndarray, days: pd.Series) -> np.ndarray:
     spells = _majors()
     return np.array(
         [
-            any(c == code and lo <= d <= hi for code, lo, hi in spells)
+            any(c == code and lo < d <= hi for code, lo, hi in spells)
             for c, d in zip(codes.tolist(), days.tolist(), strict=True)
         ],
         dtype=float,
@@ -167,7 +172,7 @@ def _capital(codes: np.ndarray, days: pd.Series) -> tuple[np.ndarray, np.ndarray
     lat, lng = [], []
     for c, d in zip(codes.tolist(), days.tolist(), strict=True):
         held = caps[(caps["ccode"] == c)]
-        then = held[(held["stdate"] <= d) & (held["enddate"] >= d)]
+        then = held[(held["stdate"] < d) & (held["enddate"] >= d)]
         row = (then if len(then) else held).iloc[0]
         lat.append(float(row["lat"]))
         lng.append(float(row["lng"]))
@@ -186,14 +191,14 @@ def _km(a: np.ndarray, b: np.ndarray, days: pd.Series) -> np.ndarray:
 
 
 def major_powers(day: dt.date) -> frozenset[int]:
-    """Return the COW major powers on a day."""
+    """Return the COW major powers as known on the morning of a day."""
     d = day.isoformat()
-    return frozenset(code for code, lo, hi in _majors() if lo <= d <= hi)
+    return frozenset(code for code, lo, hi in _majors() if lo < d <= hi)
 
 
-def near_states(code: int, year: int, up_to: int = NEAR_WATER) -> frozenset[int]:
-    """Return the states contiguous to ``code`` mid-year, by COW types up to ``up_to``."""
-    month = year * 100 + 6
+def near_states(code: int, day: dt.date, up_to: int = NEAR_WATER) -> frozenset[int]:
+    """Return the states contiguous to ``code`` as known on the morning of ``day``."""
+    month = month_before(day)
     return frozenset(
         other
         for (x, other), spells in _contiguity().items()

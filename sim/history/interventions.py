@@ -86,8 +86,8 @@ def _of(attack: Attack) -> list[Bystander]:
 def _reasons(p: int, a: int, day: dt.date) -> dict[int, str]:
     """Return the states an attack concerned, each with why: proximity, or major power."""
     reasons = {g: "a major power" for g in major_powers(day)}
-    reasons |= {g: "near the attacker" for g in near_states(a, day.year, NEAR_WATER)}
-    reasons |= {g: "near the partner" for g in near_states(p, day.year, NEAR_WATER)}
+    reasons |= {g: "near the attacker" for g in near_states(a, day, NEAR_WATER)}
+    reasons |= {g: "near the partner" for g in near_states(p, day, NEAR_WATER)}
     reasons.pop(p, None)
     reasons.pop(a, None)
     return reasons

@@ -11,6 +11,18 @@ guarantor did, from the war list (:mod:`sim.history.wars`):
 * ``against``: it attacked the partner in that time;
 * ``out``: neither.
 
+The label has a clock: ``honoured`` is "fought beside the partner within
+:data:`PRIMARY_WINDOW` days of its attack" (entries years later, for reasons of their own, are
+not the duty's answer: Greece entered the war of 1914 in June 1917); the same label within 30
+days, a year and at any time in the war is kept beside it (:data:`WINDOWS`).
+
+A guarantor that the partner's attackers struck too, on the partner's day or within
+:data:`SELF_DEFENCE_DAYS` after it, fought for itself: it is set apart (``self_defence``) and
+its own attack is never a factor of a decision about the partner. A duty that never required
+fighting (neutrality, non-aggression, consultation) is scored by its own terms (``kept``, as
+Leeds 2003 scored them), not in the "fought" score. Each guarantor-partner pair counts once
+in a war on a day, however many states attacked the partner that day.
+
 The main score counts a case only where the obligation was invoked: an offence duty is not
 called by an attack on the partner; a duty whose conditions the attack did not meet, or
 whose conditions the data cannot decide, was not (visibly) invoked; a guarantor bound to
@@ -41,11 +53,19 @@ SPLIT = 1945
 OUT = "out"
 REVIEW = "backtest_label_review.csv"
 """Every case whose war-list label COW's dyad-years contradict, with the label kept and why."""
+PRIMARY_WINDOW = 90
+"""Days after the partner's attack within which fighting beside it answers the duty."""
+WINDOWS = {"30d": 30, "90d": 90, "1y": 365, "ever": None}
+"""The windows the label is reported under, beside the primary one (None: any time in the war)."""
+SELF_DEFENCE_DAYS = 7
+"""Days after the partner's attack within which an attack on the guarantor is its own war."""
 APART = {
     "not_invoked": "an offence duty: an attack on the partner does not call it",
+    "no_duty_to_fight": "a neutrality, non-aggression or consultation duty: scored by its terms",
     "not_met": "the attack did not meet the duty's conditions",
     "both_sides": "bound to the attacker as well",
     "co_belligerent": "already at war on the partner's side (or its attacker's enemy elsewhere)",
+    "self_defence": "attacked by the partner's attackers itself, within a week of the partner",
     "enemy": "already at war against the partner",
     "partner_began": "the partner began the war",
     "undecided": "conditions the data cannot decide",
@@ -82,7 +102,12 @@ class Case:
     outcome: str  # beside, out, against
     acted: str  # ISO date of the guarantor's entry that decided the label, or ""
     delay_days: float
-    honoured: bool  # fought beside the partner after it was attacked
+    honoured: bool  # fought beside the partner within PRIMARY_WINDOW days of its attack
+    honoured_30d: bool
+    honoured_90d: bool
+    honoured_1y: bool
+    honoured_ever: bool  # fought beside the partner at any time in the war after its attack
+    struck: str  # ISO date the partner's attackers struck the guarantor itself, or ""
     kept: float  # the duty's own terms kept (Leeds): 1, 0, or NaN for consultation
     apart: str  # the reason it is left out of the main score, or ""
     scored: bool
@@ -98,9 +123,15 @@ CASE_COLUMNS = tuple(Case.__dataclass_fields__)
 
 @cache
 def cases() -> pd.DataFrame:
-    """Return every case of 1816-2003 as a table, in the order of the war list."""
+    """Return every case of 1816-2003 as a table, in the order of the war list.
+
+    A guarantor-partner pair counts once in a war on a day: the partner's other attackers
+    that day are the first attacker's co-attackers.
+    """
     rows = [asdict(c) for attack in attacks() for c in _cases_of(attack)]
-    return pd.DataFrame(rows, columns=list(CASE_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(CASE_COLUMNS))
+    once = ["war", "guarantor_code", "partner_code", "day"]
+    return table.drop_duplicates(once, keep="first").reset_index(drop=True)
 
 
 def _cases_of(attack: Attack) -> list[Case]:
@@ -168,7 +199,10 @@ def _case(
     if review is not None and review["keep"] == "cow":
         outcome, acted, source = cow, None, None
     kind = str(duty["kind"])
-    apart = _apart(status, both_sides, already, call.partner_began)
+    struck = self_defence(war, g, foes, day)
+    apart = _apart(status, kind, both_sides, already, struck is not None, call.partner_began)
+    delay = float((acted - day).days) if acted and not already else float("nan")
+    fought = outcome == BESIDE and not already
     return Case(
         war=attack.war,
         war_name=attack.war_name,
@@ -194,8 +228,13 @@ def _case(
         already=already,
         outcome=outcome,
         acted=acted.isoformat() if acted else "",
-        delay_days=float((acted - day).days) if acted and not already else float("nan"),
-        honoured=outcome == BESIDE and not already,
+        delay_days=delay,
+        honoured=within(fought, delay, PRIMARY_WINDOW),
+        honoured_30d=within(fought, delay, WINDOWS["30d"]),
+        honoured_90d=within(fought, delay, WINDOWS["90d"]),
+        honoured_1y=within(fought, delay, WINDOWS["1y"]),
+        honoured_ever=fought,
+        struck=struck.isoformat() if struck is not None else "",
         kept=_kept(kind, outcome),
         apart=apart,
         scored=apart == "",
@@ -205,6 +244,23 @@ def _case(
         label_review=review["reason"] if review is not None else "",
         cow_wars=";".join(str(w) for w in war.cow_wars),
     )
+
+
+def within(fought: bool, delay: float, window: int | None) -> bool:
+    """Whether a guarantor fought beside its partner within ``window`` days (None: ever)."""
+    return fought and (window is None or delay <= window)
+
+
+def self_defence(war: Belligerence, g: int, foes: frozenset[int], day: dt.date) -> dt.date | None:
+    """Return the day the partner's attackers struck ``g`` itself, if within the window.
+
+    An attack on ``g`` by any state at war with the partner, on the partner's day or within
+    :data:`SELF_DEFENCE_DAYS` after it, makes ``g``'s war its own; earlier ones leave it
+    already at war (``co_belligerent``).
+    """
+    struck = [war.assault(f, g) for f in foes]
+    dated = [d for d in struck if d is not None and 0 <= (d - day).days <= SELF_DEFENCE_DAYS]
+    return min(dated, default=None)
 
 
 def label(
@@ -278,12 +334,16 @@ def _source(war: Belligerence, pair: tuple[int, int, str] | None) -> str:
     return f"{attack} {names[attack]}" if attack is not None else ""
 
 
-def _apart(status: str, both_sides: bool, already: str, began: bool) -> str:
+def _apart(
+    status: str, kind: str, both_sides: bool, already: str, struck: bool, began: bool
+) -> str:
     reasons = {
         "not_invoked": status == NOT_INVOKED,
+        "no_duty_to_fight": kind not in ("defence", "offence"),
         "not_met": status == NOT_MET,
         "both_sides": both_sides,
         "co_belligerent": already == "co_belligerent",
+        "self_defence": struck,
         "enemy": already == "enemy",
         "partner_began": began,
         "undecided": status == UNDECIDED,
@@ -344,4 +404,17 @@ def era(year: pd.Series | np.ndarray) -> np.ndarray:
     return np.where(np.asarray(year) < SPLIT, "pre1945", "post1945")
 
 
-__all__ = ["APART", "CASE_COLUMNS", "MET", "Case", "cases", "era", "label", "label_check"]
+__all__ = [
+    "APART",
+    "CASE_COLUMNS",
+    "MET",
+    "PRIMARY_WINDOW",
+    "SELF_DEFENCE_DAYS",
+    "WINDOWS",
+    "Case",
+    "cases",
+    "era",
+    "label",
+    "label_check",
+    "self_defence",
+]

@@ -2,7 +2,10 @@
 
 Each case (:mod:`sim.history.invocations`) is scored in the year of its attack, in the
 situation the open world's model is in when the year's wars have begun and before its own
-guarantors decide: its simulated alliances and wars, with that year's COW figures. The
+guarantors decide: its simulated alliances and wars, with the record read as of the morning
+of the attack (:mod:`sim.history.clock`): relations and borders as known that morning, and
+only the wars begun before it, with the partner's own attack (the question put) beside them.
+Power and nuclear status are the year's, themselves read as the year opened. The
 kernel is asked the case's question: will the guarantor fight for the partner against the
 attacker, in the partner's homeland, with the partner's other attackers that day behind the
 attacker? Its text term is the obligation's (a defence duty's text where the attack met
@@ -12,6 +15,7 @@ explains itself factor by factor.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,8 +23,11 @@ import numpy as np
 import pandas as pd
 
 from sim.history.invocations import cases as all_cases
+from sim.history.openworld import contiguity
+from sim.history.relations import relations_on
 from sim.history.wars import attacks
 from sim.model.decide import FACTOR_NAMES, Calls, Situation, diluted, score
+from sim.model.institutions import hedge
 from sim.model.params import Params
 
 KEYS = ("war", "attack", "guarantor", "partner")
@@ -45,6 +52,7 @@ class CaseBook:
     table: pd.DataFrame  # the cases of the span, with the world's index of each state
     backers: dict[int, list[int]]  # row -> the world's indices of the co-attackers
     openings: tuple[tuple[str, int, int], ...] = ()  # (ISO day, attacker, target) opening wars
+    codes: tuple[int, ...] = ()  # the world's COW codes, by array index
 
     @classmethod
     def of(
@@ -65,25 +73,64 @@ class CaseBook:
             for x in attacks()
             if x.opens and start <= x.day.year <= end and x.attacker in at and x.target in at
         )
-        return cls(found, backers, openings)
+        return cls(found, backers, openings, tuple(codes))
 
-    def as_of(self, situation: Situation, day: str, before: np.ndarray | None) -> Situation:
-        """Return ``situation`` as it stood on ``day``: the year's later wars not yet begun.
+    def as_of(
+        self,
+        situation: Situation,
+        day: str,
+        before: np.ndarray | None,
+        question: np.ndarray | None = None,
+    ) -> Situation:
+        """Return ``situation`` as it stood on the morning of ``day``: no war begun from then on.
 
-        The situation of a year has every war the year's attacks open; a case of an earlier
-        day must not see them (Bavaria, attacked by Prussia on 4 July 1866, was not yet at
-        war with it when Prussia struck Austria on 23 June). ``before`` is who was at war as
-        the year began: a pair at war then stays so.
+        The situation of a year has every war the year's attacks open; a case must see none
+        opened on its day or later (Bavaria, attacked by Prussia on 4 July 1866, was not yet
+        at war with it when Prussia struck Austria on 23 June; Egypt, struck by Israel on
+        5 June 1967, was not at war on the morning Syria was), except the attack put to the
+        guarantor: ``question`` marks the pairs of the partners and their attackers that day.
+        ``before`` is who was at war as the year began: a pair at war then stays so.
         """
         later = np.zeros_like(situation.at_war)
         for opened, i, j in self.openings:
-            if opened[:4] == day[:4] and opened > day:
+            if opened[:4] == day[:4] and opened >= day:
                 later[i, j] = later[j, i] = True
+        if question is not None:
+            later &= ~question
         if before is not None:
             later &= ~before
-        if not later.any():
-            return situation
         return replace(situation, at_war=situation.at_war & ~later)
+
+    def record_on(self, situation: Situation, day: str, params: Params) -> Situation:
+        """Return ``situation`` with what the record says read on the morning of ``day``.
+
+        Relations (portfolio similarity less rivalry, hedged as each period's are) and borders
+        are read as known that morning (:mod:`sim.history.clock`); the rest is the run's own.
+        """
+        if not self.codes:
+            return situation
+        moment = dt.date.fromisoformat(day)
+        relations = relations_on(self.codes, moment, params.rivalry_half_life)
+        borders = contiguity(self.codes, moment, (1,))
+        near = borders | contiguity(self.codes, moment, (2, 3))
+        return replace(
+            situation,
+            relations=hedge(relations, situation.power, params, 1.0),
+            borders=borders,
+            near=near,
+        )
+
+    def question(self, rows: np.ndarray, n: int) -> np.ndarray:
+        """Return (n, n): the pairs of each case's partner and its attackers that day."""
+        asked = np.zeros((n, n), dtype=bool)
+        for row in rows.tolist():
+            p = int(self.table["partner_at"].iat[row])
+            if p < 0:
+                continue
+            foes = [int(self.table["adversary_at"].iat[row]), *self.backers[row]]
+            foes = [f for f in foes if f >= 0]
+            asked[p, foes] = asked[foes, p] = True
+        return asked
 
     def rows_in(self, year: int) -> np.ndarray:
         """Return the rows of the cases whose attack falls in ``year``."""
@@ -106,9 +153,9 @@ def score_year(
     days = book.table["day"].to_numpy(str)[rows]
     found: list[dict[str, Any]] = []
     for day in sorted(set(days)):
-        found += _score_day(
-            book, rows[days == day], book.as_of(situation, day, before), alive, params
-        )
+        todo = rows[days == day]
+        known = book.as_of(situation, day, before, book.question(todo, len(alive)))
+        found += _score_day(book, todo, book.record_on(known, day, params), alive, params)
     return found
 
 

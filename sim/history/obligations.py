@@ -59,13 +59,17 @@ def members() -> pd.DataFrame:
 
 
 def in_force(day: dt.date) -> pd.DataFrame:
-    """Return the member rows in force on a day."""
+    """Return the member rows in force as ``day`` opens, as known the day before.
+
+    A member counts if it entered before the day (an alliance signed on the day of an attack
+    is no obligation the attack called) and is not known to have left before it.
+    """
     m = members()
-    return m[(m["entry"] <= day) & (m["exit"] >= day)]
+    return m[(m["entry"] < day) & (m["exit"] >= day)]
 
 
 def members_on(atopid: int, day: dt.date) -> int:
-    """Return how many members an alliance had in force on a day."""
+    """Return how many members an alliance had in force as a day opens."""
     live = in_force(day)
     return int(live[live["atopid"] == atopid]["member"].nunique())
 

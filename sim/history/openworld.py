@@ -3,23 +3,27 @@
 :func:`build` compiles a span of years into a :class:`~sim.model.world.World` the model runs like
 any scenario's:
 
+Each year is read as the record stood on its first day (one clock for the whole history layer,
+as the back-test's cases are read on the morning of their attack):
+
 * the states are every COW system member of the span (State System Membership v2016), and
   ``alive`` says which are members in each year (a state counts in every year of which it
-  was a member for any part);
-* power is COW CINC (NMC v7.0) year by year, carried forward over a missing year;
-* each state's capital (peacesciencer's geocoded COW capitals) is the one it held when it
-  entered the span (its first year in it), so that no later figure is read; distances are
-  between capitals;
-* borders are COW direct contiguity v3.2, type 1 (land or river), in force in the middle
-  of each year; a narrow sea (types 2 and 3, up to 24 miles) counts as near for the kernel;
+  was a member for any part: its entry is an event of the replay, as the year's wars are);
+* power is COW CINC (NMC v7.0) of the year before, carried forward over a missing year: a
+  year's figure is known only once the year is over, and a war year's figure holds the war
+  (1816, the data's first year, has no year before: its own figure stands in);
+* each state's capital (peacesciencer's geocoded COW capitals) is the one it held on its first
+  day in the span, so that no later figure is read; distances are between capitals;
+* borders are COW direct contiguity v3.2, type 1 (land or river), in force in the month before
+  each year opens; a narrow sea (types 2 and 3, up to 24 miles) counts as near for the kernel;
 * relations each year are the similarity of the pair's alliance portfolios less their
-  rivalry (:mod:`sim.history.relations`);
+  rivalry, both as the year opens (:mod:`sim.history.relations`);
 * each state has one territory, its homeland at its capital: the theatre of any war on it;
-* the alliances in force at the start are the ATOP v4.01 alliances in force on its first
-  day that carry a member-level defence duty (the members holding it are the guarantors);
-  later alliances form and dissolve by the model's own rules (P5, P6, P12);
-* nuclear status is Bleek (2017), with a ``nuclear`` event in each year a state acquires
-  the bomb;
+* the alliances in force at the start are the ATOP v4.01 alliances in force as its first
+  day opens that carry a member-level defence duty (the members holding it are the
+  guarantors); later alliances form and dissolve by the model's own rules (P5, P6, P12);
+* nuclear status is Bleek (2017), counted from the year after the year a state acquired the
+  bomb (a ``nuclear`` event opens that year): Bleek's figures are by year;
 * wars are either the interstate wars replayed from the data (``history``: every attack of
   the war list that opens a war, not one joining a war under way, in its year; it ends after
   its last year, and those of its two states that COW codes as the war's losers are beaten,
@@ -33,11 +37,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sim.history import defeats, obligations
+from sim.history.clock import known_year, month_before
 from sim.history.cow import CONTIGUITY_END, NMC, ccode, data_table
 from sim.history.relations import data_relations
 from sim.history.wars import Attack, attacks
@@ -151,15 +157,17 @@ def _alive(spells: pd.DataFrame, codes: tuple[int, ...], years: np.ndarray) -> n
 
 
 def _power(codes: tuple[int, ...], years: np.ndarray) -> np.ndarray:
-    """Return (years, states) CINC, carried forward over missing years.
+    """Return (years, states) CINC as each year opens: the year before's, carried forward.
 
-    A state with no figure yet counts as the weakest state of that year. No later figure is
-    read, so that a year's power never depends on the years after it.
+    A state with no figure yet counts as the weakest state of that year. No figure of the
+    year itself or a later one is read (:func:`~sim.history.clock.known_year`).
     """
     nmc = data_table(NMC)
-    nmc = nmc[nmc["ccode"].isin(codes) & nmc["year"].between(years[0], years[-1])]
+    read = np.array([known_year(int(y)) for y in years])
+    nmc = nmc[nmc["ccode"].isin(codes) & nmc["year"].between(read.min(), read.max())]
     wide = nmc.pivot_table(index="year", columns="ccode", values="cinc")
-    wide = wide.where(wide > 0).reindex(index=years, columns=list(codes)).ffill()
+    wide = wide.where(wide > 0).reindex(index=np.unique(read), columns=list(codes)).ffill()
+    wide = wide.reindex(index=read)
     weakest = wide.min(axis=1).fillna(0.0)
     return wide.fillna({c: weakest for c in wide.columns}).to_numpy(dtype=np.float64)
 
@@ -170,7 +178,7 @@ def _capitals(
     """Return each state's capital: the one it held on entering the span."""
     caps = data_table("cow_capitals_geocoded_peacesciencer.csv")
     entry = spells.groupby("ccode")["styear"].min().clip(lower=start)
-    day = (entry.astype(str) + "-07-01").rename("day")
+    day = (entry.astype(str) + "-01-01").rename("day")
     held = caps.merge(day, left_on="ccode", right_index=True)
     then = held[(held["stdate"] <= held["day"]) & (held["enddate"] >= held["day"])]
     chosen = then.drop_duplicates("ccode").set_index("ccode")
@@ -182,20 +190,43 @@ def _capitals(
 def _borders(
     codes: tuple[int, ...], years: np.ndarray, kinds: tuple[int, ...] = (1,)
 ) -> np.ndarray:
-    """Return (years, states, states): contiguity of some COW types each mid-year.
+    """Return (years, states, states): contiguity of some COW types as each year opens.
 
     Type 1 is a land or river border; types 2 and 3 are 12 and 24 miles of water or less.
     """
-    c = data_table("cow_contdir_v3_2.csv")
-    c = c[c["conttype"].isin(kinds)]
-    at = {code: i for i, code in enumerate(codes)}
-    table = np.zeros((len(years), len(codes), len(codes)), dtype=bool)
-    middle = years * 100 + 6
-    for lo, hi, begin, end in c[["statelno", "statehno", "begin", "end"]].itertuples(index=False):
-        if lo in at and hi in at:
-            held = (middle >= begin) & ((middle <= end) | (end == CONTIGUITY_END))
-            table[held, at[lo], at[hi]] = table[held, at[hi], at[lo]] = True
+    return np.stack([contiguity(codes, dt.date(int(y), 1, 1), kinds) for y in years]).reshape(
+        len(years), len(codes), len(codes)
+    )
+
+
+def contiguity(codes: tuple[int, ...], day: dt.date, kinds: tuple[int, ...] = (1,)) -> np.ndarray:
+    """Return (states, states): contiguity of some COW types as known on the morning of ``day``.
+
+    COW dates contiguity by month: a border counts if it began by the month of the day before
+    and is not known to have ended before that month.
+    """
+    lo, hi, begin, end = _contiguity_rows(codes, kinds)
+    month = month_before(day)
+    held = (begin <= month) & ((end >= month) | (end == CONTIGUITY_END))
+    table = np.zeros((len(codes), len(codes)), dtype=bool)
+    table[lo[held], hi[held]] = table[hi[held], lo[held]] = True
     return table
+
+
+@cache
+def _contiguity_rows(
+    codes: tuple[int, ...], kinds: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the contiguity rows among ``codes`` of some types: indices, begin and end months."""
+    c = data_table("cow_contdir_v3_2.csv")
+    at = {code: i for i, code in enumerate(codes)}
+    c = c[c["conttype"].isin(kinds) & c["statelno"].isin(list(at)) & c["statehno"].isin(list(at))]
+    return (
+        np.array([at[x] for x in c["statelno"]], dtype=np.int64),
+        np.array([at[x] for x in c["statehno"]], dtype=np.int64),
+        c["begin"].to_numpy(np.int64),
+        c["end"].to_numpy(np.int64),
+    )
 
 
 def nuclear_years(codes: tuple[int, ...]) -> dict[int, int]:
@@ -207,8 +238,9 @@ def nuclear_years(codes: tuple[int, ...]) -> dict[int, int]:
 
 
 def _nuclear(codes: tuple[int, ...], start: int) -> np.ndarray:
+    """Return who is known to hold the bomb as ``start`` opens: armed in an earlier year."""
     first = nuclear_years(codes)
-    return np.array([first.get(c, 9999) <= start for c in codes], dtype=bool)
+    return np.array([first.get(c, 9999) < start for c in codes], dtype=bool)
 
 
 def _obligations_at_start(codes: tuple[int, ...], alive: np.ndarray, start: int) -> Commitments:
@@ -253,7 +285,8 @@ def _events(
 ) -> tuple[tuple[tuple[str, Event], ...], ...]:
     """Return the events of each year: nuclear acquisitions, and wars replayed from COW."""
     slots: list[list[tuple[str, Event]]] = [[] for _ in range(end - start + 1)]
-    for code, year in sorted(nuclear_years(codes).items(), key=lambda kv: kv[1]):
+    for code, armed in sorted(nuclear_years(codes).items(), key=lambda kv: kv[1]):
+        year = armed + 1  # Bleek's figure is by year: known once the year is over
         if start < year <= end:
             sid = ids[codes.index(code)]
             event = NuclearEvent(kind="nuclear", at=dt.date(year, 1, 1), state=sid, source=_BLEEK)

@@ -39,13 +39,22 @@ POOLED = ("defence", "offence", "neutrality", "non_aggression")
 TYPES = (*POOLED, "consultation")
 
 
+def invoked(cases: pd.DataFrame) -> pd.Series:
+    """Return which cases were invoked obligations: scored, or a duty not to fight set apart.
+
+    Leeds scored every duty by its own terms, so neutrality, non-aggression and consultation
+    duties count here though the "fought" score sets them apart.
+    """
+    return cases["scored"] | (cases["apart"] == "no_duty_to_fight")
+
+
 def leeds(cases: pd.DataFrame) -> dict[str, Any]:
-    """Return the Leeds-style share of scored cases whose duty was kept: pooled and by type.
+    """Return the Leeds-style share of invoked cases whose duty was kept: pooled and by type.
 
     ``consultation`` is the share of consultation duties whose holder fought beside the
     partner (its own terms cannot be read from war data); ``counts`` gives each type's n.
     """
-    scored = cases[cases["scored"]]
+    scored = cases[invoked(cases)]
     pool = scored[scored["obligation"].isin(POOLED)]
     found: dict[str, Any] = {"n": len(pool), "pooled": _mean(pool["kept"]), "counts": {}}
     for kind in TYPES:

@@ -27,8 +27,6 @@ from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sim.history.covariates import COVARIATES
-
 BINS = 5
 """Calibration bins: equal widths of predicted probability."""
 FOLDS = 5
@@ -221,19 +219,47 @@ def cross_validated(x: np.ndarray, y: np.ndarray, wars: np.ndarray) -> np.ndarra
     return p
 
 
+LOGISTIC = (
+    "near_adversary",
+    "log_km_to_adversary",
+    "log_power_vs_adversary",
+    "nuclear_adversary",
+    "major_guarantor",
+)
+"""The plain logistic reference's five covariates, each known the day before the attack: the
+guarantor's exposure to the attacker (a border or narrow sea, the distance between capitals),
+the balance between them, the attacker's nuclear arms, and the guarantor's rank."""
+DISTANCE = "log_km_to_adversary"
+"""The distance-alone reference: the attacker's capital from the guarantor's."""
+
+
+def one_factor(value: np.ndarray, y: np.ndarray, wars: np.ndarray, sign: float) -> dict[str, Any]:
+    """Return a single factor's scores as a reference: its ranking and a fitted forecast.
+
+    The AUC ranks the cases by ``sign * value`` (the direction fixed beforehand, nothing
+    fitted); the Brier and log-loss are those of a one-variable logistic on it,
+    cross-validated by war as the plain logistic is.
+    """
+    p = cross_validated(value.reshape(-1, 1), y, wars)
+    found = score(p, y)
+    found["auc"] = auc(sign * value, y)
+    return found
+
+
 def references(
     cases: pd.DataFrame, x: pd.DataFrame, earlier: tuple[pd.DataFrame, pd.DataFrame] | None = None
 ) -> dict[str, np.ndarray]:
     """Return each reference's probabilities for the cases of one era.
 
-    ``x`` holds the cases' covariates. With ``earlier`` (the cases and covariates of an
+    ``x`` holds the cases' covariates; the plain logistic is fitted on :data:`LOGISTIC`
+    (cross-validated by war). With ``earlier`` (the cases and covariates of an
     earlier era), the logistic fitted on them (``logistic_transfer``) and their honoured
     share (``base_rate_transfer``: the base rate a forecaster knows before the era begins)
     are also scored here, unless the earlier era has no cases.
     """
     y = cases["honoured"].to_numpy(bool)
     wars = cases["war"].to_numpy()
-    values = x[list(COVARIATES)].to_numpy(float)
+    values = x[list(LOGISTIC)].to_numpy(float)
     found = {
         "base_rate": np.full(len(y), y.mean() if len(y) else math.nan),
         "treaty_only": (cases["obligation"] == "defence").to_numpy(float),
@@ -244,7 +270,7 @@ def references(
         old_cases, old_x = earlier
         old_y = old_cases["honoured"].to_numpy(bool)
         found["logistic_transfer"] = fit_predict(
-            old_x[list(COVARIATES)].to_numpy(float), old_y, values
+            old_x[list(LOGISTIC)].to_numpy(float), old_y, values
         )
         found["base_rate_transfer"] = np.full(len(y), old_y.mean() if len(old_y) else math.nan)
     return found
