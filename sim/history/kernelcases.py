@@ -123,11 +123,13 @@ class CaseBook:
     def question(self, rows: np.ndarray, n: int) -> np.ndarray:
         """Return (n, n): the pairs of each case's partner and its attackers that day."""
         asked = np.zeros((n, n), dtype=bool)
+        partners = self.table["partner_at"].to_numpy(np.int64)
+        adversaries = self.table["adversary_at"].to_numpy(np.int64)
         for row in rows.tolist():
-            p = int(self.table["partner_at"].iat[row])
+            p = int(partners[row])
             if p < 0:
                 continue
-            foes = [int(self.table["adversary_at"].iat[row]), *self.backers[row]]
+            foes = [int(adversaries[row]), *self.backers[row]]
             foes = [f for f in foes if f >= 0]
             asked[p, foes] = asked[foes, p] = True
         return asked

@@ -27,11 +27,12 @@ def discrepancies() -> pd.DataFrame:
     dyads = data_table(DYADS)
     attacked = dyads[dyads["initiator1"] == 1]
     found = []
-    for (war, target), part in attacked.groupby(["warnum", "ccode2"]):
+    for key, part in attacked.groupby(["warnum", "ccode2"]):
+        war, target = (int(k) for k in key)
         first = int(part["year"].min())
-        years = listed.get(int(war), {}).get(int(target), [])
+        years = listed.get(war, {}).get(target, [])
         if not any(year <= first for year in years):
-            found.append((int(war), int(target), first))
+            found.append((war, target, first))
     return pd.DataFrame(found, columns=["cow_war", "target", "first_year"])
 
 

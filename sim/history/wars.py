@@ -89,7 +89,8 @@ def _redated(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.copy()
     for fix in data_table(DATES).itertuples(index=False):
         at = (rows["init_war_id"] == fix.init_war_id) & (rows["year"] == fix.year)
-        rows.loc[at, ["month_entry", "day_entry"]] = [fix.month_entry, fix.day_entry]
+        rows.loc[at, "month_entry"] = fix.month_entry
+        rows.loc[at, "day_entry"] = fix.day_entry
     return rows
 
 
