@@ -28,7 +28,7 @@ def discrepancies() -> pd.DataFrame:
     attacked = dyads[dyads["initiator1"] == 1]
     found = []
     for key, part in attacked.groupby(["warnum", "ccode2"]):
-        war, target = (int(k) for k in key)
+        war, target = (int(str(k).split(".")[0]) for k in tuple(key))
         first = int(part["year"].min())
         years = listed.get(war, {}).get(target, [])
         if not any(year <= first for year in years):

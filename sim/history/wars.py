@@ -87,10 +87,14 @@ def _rows() -> pd.DataFrame:
 def _redated(rows: pd.DataFrame) -> pd.DataFrame:
     """Return the war list with the days of entry that ``DATES`` corrects."""
     rows = rows.copy()
-    for fix in data_table(DATES).itertuples(index=False):
-        at = (rows["init_war_id"] == fix.init_war_id) & (rows["year"] == fix.year)
-        rows.loc[at, "month_entry"] = fix.month_entry
-        rows.loc[at, "day_entry"] = fix.day_entry
+    fixes = data_table(DATES)
+    for column in ("month_entry", "day_entry"):
+        right = {
+            (int(w), int(y)): float(v)
+            for w, y, v in zip(fixes["init_war_id"], fixes["year"], fixes[column], strict=True)
+        }
+        keys = zip(rows["init_war_id"].astype(int), rows["year"].astype(int), strict=True)
+        rows[column] = [right.get(k, v) for k, v in zip(keys, rows[column], strict=True)]
     return rows
 
 
