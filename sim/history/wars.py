@@ -80,7 +80,8 @@ def _rows() -> pd.DataFrame:
             rows[code] = rows[code].mask(wrong, fix.right)
     rows = _redated(rows)
     added = data_table(ADDITIONS).drop(columns="source").assign(Version=1)
-    rows = pd.concat([rows, added.reindex(columns=rows.columns)], ignore_index=True)
+    added = added.reindex(columns=rows.columns).astype(rows.dtypes.to_dict())
+    rows = pd.concat([rows, added], ignore_index=True)
     return rows.sort_values(["init_war_id", "year"], kind="stable")
 
 
