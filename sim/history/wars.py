@@ -79,9 +79,8 @@ def _rows() -> pd.DataFrame:
             wrong = (rows[column] == fix.name) & (rows[code] == fix.wrong)
             rows[code] = rows[code].mask(wrong, fix.right)
     rows = _redated(rows)
-    added = data_table(ADDITIONS).drop(columns="source").assign(Version=1)
-    added = added.reindex(columns=rows.columns).astype(rows.dtypes.to_dict())
-    rows = pd.concat([rows, added], ignore_index=True)
+    added = data_table(ADDITIONS).drop(columns="source")
+    rows = pd.concat([rows, added], ignore_index=True)[list(rows.columns)]
     return rows.sort_values(["init_war_id", "year"], kind="stable")
 
 
