@@ -28,7 +28,11 @@ def test_a_case_does_not_see_a_war_its_year_opens_after_its_day():
     assert june.at_war[3, 4], "opened on 1 June: already at war"
     assert june.hostility[1, 2] == max(0.0, -situation.relations[1, 2])
     july = book.as_of(situation, "1866-07-04", before=np.zeros_like(at_war))
-    assert july.at_war[1, 2], "a war opened on the case's own day is seen"
+    assert not july.at_war[1, 2], "a war opened on the case's own day is not yet seen"
+    asked = np.zeros_like(at_war)
+    asked[1, 2] = asked[2, 1] = True
+    july = book.as_of(situation, "1866-07-04", before=np.zeros_like(at_war), question=asked)
+    assert july.at_war[1, 2], "unless it is the attack put to the guarantor"
     carried = np.zeros_like(at_war)
     carried[1, 2] = carried[2, 1] = True
     assert book.as_of(situation, "1866-06-23", before=carried).at_war[1, 2], "at war since 1865"

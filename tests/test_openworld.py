@@ -225,7 +225,8 @@ def test_real_reliability_is_the_data_whatever_the_wars(history_run):
     real = worldrun.summary(history_run)["reliability"]["real"]
     assert worldrun.summary(own_wars)["reliability"]["real"] == real
     cases = history_run.cases
-    kept = cases[(cases["year"] < 1945) & cases["scored"] & (cases["obligation"] != "consultation")]
+    invoked = reliability.invoked(cases)
+    kept = cases[(cases["year"] < 1945) & invoked & (cases["obligation"] != "consultation")]
     assert real["pre1945"]["leeds"]["pooled"] == pytest.approx(kept["kept"].mean())
 
 
@@ -293,7 +294,8 @@ def test_relations_come_from_alliance_portfolios_and_past_wars_and_never_the_fut
     table = np.stack([relations.at(t, half_life) for t in range(21)])
     y = 1914 - 1900
     assert table[y, at[255], at[300]] > 0.5, "Germany and Austria-Hungary, allied"
-    assert table[y, at[220], at[255]] < -0.5, "France and Germany, after 1870"
+    assert table[y, at[220], at[255]] > -0.5, "France and Germany on 1 January 1914, not yet at war"
+    assert table[y + 1, at[220], at[255]] < -0.5, "France and Germany, at war since August 1914"
     assert np.allclose(table, table.transpose(0, 2, 1))
     earlier = data_relations(ow.codes, np.arange(1900, 1911))
     assert all(np.array_equal(earlier.at(t, half_life), table[t]) for t in range(11)), (

@@ -290,6 +290,8 @@ def test_a_misspelt_parameter_gets_the_closest_names(main):
     ):
         code, _, err = main(*args)
         assert code == 2 and "did you mean w_sites" in err, args
+
+
 def test_survival_calibration_reads_no_year_after_1944():
     from sim.analysis import survival
 

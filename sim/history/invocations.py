@@ -61,7 +61,6 @@ SELF_DEFENCE_DAYS = 7
 """Days after the partner's attack within which an attack on the guarantor is its own war."""
 APART = {
     "not_invoked": "an offence duty: an attack on the partner does not call it",
-    "no_duty_to_fight": "a neutrality, non-aggression or consultation duty: scored by its terms",
     "not_met": "the attack did not meet the duty's conditions",
     "both_sides": "bound to the attacker as well",
     "co_belligerent": "already at war on the partner's side (or its attacker's enemy elsewhere)",
@@ -69,6 +68,7 @@ APART = {
     "enemy": "already at war against the partner",
     "partner_began": "the partner began the war",
     "undecided": "conditions the data cannot decide",
+    "no_duty_to_fight": "a neutrality, non-aggression or consultation duty: scored by its terms",
 }
 """Why a case is left out of the main score, in the order the reasons are tried."""
 
@@ -339,7 +339,6 @@ def _apart(
 ) -> str:
     reasons = {
         "not_invoked": status == NOT_INVOKED,
-        "no_duty_to_fight": kind not in ("defence", "offence"),
         "not_met": status == NOT_MET,
         "both_sides": both_sides,
         "co_belligerent": already == "co_belligerent",
@@ -347,6 +346,7 @@ def _apart(
         "enemy": already == "enemy",
         "partner_began": began,
         "undecided": status == UNDECIDED,
+        "no_duty_to_fight": kind not in ("defence", "offence"),
     }
     return next((name for name in APART if reasons[name]), "")
 

@@ -3,9 +3,9 @@
 Each case (:mod:`sim.history.invocations`) is scored in the year of its attack, in the
 situation the open world's model is in when the year's wars have begun and before its own
 guarantors decide: its simulated alliances and wars, with the record read as of the morning
-of the attack (:mod:`sim.history.clock`): relations and borders as known that morning, and
-only the wars begun before it, with the partner's own attack (the question put) beside them.
-Power and nuclear status are the year's, themselves read as the year opened. The
+of the attack (:mod:`sim.history.clock`): relations as known that morning, and only the wars
+begun before it, with the partner's own attack (the question put) beside them. Power, nuclear
+status and borders are the year's, themselves read as the year opened. The
 kernel is asked the case's question: will the guarantor fight for the partner against the
 attacker, in the partner's homeland, with the partner's other attackers that day behind the
 attacker? Its text term is the obligation's (a defence duty's text where the attack met
@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from sim.history.invocations import cases as all_cases
-from sim.history.openworld import contiguity
 from sim.history.relations import relations_on
 from sim.history.wars import attacks
 from sim.model.decide import FACTOR_NAMES, Calls, Situation, diluted, score
@@ -102,23 +101,18 @@ class CaseBook:
         return replace(situation, at_war=situation.at_war & ~later)
 
     def record_on(self, situation: Situation, day: str, params: Params) -> Situation:
-        """Return ``situation`` with what the record says read on the morning of ``day``.
+        """Return ``situation`` with the relations the record gives on the morning of ``day``.
 
-        Relations (portfolio similarity less rivalry, hedged as each period's are) and borders
-        are read as known that morning (:mod:`sim.history.clock`); the rest is the run's own.
+        Relations (portfolio similarity less rivalry, hedged as each period's are) are read as
+        known that morning (:mod:`sim.history.clock`): an alliance signed or a war begun
+        earlier in the year counts, none later. Borders stay the world's own as its year
+        opened (known then, and the world's to edit).
         """
         if not self.codes:
             return situation
         moment = dt.date.fromisoformat(day)
         relations = relations_on(self.codes, moment, params.rivalry_half_life)
-        borders = contiguity(self.codes, moment, (1,))
-        near = borders | contiguity(self.codes, moment, (2, 3))
-        return replace(
-            situation,
-            relations=hedge(relations, situation.power, params, 1.0),
-            borders=borders,
-            near=near,
-        )
+        return replace(situation, relations=hedge(relations, situation.power, params, 1.0))
 
     def question(self, rows: np.ndarray, n: int) -> np.ndarray:
         """Return (n, n): the pairs of each case's partner and its attackers that day."""
