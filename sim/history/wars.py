@@ -80,7 +80,8 @@ def _rows() -> pd.DataFrame:
             rows[code] = rows[code].mask(wrong, fix.right)
     rows = _redated(rows)
     added = data_table(ADDITIONS).drop(columns="source")
-    rows = pd.concat([rows, added], ignore_index=True)[list(rows.columns)]
+    if len(added):
+        rows = pd.concat([rows, added], ignore_index=True)[list(rows.columns)]
     return rows.sort_values(["init_war_id", "year"], kind="stable")
 
 
