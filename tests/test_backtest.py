@@ -164,3 +164,32 @@ def test_backtest_cases_lists_every_case_with_its_evidence():
     row = poland.iloc[0]
     assert row["outcome"] == "beside" and row["atopid"] > 0 and 0 <= row["p_model"] <= 1
     assert row["label_source"].startswith("115")  # the war list's UK-Germany war of 1939
+
+
+def test_the_case_list_knows_kuwait_the_clock_and_self_defence(tmp_path):
+    """``backtest --cases --json``: Kuwait 1990 attacked, labels with a clock, self-defence apart."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "run.py", "backtest", "--cases", "--json"],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    cases = json.loads(out.stdout)["cases"]
+
+    def rows(guarantor: str | None, partner: str, year: int) -> list[dict]:
+        return [
+            c for c in cases
+            if c["partner"] == partner and c["year"] == year
+            and (guarantor is None or c["guarantor"] == guarantor)
+        ]  # fmt: skip
+
+    kuwait = rows(None, "KUW", 1990)
+    assert kuwait and all(c["adversary"] == "IRQ" and c["day"] == "1990-08-02" for c in kuwait)
+    greece = rows("GRC", "YUG", 1914)  # COW codes Serbia as YUG (345)
+    assert greece and not any(c["honoured"] for c in greece), "Greece entered only in 1917"
+    assert any(c["honoured_ever"] for c in greece), "though it fought in the end"
+    for guarantor, partner, year in (("YUG", "GRC", 1941), ("EGY", "SYR", 1967)):
+        found = rows(guarantor, partner, year)
+        assert found and all(c["apart"] == "self_defence" for c in found), (guarantor, partner)

@@ -8,7 +8,10 @@ attacked partner or its attacker (a land border or at most 24 miles of water, CO
 Contiguity), and every major power (COW Major Powers), that held no ATOP obligation to the
 partner that day and was not yet in the war. Its label is what it did while the partner was
 at war: intervened on its side, attacked it, or stayed out (the same reading of the war list
-as the invocations'). These cases are scored apart from the invoked obligations.
+as the invocations'); ``intervened`` is on the same clock as the invocations' label (fought
+beside the partner within :data:`~sim.history.invocations.PRIMARY_WINDOW` days), and a state
+the partner's attackers struck within a week of the partner fought for itself and is not a
+bystander. These cases are scored apart from the invoked obligations.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import pandas as pd
 
 from sim.history import obligations
 from sim.history.covariates import NEAR_WATER, major_powers, near_states
-from sim.history.invocations import label
+from sim.history.invocations import PRIMARY_WINDOW, label, self_defence, within
 from sim.history.wars import BESIDE, Attack, attacks, belligerence
 
 
@@ -71,13 +74,16 @@ def _of(attack: Attack) -> list[Bystander]:
     for g, why in sorted(reasons.items()):
         if g in bound or g in foes or g == p or war.entry.get(g, dt.date.max) < day:
             continue
-        outcome, _, _, _ = label(war, g, p, foes, day)
+        if self_defence(war, g, foes, day) is not None:
+            continue
+        outcome, acted, _, _ = label(war, g, p, foes, day)
+        delay = float((acted - day).days) if acted else float("nan")
         found.append(
             Bystander(
                 attack.war, attack.war_name, attack.attack, attack.name, day.isoformat(),
                 day.year, names.get(g, str(g)), names.get(p, str(p)), names.get(a, str(a)),
                 g, p, a, ";".join(str(f) for f in sorted(foes - {a})), why, outcome,
-                outcome == BESIDE,
+                within(outcome == BESIDE, delay, PRIMARY_WINDOW),
             )
         )  # fmt: skip
     return found
