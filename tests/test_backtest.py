@@ -166,8 +166,8 @@ def test_backtest_cases_lists_every_case_with_its_evidence():
     assert row["label_source"].startswith("115")  # the war list's UK-Germany war of 1939
 
 
-def test_the_case_list_knows_kuwait_the_clock_and_self_defence(tmp_path):
-    """``backtest --cases --json``: Kuwait 1990 attacked, labels with a clock, self-defence apart."""
+def test_the_case_list_knows_kuwait_the_clock_and_self_defence():
+    """``backtest --cases --json``: Kuwait 1990, labels with a clock, self-defence set apart."""
     import json
     import subprocess
     import sys
