@@ -53,6 +53,17 @@ def add_backtest(sub: Any) -> None:
         action="store_true",
         help="list every case (the war, dates, obligation, conditions, label, the model's P)",
     )
+    back.add_argument(
+        "--scale",
+        choices=("wars", "disputes", "both"),
+        help="score the wars', the militarized disputes' or both's cases in the record's "
+        "situation, by era (without it: the wars, in a run of the open world)",
+    )
+    back.add_argument(
+        "--rolling",
+        action="store_true",
+        help="rolling-origin forecasts: each decade by a fit on the decades before it",
+    )
     back.set_defaults(command=cmd_backtest)
 
 
@@ -124,6 +135,11 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Score every invoked obligation of 1816-2003, beside the references; or list the cases."""
+    if args.scale is not None or args.rolling:
+        from sim.cli.scales import cmd_scales
+
+        args.scale = args.scale or "wars"
+        return cmd_scales(args)
     result = _run(args, openworld.FIRST_YEAR, openworld.LAST_YEAR, "history")
     written = save(result, args.out) if args.out else []
     if args.cases:

@@ -174,7 +174,10 @@ def cross_validated(design: Design, prior: Prior, folds: int = FOLDS) -> np.ndar
 
 
 def choose_spread(
-    design: Design, held: tuple[str, ...] = HELD, spreads: tuple[float, ...] = SPREADS
+    design: Design,
+    held: tuple[str, ...] = HELD,
+    spreads: tuple[float, ...] = SPREADS,
+    folds: int = FOLDS,
 ) -> tuple[float, dict[float, float]]:
     """Return the prior spread with the lowest log-loss cross-validated by war, and each one's.
 
@@ -182,7 +185,7 @@ def choose_spread(
     """
     losses = {}
     for sd in spreads:
-        p = np.clip(cross_validated(design, Prior.of(sd=sd, held=held)), 1e-6, 1 - 1e-6)
+        p = np.clip(cross_validated(design, Prior.of(sd=sd, held=held), folds), 1e-6, 1 - 1e-6)
         losses[sd] = float(-np.mean(np.where(design.y, np.log(p), np.log(1 - p))))
     return min(losses, key=losses.__getitem__), losses
 
