@@ -254,13 +254,19 @@ def within(fought: bool, delay: float, window: int | None) -> bool:
 def self_defence(war: Belligerence, g: int, foes: frozenset[int], day: dt.date) -> dt.date | None:
     """Return the day the partner's attackers struck ``g`` itself, if within the window.
 
-    An attack on ``g`` by any state at war with the partner, on the partner's day or within
+    An attack of the war list on ``g`` (``g`` the target of a dyadic war of the same larger war
+    whose initiator is at war with the partner), on the partner's day or within
     :data:`SELF_DEFENCE_DAYS` after it, makes ``g``'s war its own; earlier ones leave it
-    already at war (``co_belligerent``).
+    already at war (``co_belligerent``). A side list naming ``g`` is no attack on it: Britain,
+    which declared war on Germany on 4 August 1914, was not struck by it.
     """
-    struck = [war.assault(f, g) for f in foes]
-    dated = [d for d in struck if d is not None and 0 <= (d - day).days <= SELF_DEFENCE_DAYS]
-    return min(dated, default=None)
+    struck = [
+        x.day
+        for x in attacks()
+        if x.war == war.war and x.target == g and x.attacker in foes
+        and 0 <= (x.day - day).days <= SELF_DEFENCE_DAYS
+    ]  # fmt: skip
+    return min(struck, default=None)
 
 
 def label(
