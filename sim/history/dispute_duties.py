@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,37 +80,56 @@ def v4_duties(partner: int, day: dt.date) -> pd.DataFrame:
     The same rows in the same order: each state bound to ``partner`` as ``day`` opens, once,
     by its strongest obligation (then the lowest ATOP id).
     """
-    m, a = _members()
+    return _members()[0].iloc[_v4_rows(partner, day)]
+
+
+def _v4_rows(partner: int, day: dt.date) -> np.ndarray:
+    """Return the positions of :func:`v4_duties`'s rows among ATOP v4.01's member rows."""
+    _, a = _members()
     live = _live(day)
     pacts = np.unique(a["atopid"][live & (a["member"] == partner)])
     bound = np.flatnonzero(live & np.isin(a["atopid"], pacts) & (a["member"] != partner))
     order = bound[np.lexsort((a["atopid"][bound], a["rank"][bound], a["member"][bound]))]
     _, first = np.unique(a["member"][order], return_index=True)
-    return m.iloc[order[np.sort(first)]]
+    return np.asarray(order[np.sort(first)])
 
 
 @cache
-def duties_on(partner: int, day: dt.date) -> pd.DataFrame:
+def _records() -> tuple[dict[str, Any], ...]:
+    """Return ATOP v4.01's member rows as mappings, in :func:`obligations.members` order."""
+    m = obligations.members()
+    columns = list(m.columns)
+    return tuple(dict(zip(columns, row, strict=True)) for row in m.itertuples(index=False))
+
+
+@cache
+def duty_rows(partner: int, day: dt.date) -> tuple[dict[str, Any], ...]:
     """Return each state bound to ``partner`` as ``day`` opens, with its strongest obligation.
 
-    The rows are ATOP v4.01 member rows (columns of :func:`obligations.members`) with a
-    ``source`` column; from :data:`V5_FROM`, rows known only from ATOP v5.1 have
-    ``atopid`` 0 and no condition columns set. Do not modify the returned frame (cached).
+    Each row is an ATOP v4.01 member row (the columns of :func:`obligations.members`) as a
+    mapping with a ``source``; from :data:`V5_FROM`, a row known only from ATOP v5.1 has
+    just ``member``, ``kind``, ``atopid`` 0 and ``source``. Ordered by member.
     """
-    v4 = v4_duties(partner, day).assign(source=V4_SOURCE)
+    rows = _records()
+    v4 = [rows[i] | {"source": V4_SOURCE} for i in _v4_rows(partner, day)]
     if day.year < V5_FROM:
-        return v4
+        return tuple(v4)
     dyads = _dyad_years()
     known = dyads[(dyads["year"] == known_year(day.year)) & (dyads["partner"] == partner)]
-    types = dict(zip(known["member"], known["kind"], strict=True))
-    match = [types.get(m) == k for m, k in zip(v4["member"], v4["kind"], strict=True)]
-    same = v4[np.array(match, dtype=bool)]
-    fresh = known[~known["member"].isin(same["member"])]
-    new = pd.DataFrame({"member": fresh["member"], "kind": fresh["kind"]}).assign(
-        atopid=0, source=V5_SOURCE
-    )
-    rows = pd.concat([same.assign(source=BOTH_SOURCE), new], ignore_index=True)
-    return rows.sort_values("member", kind="stable").reset_index(drop=True)
+    types = dict(zip(known["member"].tolist(), known["kind"].tolist(), strict=True))
+    same = [r | {"source": BOTH_SOURCE} for r in v4 if types.get(r["member"]) == r["kind"]]
+    held = {r["member"] for r in same}
+    fresh = [
+        {"member": m, "kind": k, "atopid": 0, "source": V5_SOURCE}
+        for m, k in types.items()
+        if m not in held
+    ]
+    return tuple(sorted(same + fresh, key=lambda r: r["member"]))
+
+
+def duties_on(partner: int, day: dt.date) -> pd.DataFrame:
+    """Return :func:`duty_rows` as a table."""
+    return pd.DataFrame(list(duty_rows(partner, day)))
 
 
 @cache
@@ -118,14 +138,24 @@ def bound_on(partner: int, day: dt.date) -> frozenset[int]:
 
     Every obligation but consultation counts, as in :func:`obligations.bound_states`.
     """
-    duties = duties_on(partner, day)
-    return frozenset(duties.loc[duties["kind"] != "consultation", "member"].astype(int).tolist())
+    if day.year < V5_FROM:
+        _, a = _members()
+        rows = _v4_rows(partner, day)
+        held = rows[a["rank"][rows] != KINDS.index("consul")]
+        return frozenset(a["member"][held].tolist())
+    duties = duty_rows(partner, day)
+    return frozenset(int(r["member"]) for r in duties if r["kind"] != "consultation")
 
 
-def conditions_on(duty: pd.Series, call: Invocation) -> tuple[str, str]:
-    """Return whether an attack met a duty's conditions, and why (see the module's text)."""
+def conditions_on(duty: dict[str, Any], call: Invocation) -> tuple[str, str]:
+    """Return whether an attack met a duty's conditions, and why (see the module's text).
+
+    ``duty`` is a row of :func:`duties_on` as a mapping (``to_dict("records")``).
+    """
     if duty["source"] != V5_SOURCE:
-        return obligations.conditions(duty, call)
+        if duty["kind"] in ("defence", "neutrality"):
+            return obligations.conditions(pd.Series(duty), call)
+        return obligations.conditions(pd.Series({"kind": duty["kind"]}), call)
     if duty["kind"] == "offence":
         return NOT_INVOKED, "an offence duty is called by the partner's own attack"
     if duty["kind"] in ("defence", "neutrality"):
@@ -149,6 +179,7 @@ __all__ = [
     "bound_on",
     "conditions_on",
     "duties_on",
+    "duty_rows",
     "members_of",
     "v4_duties",
 ]

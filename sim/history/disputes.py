@@ -37,10 +37,11 @@ attacker in another dispute. :func:`ucdp_check` compares the labels after 1945 w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sim.history import dispute_duties, dispute_labels, obligations
@@ -119,7 +120,7 @@ def cases(threshold: int | None = ATTACK) -> pd.DataFrame:
         threshold: the other side's highest action that makes a target (None: deaths only).
     """
     found = dispute_labels.episodes()
-    rows = [asdict(c) for t in targets(threshold).itertuples() for c in _cases_of(t, found)]
+    rows = [dict(vars(c)) for t in targets(threshold).itertuples() for c in _cases_of(t, found)]
     table = pd.DataFrame(rows, columns=list(CASE_COLUMNS))
     once = ["war", "guarantor_code", "partner_code", "day"]
     return table.drop_duplicates(once, keep="first").reset_index(drop=True)
@@ -140,7 +141,7 @@ def _cases_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[DisputeCase
     against = frozenset().union(*(dispute_duties.bound_on(a, day) for a in foes))
     on_day = {e.ccode for e in eps if e.side != side and e.start == when}
     out = []
-    for _, duty in dispute_duties.duties_on(p, day).iterrows():
+    for duty in dispute_duties.duty_rows(p, day):
         g = int(duty["member"])
         if g == p or g in on_day:  # the guarantor is itself among the day's attackers
             continue
@@ -152,7 +153,7 @@ def _cases_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[DisputeCase
 
 def _case(
     t: Any,
-    duty: pd.Series,
+    duty: dict[str, Any],
     g: int,
     foes: list[int],
     call: Invocation,
@@ -244,14 +245,21 @@ def _kept(kind: str, got: Answer) -> float:
 def thresholds() -> pd.DataFrame:
     """Return how many targets, cases and disputes each threshold of force gives.
 
+    The cases are built once, at the most inclusive threshold, and each threshold keeps
+    those whose target it makes (a target at a higher threshold is one at every lower one).
+
     One row per threshold of :data:`~sim.history.dispute_labels.THRESHOLDS`, most inclusive
     first: ``threshold`` (the other side's highest action; -1 for deaths only), ``name``,
     ``targets``, ``cases``, ``disputes`` (with a case), ``scored``, ``scored_disputes``,
     ``honoured`` (scored and honoured).
     """
+    widest = cases(min(level for level in THRESHOLDS if level is not None))
+    keys = list(zip(widest["war"], widest["partner_code"], widest["day"], strict=True))
     rows = []
     for level, label in THRESHOLDS.items():
-        table, found = cases(level), targets(level)
+        found = targets(level)
+        chosen = set(zip(found["dispnum"], found["ccode"], found["start"], strict=True))
+        table = widest[np.array([k in chosen for k in keys], dtype=bool)]
         scored = table[table["scored"]]
         rows.append(
             {
@@ -279,7 +287,9 @@ def bystanders(threshold: int | None = ATTACK) -> pd.DataFrame:
     highest action of 16 or more within :data:`PRIMARY_WINDOW` days.
     """
     found = dispute_labels.episodes()
-    rows = [asdict(b) for t in targets(threshold).itertuples() for b in _bystanders_of(t, found)]
+    rows = [
+        dict(vars(b)) for t in targets(threshold).itertuples() for b in _bystanders_of(t, found)
+    ]
     return pd.DataFrame(rows, columns=list(BYSTANDER_COLUMNS))
 
 
@@ -289,7 +299,7 @@ def _bystanders_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[Bystan
     day = dt.date.fromisoformat(when)
     foes = attackers(eps, side, when)
     a = foes[0]
-    bound = set(dispute_duties.duties_on(p, day)["member"].astype(int).tolist())
+    bound = {int(r["member"]) for r in dispute_duties.duty_rows(p, day)}
     earlier = {e.ccode for e in eps if e.start < when}
     names = obligations.abbreviations()
     out = []
