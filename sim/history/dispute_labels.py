@@ -58,6 +58,8 @@ THRESHOLDS: dict[int | None, str] = {
 
 MID highest action 19 (use of CBR weapons) never occurs in the data, so war begins at 20."""
 OUT = "out"
+EPOCH = dt.date(1816, 1, 1)
+"""The origin of :func:`attack_id`'s day count."""
 
 
 @cache
@@ -159,6 +161,11 @@ def attackers(episodes: tuple[Episode, ...], side: int, day: str) -> list[int]:
     return list(dict.fromkeys(e.ccode for e in order))
 
 
+def attack_id(dispute: int, target: int, day: dt.date) -> int:
+    """Return the stable id of a dispute's target on a day."""
+    return (dispute * 1000 + target) * 100_000 + (day - EPOCH).days
+
+
 @dataclass(frozen=True)
 class Answer:
     """What a state did in a dispute when a target was struck, read from its episodes."""
@@ -218,6 +225,7 @@ __all__ = [
     "Answer",
     "Episode",
     "answer",
+    "attack_id",
     "attackers",
     "disputes",
     "episodes",

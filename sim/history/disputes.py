@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history import dispute_duties, dispute_labels, obligations
-from sim.history.covariates import NEAR_WATER, major_powers, near_states
+from sim.history.dispute_bystanders import bystanders
 from sim.history.dispute_checks import ucdp_check
 from sim.history.dispute_labels import (
     ATTACK,
@@ -53,15 +53,13 @@ from sim.history.dispute_labels import (
     Answer,
     Episode,
     answer,
+    attack_id,
     attackers,
     targets,
 )
-from sim.history.interventions import BYSTANDER_COLUMNS, Bystander
 from sim.history.invocations import APART, PRIMARY_WINDOW, SELF_DEFENCE_DAYS, WINDOWS, within
 from sim.history.obligations import NOT_INVOKED, NOT_MET, UNDECIDED, Invocation
 from sim.history.wars import AGAINST, BESIDE
-
-EPOCH = dt.date(1816, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -124,11 +122,6 @@ def cases(threshold: int | None = ATTACK) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=list(CASE_COLUMNS))
     once = ["war", "guarantor_code", "partner_code", "day"]
     return table.drop_duplicates(once, keep="first").reset_index(drop=True)
-
-
-def attack_id(dispute: int, target: int, day: dt.date) -> int:
-    """Return the stable id of a dispute's target on a day."""
-    return (dispute * 1000 + target) * 100_000 + (day - EPOCH).days
 
 
 def _cases_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[DisputeCase]:
@@ -274,60 +267,6 @@ def thresholds() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-@cache
-def bystanders(threshold: int | None = ATTACK) -> pd.DataFrame:
-    """Return the states a use of force concerned that no obligation bound to its target.
-
-    As for the wars (:mod:`sim.history.interventions`): every major power, and every state
-    near the target or its adversary (a land border or at most 24 miles of water), that held
-    no obligation to the target and was not a participant before its day nor among its
-    attackers. ``intervened`` is the honoured label: it joined the target's side with a
-    highest action of 16 or more within :data:`PRIMARY_WINDOW` days.
-    """
-    found = dispute_labels.episodes()
-    rows = [
-        dict(vars(b)) for t in targets(threshold).itertuples() for b in _bystanders_of(t, found)
-    ]
-    return pd.DataFrame(rows, columns=list(BYSTANDER_COLUMNS))
-
-
-def _bystanders_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[Bystander]:
-    eps = found[t.dispnum]
-    num, p, side, when = int(t.dispnum), int(t.ccode), int(t.side), str(t.start)
-    day = dt.date.fromisoformat(when)
-    foes = attackers(eps, side, when)
-    a = foes[0]
-    bound = {int(r["member"]) for r in dispute_duties.duty_rows(p, day)}
-    earlier = {e.ccode for e in eps if e.start < when}
-    names = obligations.abbreviations()
-    out = []
-    for g, why in sorted(_reasons(p, a, day).items()):
-        if g in bound or g in foes or g in earlier:
-            continue
-        got = answer(eps, g, side, when)
-        out.append(
-            Bystander(
-                num, f"MID {num}", attack_id(num, p, day), f"{names.get(a, a)} against "
-                f"{names.get(p, p)}", when, day.year, names.get(g, str(g)),
-                names.get(p, str(p)), names.get(a, str(a)), g, p, a,
-                ";".join(str(f) for f in sorted(foes[1:])), why, got.outcome,
-                within(got.fought == got.fought, got.fought, PRIMARY_WINDOW),
-            )
-        )  # fmt: skip
-    return out
-
-
-@cache
-def _reasons(p: int, a: int, day: dt.date) -> dict[int, str]:
-    """Return the states a use of force concerned, each with why: proximity, or major power."""
-    reasons = {g: "a major power" for g in major_powers(day)}
-    reasons |= {g: "near the attacker" for g in near_states(a, day, NEAR_WATER)}
-    reasons |= {g: "near the partner" for g in near_states(p, day, NEAR_WATER)}
-    reasons.pop(p, None)
-    reasons.pop(a, None)
-    return reasons
 
 
 __all__ = [
