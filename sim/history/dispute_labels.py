@@ -66,14 +66,20 @@ EPOCH = dt.date(1816, 1, 1)
 def participants() -> pd.DataFrame:
     """Return every participant episode with its side, action and start day (ISO).
 
+    The day is the participant's own; where its day is unknown, peacesciencer's imputed
+    ``dummy_stday``; where its month is unknown, the first of the dispute's start month.
+
     Columns: ``dispnum``, ``ccode``, ``side`` (1 = side A), ``orig``, ``hiact``, ``start``.
     """
     p = data_table(PARTICIPANTS)
-    day = np.where(p["stday"] > 0, p["stday"], p["dummy_stday"])
-    start = [
-        day_of(int(y), m, d).isoformat()
-        for y, m, d in zip(p["styear"], p["stmon"], day, strict=True)
-    ]
+    opened = data_table(DISPUTES).set_index("dispnum")[["styear", "stmon"]]
+    dispute = opened.reindex(p["dispnum"]).to_numpy()
+    known = (p["stmon"] > 0).to_numpy()
+    year = np.where(known, p["styear"], dispute[:, 0])
+    month = np.where(known, p["stmon"], dispute[:, 1])
+    day = np.where(known & (p["stday"] > 0), p["stday"], p["dummy_stday"])
+    day = np.where(known, day, 1)  # the month unknown: the dispute's own start
+    start = [day_of(int(y), m, d).isoformat() for y, m, d in zip(year, month, day, strict=True)]
     return pd.DataFrame(
         {
             "dispnum": p["dispnum"].astype(int),
