@@ -16,7 +16,17 @@ the target's day"; the same within 30 days, a year and at any time in the disput
 beside it; ``joined`` is any militarized joining of its side within the primary window (the
 second label). ``kept`` scores each duty by its own terms, as Leeds (2003) did: a defence or
 offence duty by fighting beside the target, a neutrality or non-aggression duty by not
-joining the other side.
+joining the other side. Why 16: below it lie threats, shows of force, alerts, mobilisations,
+border violations, blockades, occupations and seizures (MID codebook), which a state can
+make beside an ally without fighting for it; the ``joined`` label keeps them. The same
+threshold makes a target: :func:`thresholds` counts the cases each threshold gives (the
+lower ones add seizures of fishing boats and border violations, easy negatives). The data
+date a joiner's entry, not its highest action: the window runs to its entry.
+
+Where the obligations come from, and what is assumed of ATOP v5.1's types from 2004 (the
+conditions of ATOP v4.01's row for the same pair and type where one is in force, otherwise
+``unknown_v5``, set apart as ``undecided``): :mod:`sim.history.dispute_duties`. The states
+no treaty bound: :func:`bystanders` (:mod:`sim.history.dispute_bystanders`).
 
 The set-apart reasons are the war back-test's, tried in its order (:data:`APART`):
 ``not_invoked`` (an offence duty), ``not_met`` (the conditions read as the war back-test
@@ -168,6 +178,7 @@ def _case(
         return names.get(code, str(code))
 
     atopid = int(duty["atopid"])
+    apart = _apart(status, kind, both_sides, got, call.partner_began)
     return DisputeCase(
         war=num,
         war_name=f"MID {num}",
@@ -203,8 +214,8 @@ def _case(
         joined=within(fresh and got.joined == got.joined, got.joined, PRIMARY_WINDOW),
         struck=got.struck,
         kept=_kept(kind, got),
-        apart=_apart(status, kind, both_sides, got, call.partner_began),
-        scored=_apart(status, kind, both_sides, got, call.partner_began) == "",
+        apart=apart,
+        scored=apart == "",
         dispute_hiact=int(t.dispute_hiact),
         fatality=int(t.fatality),
         threshold_met=str(t.threshold_met),
