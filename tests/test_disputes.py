@@ -212,3 +212,36 @@ def test_a_bystander_holds_no_obligation_to_the_target(synthetic):
     assert not set(on_x["guarantor_code"]) & {W, V, U, Y}
     assert Z in set(on_x["guarantor_code"])  # its alliance was signed on the day: no duty
     assert set(on_x["why"]) <= {"a major power", "near the attacker", "near the partner"}
+
+
+@pytest.fixture
+def dyad_years(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the packaged data whose ATOP v5.1 dyad-years bind Belgium anew."""
+    folder = tmp_path / "datasets"
+    shutil.copytree(cow.DATASETS, folder)
+    header = pd.read_csv(folder / dispute_duties.V5, nrows=0)
+    rows = [  # ccode1 owes ccode2, year, kind
+        (235, X, 2005, "atop_defense"),  # Portugal: a NATO ally in ATOP v4.01 too
+        (220, X, 2005, "atop_neutral"),  # France: NATO in v4.01, neutrality here
+        (710, X, 2005, "atop_defense"),  # China: no v4.01 row
+        (230, X, 2006, "atop_defense"),  # Spain: only from the case's own year
+    ]
+    table = pd.DataFrame([{"ccode1": a, "ccode2": b, "year": y, kind: 1} for a, b, y, kind in rows])
+    table.reindex(columns=header.columns).fillna(0).astype(int).to_csv(
+        folder / dispute_duties.V5, index=False
+    )
+    _clear_caches()
+    monkeypatch.setattr(cow, "DATASETS", folder)
+    yield folder
+    _clear_caches()
+
+
+def test_from_2004_the_dyad_years_of_the_year_before_say_who_was_bound(dyad_years):
+    day = dt.date(2006, 3, 1)
+    rows = {r["member"]: r for r in dispute_duties.duty_rows(X, day)}
+    assert set(rows) == {235, 220, 710}  # not Spain: its dyad-year is the case's own year
+    assert rows[235]["source"] == "ATOP v5.1; terms ATOP v4.01" and rows[235]["atopid"] > 0
+    assert rows[220]["kind"] == "neutrality" and rows[220]["source"] == "ATOP v5.1"
+    call = obligations.Invocation(Y, frozenset({Y}), False)
+    assert dispute_duties.conditions_on(rows[710], call)[0] == dispute_duties.UNKNOWN_V5
+    assert dispute_duties.bound_on(X, day) == frozenset({235, 220, 710})
