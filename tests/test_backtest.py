@@ -193,3 +193,25 @@ def test_the_case_list_knows_kuwait_the_clock_and_self_defence():
     for guarantor, partner, year in (("YUG", "GRC", 1941), ("EGY", "SYR", 1967)):
         found = rows(guarantor, partner, year)
         assert found and all(c["apart"] == "self_defence" for c in found), (guarantor, partner)
+
+
+def test_backtest_as_rolling_forecasts_prints_every_era_with_its_references():
+    """``backtest --scale wars --rolling --json``: the shape the dispute scale prints too."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "run.py", "backtest", "--scale", "wars", "--rolling", "--json"],
+        capture_output=True, text=True, check=True, timeout=900,
+    )  # fmt: skip
+    found = json.loads(out.stdout)["backtest"]["wars"]
+    figures = ("n", "disputes", "auc", "brier", "log_loss", "calibration_intercept")
+    figures += ("calibration_slope", "auc_interval", "brier_interval")
+    for era in ("pre1945", "cold_war", "post_cold_war", "transfer"):
+        assert all(k in found[era] for k in figures), era
+        refs = found[era]["references"]
+        for name in ("base_rate", "distance_only", "best_single_factor", "logistic"):
+            assert set(refs[name]) >= {"brier", "auc"}, (era, name)
+    assert found["pre1945"]["n"] > 0 and found["cold_war"]["n"] > found["pre1945"]["n"]
+    assert set(found["grouped_cv"]) >= {"pre1945", "cold_war"}
