@@ -110,6 +110,7 @@ def scores(h: History) -> pd.DataFrame:
             **{k: m[k] for k in ("n", "accuracy", "brier", "auc")},
         }
         for era, report in backtest.report(h.cases).items()
+        if era in eras
         for who, m in [("model", report), *report["references"].items()]
     ]
     return pd.DataFrame(rows).round(3)
