@@ -41,7 +41,7 @@ from typing import Any
 from sim.cli import analysis, export, history, progress, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
-from sim.errors import InputError, one_line
+from sim.errors import InputError, one_line, program
 
 EXIT_FAILURE = 1
 """The exit code of a job the machine failed: a disk full, a folder made unwritable mid-run."""
@@ -131,7 +131,7 @@ def failure(exc: Exception) -> tuple[int, str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(
-        prog="run.py", description="Alliances that form, hold and fail: replay historical cases."
+        prog=program(), description="Alliances that form, hold and fail: replay historical cases."
     )
     parser.add_argument("--version", action="version", version=f"alliance-sim {_version()}")
     parser.add_argument(

@@ -15,6 +15,7 @@ from sim.analysis import summary
 from sim.analysis.scorecard import Scorecard
 from sim.cli.common import table
 from sim.cli.layout import Render
+from sim.errors import program
 from sim.results.runs import RunSet
 
 
@@ -66,7 +67,7 @@ def run_text(
     lines += _outcome_lines(summary.outcomes(runset))
     lines += _hedging_lines(runset)
     lines += _polarity_lines(runset)
-    lines += ["", f"Explain a decision: run.py explain {case} DECISION"]
+    lines += ["", f"Explain a decision: {program()} explain {case} DECISION"]
     lines += [f"wrote {p}" for p in written]
     return "\n".join(lines)
 

@@ -20,7 +20,7 @@ from sim.cli.common import (
     parameters_from,
     positive,
 )
-from sim.errors import InputError
+from sim.errors import InputError, program
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.scenario.loading import load
@@ -55,7 +55,7 @@ def add_sweep(sub: Any) -> None:
 def add_sensitivity(sub: Any) -> None:
     """Add ``sensitivity``: Sobol or Morris indices with SALib."""
     sens = sub.add_parser("sensitivity", help="Sobol or Morris indices with SALib")
-    sens.add_argument("scenario", help="a scenario file, or a scenario's name (run.py list)")
+    sens.add_argument("scenario", help=f"a scenario file, or a scenario's name ({program()} list)")
     sens.add_argument("--method", choices=["sobol", "morris"], default="sobol")
     sens.add_argument(
         "--vary",
@@ -301,17 +301,14 @@ def cmd_tune(args: argparse.Namespace) -> int:
     objective = _tune_loss(args)
     default = objective(parameters.Params())
     fit = _search(args, objective, names, storage)
-    with progress.bar(args, args.trials * len(held_out), "trial", "cross-validation") as bar:
-        cv = calibration.leave_one_out(
-            held_out, names, args.trials, args.runs, args.seed, progress=bar
-        )
+    cv = _cross_validation(args, held_out, names)
     against = {"scenarios": "the scenarios' history", "backtest": "the back-test, 1816-1944"}
     title = f"Calibration of {', '.join(names)}\nagainst {against.get(args.target, 'both')}"
     written = fit_figures(fit, default, title, args.out)
     refused = _refusal(fit.loss, default, fit.trials) if not args.force else None
     if refused is None:
         text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
-        header = f"# tuned by run.py tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n"
+        header = f"# tuned by {program()} tune: Brier {fit.loss:.4f} (defaults {default:.4f})\n"
         results.write_text(args.out, header + text)
     report = _fit_report(args, fit, default, cv, written, refused)
     if args.json:
@@ -321,6 +318,18 @@ def cmd_tune(args: argparse.Namespace) -> int:
     if refused:
         progress.say(f"not written: {refused}")
     return 1 if refused else 0
+
+
+def _cross_validation(args: argparse.Namespace, held_out: list[Any], names: list[str]) -> list[Any]:
+    """Tune again without each held-out scenario (``--cv``), with its bar; none without ``--cv``."""
+    from sim.analysis import calibration
+
+    if not held_out:
+        return []
+    with progress.bar(args, args.trials * len(held_out), "trial", "cross-validation") as bar:
+        return calibration.leave_one_out(
+            held_out, names, args.trials, args.runs, args.seed, progress=bar
+        )
 
 
 def _search(args: argparse.Namespace, objective: Any, names: list[str], storage: Any) -> Fit:
@@ -462,7 +471,7 @@ def fit_figures(fit: Fit, default: float, title: str, out: Path) -> list[Path]:
 def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
     """Print the fit: Brier in and out of sample, each left-out scenario, the files."""
     default, tuned, trials = report["default_brier"], report["tuned_brier"], report["trials"]
-    print(f"in-sample Brier: defaults {default:.4g}, tuned {tuned:.4g} ({trials} trials)")
+    print(f"in-sample Brier: defaults {default:.4f}, tuned {tuned:.4f} ({trials} trials)")
     if report["out_of_sample"]:
         for which, m in report["out_of_sample"].items():
             print(
@@ -475,7 +484,7 @@ def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
             f"on it: tuned {row['out_of_sample']:.4f}, defaults {row['default']:.4f}"
         )
     if report["file"]:
-        print(f"wrote {out} (use: run.py run SCENARIO --params {out})")
+        print(f"wrote {out} (use: {program()} run SCENARIO --params {out})")
     print("\n".join(f"wrote {p}" for p in written))
 
 

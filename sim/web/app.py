@@ -19,7 +19,7 @@ from typing import cast
 
 import solara
 
-from sim.errors import InputError
+from sim.errors import InputError, program
 from sim.results.runs import RunSet
 from sim.scenario import library as lookup
 from sim.scenario.loading import Scenario
@@ -66,7 +66,8 @@ def command(lib: Library, choice: Choice) -> str:
     overlays = [f"--overlay {folder}/{COUNTERFACTUALS}/{name}.yaml" for name in choice.overlays]
     if choice.moved:
         overlays.append(f"--overlay {choice.scenario}_moved.yaml")
-    parts = ["run.py run", f"{folder}/{choice.scenario}.yaml", *overlays, "--params tuned.yaml"]
+    scenario = f"{folder}/{choice.scenario}.yaml"
+    parts = [f"{program()} run", scenario, *overlays, "--params tuned.yaml"]
     return " ".join([*parts, f"--runs {choice.runs}", f"--seed {choice.seed}"])
 
 
