@@ -149,3 +149,34 @@ def test_a_wrapped_table_keeps_its_columns(width):
     fitted = layout.wrapped(text, width)
     assert max(len(line) for line in fitted.splitlines()) <= width
     assert " ".join(fitted.split()).count("word") == 40
+
+
+def test_serve_on_a_port_taken_after_its_check_says_so_in_one_line_and_exits_2(
+    monkeypatch, capsys
+):
+    pytest.importorskip("solara")
+    import socket
+
+    from sim.web import server
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+    taken.close()
+    holder = socket.socket()
+
+    def another_program_takes_it() -> None:  # between serve's check and uvicorn's bind
+        holder.bind(("127.0.0.1", port))
+        holder.listen()
+
+    monkeypatch.setattr(server, "_check_assets", another_program_takes_it)
+    try:
+        code = cli_main(["serve", "karabakh_2020", "--port", str(port)])
+    finally:
+        holder.close()
+    out, err = capsys.readouterr()
+    assert code == 2 and "web view of" not in out
+    assert err.strip().splitlines()[-1] == (
+        f"error: serve: 127.0.0.1:{port}: cannot listen there (in use)"
+    )
+    assert "ERROR" not in err and "Errno" not in err
