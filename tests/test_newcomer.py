@@ -180,3 +180,94 @@ def test_serve_on_a_port_taken_after_its_check_says_so_in_one_line_and_exits_2(
         f"error: serve: 127.0.0.1:{port}: cannot listen there (in use)"
     )
     assert "ERROR" not in err and "Errno" not in err
+
+
+@pytest.fixture(scope="module")
+def karabakh():
+    from sim.web import session
+    from sim.web.library import Library
+    from sim.web.session import Choice
+
+    return session.runs(Library(SCENARIOS), Choice("karabakh_2020", runs=20))
+
+
+def test_the_page_numbers_decisions_as_explain_takes_them(karabakh):
+    from sim.analysis import explain as explaining
+    from sim.analysis.summary import decision_id
+    from sim.web import views
+
+    last = karabakh.world.calendar.n_periods - 1
+    shown = views.numbered(views.calls(karabakh, last))
+    assert list(shown.index) == list(range(1, len(shown) + 1)) and len(shown) == 5
+    for number, row in shown.iterrows():
+        found = explaining.find(karabakh, str(number))
+        assert decision_id(found.iloc[0]) == row["decision"]
+
+
+def test_alliances_in_force_are_dated_by_their_treaty_and_shaped_as_the_cli_says(karabakh):
+    from sim.web import views
+
+    table = views.in_force(karabakh, 0).set_index("alliance")
+    assert table.loc["csto", "since"] == "1994-04-20"
+    assert set(table["shape"]) <= {"equal", "asym"}
+
+
+def test_the_pages_survival_sets_like_beside_like(karabakh):
+    from sim.web import charts
+
+    picture = charts.survival_curves(karabakh)
+    ax = picture.figure.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(label.startswith("ATOP v4.01 defence pacts (n=275;") for label in labels)
+    assert ax.get_xlim()[1] < 2, "the real pacts are cut at the scenario's one year"
+    assert "defence pacts" in ax.get_title() and "1 year" in ax.get_title()
+
+
+def test_the_pages_figures_are_vector_images_that_need_no_request(karabakh):
+    from sim.web import charts
+
+    picture = charts.network(karabakh, 0)
+    assert b"<svg" in picture.svg[:1000]
+    assert picture.data_url().startswith("data:image/svg+xml;base64,")
+
+
+def test_the_survival_legend_is_off_the_curves(karabakh):
+    from sim.web import charts
+
+    figure = charts.survival_curves(karabakh).figure
+    ax = figure.axes[0]
+    figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y1 <= ax.get_window_extent().y0
+
+
+def test_a_box_of_runs_near_0_reads_as_runs_not_as_another_mark(karabakh):
+    from matplotlib.colors import to_hex
+
+    from sim.web import charts
+
+    last = karabakh.world.calendar.n_periods - 1
+    ax = charts.honour(karabakh, last).figure.axes[0]
+    dots = [line for line in ax.get_lines() if line.get_marker() == "." and len(line.get_xdata())]
+    assert len(dots) == 5 and all(len(d.get_xdata()) == karabakh.runs for d in dots)
+    medians = [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(
+        line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]
+    assert medians and {to_hex(m.get_color()) for m in medians} == {"#000000"}
+
+
+def test_a_pacts_hub_stays_among_its_members():
+    from sim.plots import alliances as alliance_plots
+
+    capitals = {"USA": (-77.0, 38.9), "CAN": (-75.7, 45.4), "UKG": (-0.1, 51.5),
+                "FRN": (2.35, 48.9), "BEL": (4.35, 50.8), "NTH": (4.9, 52.4),
+                "LUX": (6.1, 49.6), "ITA": (12.5, 41.9), "POR": (-9.1, 38.7),
+                "DEN": (12.6, 55.7), "NOR": (10.75, 59.9), "ICE": (-21.9, 64.1)}  # fmt: skip
+    states = pd.DataFrame(
+        [{"state": s, "lng": x, "lat": y, "power": 0.01} for s, (x, y) in capitals.items()]
+    )
+    pacts = pd.DataFrame([{"alliance": "nato", "kind": "defence_pact",
+                           "members": ";".join(capitals)}])  # fmt: skip
+    figure = alliance_plots.network(states, pacts, "NATO, 1949")
+    (hub,) = [c for c in figure.axes[0].collections if c.get_gid() == "hub:nato"]
+    lng, lat = hub.get_offsets()[0]
+    assert -10 < lng < 15 and 40 < lat < 60, "among the European members, not in the Atlantic"

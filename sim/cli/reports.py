@@ -125,7 +125,7 @@ def _alliance_table(alliances: Any, render: Render) -> str:
             a["alliance"],
             a["kind"],
             a["members"].replace(";", " "),
-            "asym" if not a["symmetric"] else "equal",
+            summary.shape(bool(a["symmetric"])),
             _share(a["p_ended"]),
             a["median_end"] or "-",
             a["reason"] or "-",
