@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -271,3 +272,24 @@ def test_a_pacts_hub_stays_among_its_members():
     (hub,) = [c for c in figure.axes[0].collections if c.get_gid() == "hub:nato"]
     lng, lat = hub.get_offsets()[0]
     assert -10 < lng < 15 and 40 < lat < 60, "among the European members, not in the Atlantic"
+
+
+def test_the_set_up_says_what_it_is_doing_before_each_long_step(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    stub = venv / "bin" / "python"
+    stub.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *sim.web.assets*) echo "$0.cache"; exit 0;; esac\n'
+        'echo "STUB $*"\n'
+    )
+    stub.chmod(0o755)
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "bootstrap")],
+        env={**os.environ, "VENV": str(venv)}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    first_pip = next(i for i, line in enumerate(lines) if line.startswith("STUB -m pip"))
+    assert first_pip > 0 and lines[first_pip - 1].startswith("set-up: installing")
+    assert lines[-1].startswith("set-up: done")

@@ -72,13 +72,16 @@ def _check_assets() -> None:
     """Refuse to start when the front end's files are missing: the page would stay blank."""
     from sim.web import assets
 
+    if assets.use_packaged():
+        return
     lacking = assets.missing()
     if lacking:
         raise InputError(
             str(assets.cache_dir()),
             "",
             f"the web view's front-end files are missing ({', '.join(lacking)}); "
-            "run scripts/web_assets (make setup does)",
+            "run scripts/web_assets (make setup does), or install the web extra from a wheel, "
+            "which ships them for the Solara it allows",
         )
 
 
