@@ -11,8 +11,8 @@ Commands, one module per family:
 * :mod:`sim.cli.analysis` — ``survival`` of alliances and ``plot``, one figure;
 * :mod:`sim.cli.export` — ``export`` a run's alliances and decisions as dyad-year or
   state-year tables with COW codes;
-* :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
-  calibration;
+* :mod:`sim.cli.studies` — ``sweep`` and ``sensitivity``: parameter studies;
+* :mod:`sim.cli.calibrate` — ``tune``: calibration against history;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
   back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups;
 * :mod:`sim.cli.web` — ``serve``, the web view (:mod:`sim.web`, imported only by it).
@@ -38,7 +38,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, export, history, progress, scenarios, studies, web
+from sim.cli import analysis, calibrate, export, history, progress, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
 from sim.errors import InputError, one_line, program
@@ -75,7 +75,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     export.add_export,
     studies.add_sweep,
     studies.add_sensitivity,
-    studies.add_tune,
+    calibrate.add_tune,
     history.add_world,
     history.add_backtest,
     history.add_figures,

@@ -17,6 +17,7 @@ from typing import Any
 
 from sim.analysis import calibration, comparison, moments, survival
 from sim.cli import validate
+from sim.cli.charts import fit_figures
 from sim.cli.common import parameter_names, table
 from sim.errors import program
 from sim.history import openworld, worldrun
@@ -29,8 +30,6 @@ LATE = "1945-2003"
 
 def cmd_survival_fit(args: argparse.Namespace) -> int:
     """Fit formation and dissolution to 1816-1944; report 1945-2003 out of sample."""
-    from sim.cli.studies import fit_figures
-
     names = (
         parameter_names(args.names, "--tune") if args.names else list(calibration.SURVIVAL_TUNED)
     )
