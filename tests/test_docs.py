@@ -160,3 +160,30 @@ def test_the_readmes_links_lead_to_pages_of_the_repository():
     for target in re.findall(r"\]\(([^)#]+)\)", text):
         if not target.startswith("http"):
             assert (ROOT / target).exists(), target
+
+
+def test_the_site_builds_strictly_with_nothing_from_outside(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    mkdocs = shutil.which("mkdocs", path=os.path.dirname(sys.executable))
+    if mkdocs is None:
+        pytest.skip("mkdocs is not installed (the dev extra has it)")
+    log = tmp_path / "netguard.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "netguard"), "NETGUARD_LOG": str(log),
+           "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # fmt: skip
+    site = tmp_path / "site"
+    built = subprocess.run(
+        [mkdocs, "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert not log.exists() or log.read_text() == "", log.read_text()
+    cli = (site / "reference" / "cli" / "index.html").read_text()
+    assert all(f'id="{name}"' in cli for name in ("run", "explain", "serve", "tune"))
+    schema = (site / "reference" / "scenario-schema" / "index.html").read_text()
+    assert 'id="scenariospec"' in schema and 'id="commitmentspec"' in schema
+    pages = [p.read_text() for p in site.rglob("*.html")]
+    assert not [p for p in pages if "fonts.googleapis.com" in p], "no fonts from the internet"
