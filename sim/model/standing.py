@@ -11,7 +11,7 @@ the model and its mechanisms compute with, live below both.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,6 +66,7 @@ class Recording(Protocol):
         """Record the outcome of a mechanism other than a decision to fight."""
 
 
+@runtime_checkable
 class Standing(Protocol):
     """The run as it stands: the figures of the current period, the book, the wars, the records.
 
