@@ -17,8 +17,23 @@ id or a value is shown escaped, as Python writes it in a string.
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
+
+PROGRAM = "alliance-sim"
+"""The console script's name: how messages name the program when it was not called by name."""
+
+
+def program() -> str:
+    """Return the name the program was called by (``alliance-sim``, ``run.py``), for messages.
+
+    A message that sends the user to another command names the program as it was typed;
+    under ``python -m`` or an embedding program it is the console script's name.
+    """
+    called = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return called if called in (PROGRAM, "run.py") else PROGRAM
 
 
 class InputError(Exception):

@@ -230,7 +230,8 @@ def inject(target: Locator, event: str, value: object) -> None:
 
 def test_the_page_loads_with_everything_from_this_machine(site):
     page = site.page
-    expect(page.get_by_text("alliance-sim: do empires have allies?")).to_be_visible(timeout=WAIT)
+    bar = page.get_by_role("banner")
+    expect(bar.get_by_text("alliance-sim: do empires have allies?")).to_be_visible(timeout=WAIT)
     expected = p_honour("karabakh_2020", [], "RUS")
     expect(shown_p(page)).to_contain_text(
         f"offensive_2020:RUS:ARM: P(honour) = {expected}", timeout=WAIT
@@ -243,6 +244,38 @@ def test_the_page_loads_with_everything_from_this_machine(site):
     listening = {c.laddr.ip for c in psutil.Process(site.server.pid).net_connections("inet")
                  if c.status == psutil.CONN_LISTEN}  # fmt: skip
     assert listening == {"127.0.0.1"}
+
+
+CLIPPED = """() => {
+    const cut = c => c.offsetParent !== null && c.scrollWidth > c.clientWidth + 1;
+    const cells = Array.from(document.querySelectorAll('.sim-card th, .sim-card td'))
+        .filter(cut).map(c => c.textContent.trim());
+    const wide = Array.from(document.querySelectorAll('.sim-card table'))
+        .filter(t => t.offsetParent !== null && t.getBoundingClientRect().right
+                 > t.closest('.sim-card').getBoundingClientRect().right + 1)
+        .map(t => t.querySelector('th') ? t.querySelector('th').textContent.trim() : '?');
+    return cells.concat(wide);
+}"""
+"""The table cells whose text is cut, and the tables wider than their card, on screen."""
+
+
+def test_the_tab_is_named_tables_are_whole_and_figures_enlarge(site):
+    page = site.page
+    expect(page).to_have_title(re.compile("^alliance-sim"), timeout=WAIT)
+    calls = page.locator(".sim-card").filter(has_text="Commitments called by").locator("tbody tr")
+    expect(calls.first.locator("td").first).to_have_text("1", timeout=WAIT)  # as explain's 1
+    forces = page.locator(".sim-card").filter(has_text="Alliances in force").locator("tbody")
+    expect(forces.first).to_contain_text("1994-04-20", timeout=WAIT)  # the CSTO's treaty
+    assert page.evaluate(CLIPPED) == []
+    figure = page.locator(".sim-card img.sim-figure").first
+    assert figure.get_attribute("src").startswith("data:image/svg+xml")
+    figure.click()
+    large = page.locator("img.sim-figure-large")
+    expect(large).to_be_visible(timeout=WAIT)
+    assert large.bounding_box()["width"] > 1.5 * figure.bounding_box()["width"]
+    shot(page, "2-enlarged")
+    large.click()
+    expect(large).to_be_hidden(timeout=WAIT)
 
 
 def test_a_slider_moves_p_honour_the_way_the_model_says(site):
@@ -379,15 +412,19 @@ def test_the_replications_and_the_open_world(site):
     page.get_by_role("tab", name="Replications").click()
     expect(page.get_by_text(f"P(honour) across {RUNS} runs")).to_be_visible(timeout=WAIT)
     expect(
-        page.locator(".sim-card").filter(has_text="Alliance survival beside ATOP's").locator("img")
+        page.locator(".sim-card")
+        .filter(has_text="Alliance survival beside ATOP's defence pacts")
+        .locator("img")
     ).to_be_visible(timeout=WAIT)
     shot(page, "7-replications")
+    assert page.evaluate(CLIPPED) == []
     page.get_by_role("tab", name="Open world").click()
     expect(page.get_by_text("The state system in 1914")).to_be_visible(timeout=WAIT)
     expect(page.get_by_text("WorldWarI").first).to_be_visible(timeout=WAIT)
     page.get_by_role("button", name="▶").last.click()
     expect(page.get_by_text("The state system in 1915")).to_be_visible(timeout=WAIT)
     shot(page, "8-open-world")
+    assert page.evaluate(CLIPPED) == []
     page.get_by_role("tab", name="The run").click()
 
 

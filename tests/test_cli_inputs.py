@@ -440,7 +440,7 @@ def test_explain_names_the_scenario_file():
     assert err.startswith("error: ") and len(err.splitlines()) == 1
     assert "scenarios/eaeu_institution.yaml: DECISION: expected a decision" in err
     err = refused("explain", "karabakh_2020", "²", "--runs", "2")
-    assert "scenarios/karabakh_2020.yaml: DECISION: names 0 decisions" in err
+    assert "scenarios/karabakh_2020.yaml: DECISION: matches no decision" in err
 
 
 def test_the_exit_codes_are_documented():

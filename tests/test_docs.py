@@ -111,8 +111,79 @@ def test_the_tutorials_other_claims(tutorial, main):
 
 
 def test_the_figures_the_pages_show_are_in_the_repository():
-    for page in (DOCS / "tutorial.md", ROOT / "README.md"):
-        figures = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", page.read_text())
-        assert figures, page
-        for figure in figures:
-            assert (page.parent / figure).exists(), figure
+    pages = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
+    shown = {}
+    for page in pages:
+        shown[page.name] = re.findall(r"!\[[^\]]*\]\(([^)]+\.png)\)", page.read_text())
+        for figure in shown[page.name]:
+            assert (page.parent / figure).exists(), (page, figure)
+    assert shown["tutorial.md"] and shown["README.md"] and shown["validation.md"]
+
+
+def _readme_sessions() -> list[tuple[str, list[str]]]:
+    """Return each command the README shows (``$ alliance-sim ...``) with the lines after it."""
+    text = (ROOT / "README.md").read_text()
+    sessions: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        for line in block.splitlines():
+            if line.startswith("$ alliance-sim "):
+                sessions.append((line.removeprefix("$ alliance-sim "), []))
+            elif sessions and line.strip() and line.strip() != "...":
+                sessions[-1][1].append(line)
+    return sessions
+
+
+def test_the_readme_is_a_first_page():
+    text = (ROOT / "README.md").read_text()
+    assert len(text.splitlines()) <= 200
+    assert not re.search(r"\bissues? \d", text, re.I), "no issue numbers"
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text), "no session dates"
+
+
+def test_the_readmes_quick_start_prints_what_it_shows(main, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys, "argv", ["alliance-sim"])
+    shown = {command.split()[0]: lines for command, lines in _readme_sessions()}
+    assert {"run", "explain", "serve"} <= set(shown)
+    for command, lines in _readme_sessions():
+        if command.startswith("serve"):
+            continue  # a server: tests/test_web.py and tests/test_wheel.py start it
+        code, out, err = main(*shlex.split(command))
+        assert code == 0, (command, err)
+        printed = (out + err).splitlines()
+        assert not [line for line in lines if line not in printed], command
+
+
+def test_the_readmes_links_lead_to_pages_of_the_repository():
+    text = (ROOT / "README.md").read_text()
+    for target in re.findall(r"\]\(([^)#]+)\)", text):
+        if not target.startswith("http"):
+            assert (ROOT / target).exists(), target
+
+
+def test_the_site_builds_strictly_with_nothing_from_outside(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    mkdocs = shutil.which("mkdocs", path=os.path.dirname(sys.executable))
+    if mkdocs is None:
+        pytest.skip("mkdocs is not installed (the dev extra has it)")
+    log = tmp_path / "netguard.log"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "netguard"), "NETGUARD_LOG": str(log),
+           "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}  # fmt: skip
+    site = tmp_path / "site"
+    built = subprocess.run(
+        [mkdocs, "build", "--strict", "--quiet", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert not log.exists() or log.read_text() == "", log.read_text()
+    cli = (site / "reference" / "cli" / "index.html").read_text()
+    assert all(f'id="{name}"' in cli for name in ("run", "explain", "serve", "tune"))
+    schema = (site / "reference" / "scenario-schema" / "index.html").read_text()
+    assert 'id="scenariospec"' in schema and 'id="commitmentspec"' in schema
+    pages = [p.read_text() for p in site.rglob("*.html")]
+    assert not [p for p in pages if "fonts.googleapis.com" in p], "no fonts from the internet"

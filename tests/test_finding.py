@@ -87,13 +87,15 @@ def test_an_overlay_is_given_by_name_and_refused_for_another_scenario(main):
 
 def test_a_wheel_carries_the_library_and_runs_it_from_anywhere(tmp_path):
     source = tmp_path / "source"
-    for part in ("sim", "pyproject.toml", "README.md", "LICENSE"):
+    for part in ("sim", "buildsys", "pyproject.toml", "README.md", "LICENSE"):
         copy = shutil.copytree if (ROOT / part).is_dir() else shutil.copy
         copy(ROOT / part, source / part)
     for cache in source.rglob("__pycache__"):
         shutil.rmtree(cache)
     build = [sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation"]
-    built = subprocess.run([*build, "-w", str(tmp_path / "dist")], cwd=source, capture_output=True)
+    built = subprocess.run(
+        [*build, "-w", str(tmp_path / "dist")], cwd=source, capture_output=True, env=_front_end()
+    )
     assert built.returncode == 0, built.stderr
     wheel = next((tmp_path / "dist").glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -108,3 +110,16 @@ def test_a_wheel_carries_the_library_and_runs_it_from_anywhere(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(installed)) and "USA for UKG" in result.stdout
+
+
+def _front_end() -> dict[str, str]:
+    """The environment of a wheel's build: the web view's front end from the set-up's cache
+    when it holds it (tests/test_wheel.py checks the wheel's), else from the npm registry."""
+    try:
+        from sim.web import assets
+
+        if not assets.missing():
+            return {**os.environ, "ALLIANCE_SIM_FRONTEND_FROM": str(assets.cache_dir())}
+    except ImportError:  # no web extra: the build asks npm
+        pass
+    return dict(os.environ)

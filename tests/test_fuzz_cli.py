@@ -52,7 +52,7 @@ def _stop(*args, **kwargs):
 def no_work(monkeypatch):
     """Stop every command where its work would start, after all of its checks."""
     from sim.analysis import scorecard, survival, tuning
-    from sim.cli import common, history, studies
+    from sim.cli import calibrate, common, history
     from sim.plots import alliances
     from sim.plots import common as figures
     from sim.web import server
@@ -60,7 +60,7 @@ def no_work(monkeypatch):
     monkeypatch.setattr(common, "replicate", _stop)
     monkeypatch.setattr(scorecard, "replicate", _stop)
     monkeypatch.setattr(tuning, "sweep", _stop)
-    monkeypatch.setattr(studies, "_tune_loss", lambda args: _stop)
+    monkeypatch.setattr(calibrate, "_tune_loss", lambda args: _stop)
     monkeypatch.setattr(history.worldrun, "run", _stop)
 
     def build(start=1816, end=2003, mode="history"):

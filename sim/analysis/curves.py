@@ -102,7 +102,9 @@ def bootstrap(
     """Return each distance with its 95% bootstrap interval.
 
     Each draw resamples the real spells and the simulated runs (whole histories), with
-    replacement; the point estimate is the distance on the data as they are.
+    replacement. The value is the median of the draws, so that it lies inside its interval:
+    a distance is never negative, so the draws sit above the distance on the data as they are
+    (0.58 against draws of 0.62 to 1.43), which ``on_data`` keeps.
     """
     rng = np.random.default_rng(seed)
     runs = {name: part for name, part in simulated.groupby("run", sort=True)}
@@ -116,9 +118,10 @@ def bootstrap(
             drawn[k].append(v)
     return {
         k: {
-            "value": point[k],
+            "value": float(np.percentile(drawn[k], 50)),
             "lower": float(np.percentile(drawn[k], 2.5)),
             "upper": float(np.percentile(drawn[k], 97.5)),
+            "on_data": point[k],
         }
         for k in point
     }

@@ -60,9 +60,11 @@ def find(runset: RunSet, decision: str) -> pd.DataFrame:
 
     A decision's id is ``war:guarantor:partner``, as ``run`` prints it.
 
+    An empty name matches none, and the error lists the decisions with their numbers.
+
     Raises:
         ChoiceError: (a LookupError) nothing matches, or a guarantor id matches several
-            decisions; it names the scenario's file.
+            decisions; it names the scenario's file and lists the decisions.
     """
     d = runset.decisions
     file = str(runset.scenario.path)
@@ -79,14 +81,19 @@ def find(runset: RunSet, decision: str) -> pd.DataFrame:
         prefixed = [i for i in unique if i.startswith(decision)]
         matches = prefixed if len(prefixed) == 1 or not matches else matches
     if len(matches) != 1:
-        hint = ", ".join(unique)
         raise ChoiceError(
-            file,
-            "DECISION",
-            f"names {len(matches)} decisions; expected one of: {hint} (or 1 to {len(unique)})",
-            got=decision,
+            file, "DECISION", _which(decision, len(matches), unique), got=decision or None
         )
     return d[ids == matches[0]]
+
+
+def _which(decision: str, matched: int, unique: list[str]) -> str:
+    """Say what a decision's name should have been: the decisions, numbered as they are taken."""
+    listed = ", ".join(f"{n} {i}" for n, i in enumerate(unique, start=1))
+    if not decision:
+        return f"expected a decision; this scenario's are (by number or id): {listed}"
+    what = "matches no decision" if matched == 0 else f"matches {matched} decisions"
+    return f"{what}; expected a number or an id: {listed}"
 
 
 def explain(runset: RunSet, decision: str) -> Explanation:

@@ -76,19 +76,22 @@ def _finite(x: float) -> float | None:
 
 
 def spread(spells: pd.DataFrame, measure: Callable[[pd.DataFrame], Estimate]) -> Estimate:
-    """Return a simulated figure: pooled over the runs, with one history's interval.
+    """Return a simulated figure: one history's, the median of the runs, with its interval.
 
-    The interval is the 2.5th to 97.5th percentiles of the figure measured run by run
-    (runs where it cannot be measured are left out); ``n`` is the spells per run.
+    The figure is measured run by run (runs where it cannot be measured are left out): the
+    value is their median and the interval their 2.5th to 97.5th percentiles, so the value
+    lies inside its interval (the figure pooled over all runs need not: a Kaplan-Meier median
+    of 5.00 when every run's is below it). ``n`` is the spells per run. With no run that can
+    be measured, the pooled figure is given without an interval.
     """
     pooled = measure(spells)
     runs = [measure(part).value for _, part in spells.groupby("run", sort=True)]
     values = np.array([v for v in runs if np.isfinite(v)])
     if values.size == 0:
         return Estimate(pooled.value, float("nan"), float("nan"), pooled.n)
-    low, high = np.percentile(values, [2.5, 97.5])
+    middle, low, high = np.percentile(values, [50, 2.5, 97.5])
     per_run = round(pooled.n / max(spells["run"].nunique(), 1))
-    return Estimate(pooled.value, float(low), float(high), per_run)
+    return Estimate(float(middle), float(low), float(high), per_run)
 
 
 def median(spells: pd.DataFrame) -> Estimate:

@@ -111,7 +111,8 @@ def _decision_cases(runset: RunSet) -> list[Case]:
         likely = rows["outcome"].mode().iloc[0] if len(rows) else "not called"
         by = f" by {calendar.label(calendar.period_of(h.by))}" if h.by else ""
         where = f"{h.partner} against {h.adversary} in {h.theatre}{by}"
-        detail = f"model: {likely}; history: {h.outcome}"
+        fought = "fought" if h.fought else "did not fight"
+        detail = f"model: mostly {_words(likely)}; history: {fought}, duty {_words(h.outcome)}"
         cases.append(
             _case(name, f"{h.guarantor} fights for {where}", p_fought(rows), h.fought, detail)
         )
@@ -120,6 +121,15 @@ def _decision_cases(runset: RunSet) -> list[Case]:
             what = f"{h.guarantor} keeps its duty ({duty}) to {where}"
             cases.append(_case(name, what, p_kept(rows), h.duty_kept, detail))
     return cases
+
+
+def _words(outcome: str) -> str:
+    """Return an outcome as the scorecard writes it: ``not_triggered`` as ``not triggered``.
+
+    A guarantor may fight although its duty was not triggered (Montenegro for Serbia in 1913,
+    bound against Turkey only): the detail says both, so that they do not read as one.
+    """
+    return str(outcome).replace("_", " ")
 
 
 def _matches(d: pd.DataFrame, h: HistoricalDecision) -> pd.Series:

@@ -21,6 +21,11 @@ OUTCOMES = ("honoured", "violated", "not_triggered", "intervened", "stayed_out")
 KEY = ["war", "guarantor", "partner", "adversary", "theatre"]
 
 
+def shape(symmetric: bool) -> str:
+    """Return how every report names an alliance's shape: ``equal`` or ``asym`` (patron-client)."""
+    return "equal" if symmetric else "asym"
+
+
 def decision_id(row: Any) -> str:
     """Return the id a user types to name a decision: ``war:guarantor:partner``."""
     return f"{row['war']}:{row['guarantor']}:{row['partner']}"

@@ -201,6 +201,24 @@ def _describe(spells: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def cut_at(spells: pd.DataFrame, years: float) -> pd.DataFrame:
+    """Return spells as seen over their first ``years``: a longer one is still in force then.
+
+    A scenario of a few years sees its alliances for those years only; ATOP's spells cut at
+    the same length compare like with like.
+    """
+    longer = spells["duration"] > years
+    return spells.assign(
+        duration=spells["duration"].clip(upper=years),
+        ended=spells["ended"].astype(bool) & ~longer,
+    )
+
+
+def defence_pacts(spells: pd.DataFrame) -> pd.DataFrame:
+    """Return ATOP's defence pacts among its spells (what ``survival --compare`` sets beside)."""
+    return spells[spells["defence"].astype(bool)]
+
+
 def kaplan_meier(spells: pd.DataFrame, by: str | None = None, label: str = "") -> list[Group]:
     """Fit a Kaplan-Meier curve (95% band) for all spells, or for each group of ``by``."""
     groups = (

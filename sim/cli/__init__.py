@@ -11,8 +11,8 @@ Commands, one module per family:
 * :mod:`sim.cli.analysis` — ``survival`` of alliances and ``plot``, one figure;
 * :mod:`sim.cli.export` — ``export`` a run's alliances and decisions as dyad-year or
   state-year tables with COW codes;
-* :mod:`sim.cli.studies` — ``sweep``, ``sensitivity`` and ``tune``: parameter studies and
-  calibration;
+* :mod:`sim.cli.studies` — ``sweep`` and ``sensitivity``: parameter studies;
+* :mod:`sim.cli.calibrate` — ``tune``: calibration against history;
 * :mod:`sim.cli.history` — ``world`` and ``backtest``, the open world from the data and the
   back-test against every interstate war 1816-2003; ``figures``, sourced data look-ups;
 * :mod:`sim.cli.web` — ``serve``, the web view (:mod:`sim.web`, imported only by it).
@@ -38,10 +38,10 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sim.cli import analysis, export, history, progress, scenarios, studies, web
+from sim.cli import analysis, calibrate, export, history, progress, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
-from sim.errors import InputError, one_line
+from sim.errors import InputError, one_line, program
 
 EXIT_FAILURE = 1
 """The exit code of a job the machine failed: a disk full, a folder made unwritable mid-run."""
@@ -75,7 +75,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     export.add_export,
     studies.add_sweep,
     studies.add_sensitivity,
-    studies.add_tune,
+    calibrate.add_tune,
     history.add_world,
     history.add_backtest,
     history.add_figures,
@@ -131,7 +131,7 @@ def failure(exc: Exception) -> tuple[int, str]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(
-        prog="run.py", description="Alliances that form, hold and fail: replay historical cases."
+        prog=program(), description="Alliances that form, hold and fail: replay historical cases."
     )
     parser.add_argument("--version", action="version", version=f"alliance-sim {_version()}")
     parser.add_argument(

@@ -11,7 +11,7 @@ run and period or the decision: ``network_karabakh_2020_run0_2020_09.png``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.analysis import explain as explaining
 from sim.analysis import summary
@@ -19,6 +19,9 @@ from sim.cli.common import slug
 from sim.errors import InputError, ResultsError
 from sim.results import folders
 from sim.results.runs import RunSet
+
+if TYPE_CHECKING:
+    from sim.analysis.calibration import Fit
 
 ALLIANCES = {
     "run": folders.COUNT,
@@ -150,4 +153,26 @@ def usual_plots(runset: RunSet, out: Path) -> list[Path]:
             drawn.append(decision_figure(runset, "waterfall", key))
     for figure, stem in drawn:
         written += figures.save(figure, folder / stem)
+    return written
+
+
+def fit_figures(fit: Fit, default: float, title: str, out: Path) -> list[Path]:
+    """Draw the trials' losses beside the defaults' and, if any, the parameters' importances."""
+    import pandas as pd
+
+    from sim.plots import common as figures
+    from sim.plots import studies as study_plots
+
+    written = figures.save(
+        study_plots.optimisation_history(fit.history, default, title),
+        out.with_name(out.stem + "_history"),
+    )
+    if fit.importances:
+        series = pd.Series(fit.importances).sort_values(ascending=False)
+        written += figures.save(
+            study_plots.bars(
+                series, None, "importance (PED-ANOVA)", "Which parameters the fit depends on"
+            ),
+            out.with_name(out.stem + "_importances"),
+        )
     return written

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.cli import finding, progress, validate
+from sim.errors import program
 from sim.model import params as parameters
 from sim.results import files as results
 from sim.results.runs import Checkpoint, RunSet, replicate
@@ -58,7 +59,9 @@ def slug(text: str) -> str:
 
 def scenario_options(parser: argparse.ArgumentParser) -> None:
     """Add a scenario argument and the options of its replications."""
-    parser.add_argument("scenario", help="a scenario file, or a scenario's name (run.py list)")
+    parser.add_argument(
+        "scenario", help=f"a scenario file, or a scenario's name ({program()} list)"
+    )
     replication_options(parser)
 
 
@@ -98,7 +101,7 @@ def overlay_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="FILE|NAME",
-        help="apply a counterfactual overlay, a file or a name (run.py list); repeatable",
+        help=f"apply a counterfactual overlay, a file or a name ({program()} list); repeatable",
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from sim.cli import backtest_report as words
 from sim.cli import progress, validate
 from sim.cli.common import parameters_from
-from sim.errors import InputError
+from sim.errors import InputError, did_you_mean, program
 from sim.history import cow, openworld, worldrun
 from sim.results import files as results
 
@@ -127,7 +127,10 @@ def cmd_world(args: argparse.Namespace) -> int:
         print("\n" + words.bystanders_text(report["bystanders"]))
     print("\n" + words.reliability_text(report["reliability"]))
     if written:
-        print(f"\nHow long its alliances last, beside ATOP's: run.py survival {args.out} --compare")
+        print(
+            "\nHow long its alliances last, beside ATOP's: "
+            f"{program()} survival {args.out} --compare"
+        )
     for path in written:
         print(f"wrote {path}")
     return 0
@@ -182,15 +185,15 @@ def jsonable(value: Any) -> Any:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    """Print the sourced figures of states in a year, ready to paste into a scenario.
+
+    Every state is looked up before anything is printed: a bad one prints nothing but its error.
+    """
     first, last = cow.years()
     validate.within(args.year, first, last, "figures", "a year of the COW data", "YEAR")
     among = tuple(args.states)
-    for state in among:
-        try:
-            f = cow.figures(state, args.year, among)
-        except KeyError as exc:
-            raise InputError("figures", state, "expected a COW state abbreviation") from exc
+    found = [_state_figures(state, args.year, among) for state in among]
+    for state, f in zip(among, found, strict=True):
         print(f"  {state}:")
         print(f"    power: {f.cinc}")
         if f.nuclear:
@@ -201,3 +204,23 @@ def cmd_figures(args: argparse.Namespace) -> int:
             print(f"    borders: [{', '.join(f.borders)}]")
         print(f'    source: "{f.source()}"')
     return 0
+
+
+def _state_figures(state: str, year: int, among: tuple[str, ...]) -> cow.Figures:
+    """Return one state's figures, or say which abbreviation was meant (``Russia``: RUS)."""
+    try:
+        return cow.figures(state, year, among)
+    except KeyError as exc:
+        raise InputError(
+            "figures", state, f"expected a COW state abbreviation{_abbreviation_of(state)}"
+        ) from exc
+
+
+def _abbreviation_of(name: str) -> str:
+    """Return ``" (did you mean RUS?)"`` for a state's name or a near abbreviation, or ``""``."""
+    states = cow.data_table("cow_states2016.csv").drop_duplicates("stateabb")
+    by_name = dict(zip(states["statenme"].str.lower(), states["stateabb"], strict=True))
+    named = [abb for full, abb in by_name.items() if name.lower() in full]
+    if 0 < len(named) <= 3:
+        return f" (did you mean {' or '.join(named)}?)"
+    return did_you_mean(name.upper(), set(states["stateabb"]))

@@ -67,5 +67,35 @@ def records(header: list[str], rows: list[list[Any]], heading: int = 1) -> str:
     return "\n".join(blocks)
 
 
+def wrapped(table: str, width: int | None = None) -> str:
+    """Fit a table to ``width`` (the terminal's; 80 on a pipe) by wrapping its last column.
+
+    The last column's text goes on under itself; where that leaves it too little room, under
+    its row, indented. The other columns keep their place.
+    """
+    width = width or shutil.get_terminal_size().columns
+    lines = table.splitlines()
+    if len(lines) < 2 or max(len(line) for line in lines) <= width:
+        return table
+    start = lines[1].rstrip().rfind(" ") + 1  # the last column begins after the rule's gap
+    indent = start if width - start >= MIN_COLUMN else 4
+    out = []
+    for n, line in enumerate(lines):
+        head, last = line[:start].rstrip(), line[start:]
+        if n == 1:
+            last = "-" * min(len(last), width - indent)
+        parts = textwrap.wrap(last, width - indent, break_long_words=False) or [""]
+        if indent == start:
+            out.append(line[:start] + parts[0])
+            parts = parts[1:]
+        else:  # the header and the rule name only the columns that keep their place
+            out.append(head)
+            parts = parts if n > 1 else []
+        out += [" " * indent + part for part in parts]
+    return "\n".join(out)
+
+
+MIN_COLUMN = 40
+"""The narrowest a wrapped last column may be before it goes under its row."""
 _KEEP = "\u00a0"
 """A space inside a pair, which wrapping must not break (restored after)."""

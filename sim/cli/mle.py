@@ -19,7 +19,7 @@ import pandas as pd
 from sim.cli.backtest_report import fmt
 from sim.cli.common import table
 from sim.cli.history import jsonable
-from sim.errors import InputError
+from sim.errors import InputError, program
 from sim.history import backtest, covariates, fitting, openworld, scores, worldrun
 from sim.history.invocations import SPLIT
 from sim.model import params as parameters
@@ -48,7 +48,7 @@ def cmd_mle(args: argparse.Namespace) -> int:
     report["spreads"] = losses
     fitted = parameters.build(report["fitted"])
     report["out_of_sample"] = post1945(defaults, fitted, args.seed, args.runs)
-    header = "# fitted by run.py tune --method mle to the invoked obligations of 1816-1944\n"
+    header = f"# fitted by {program()} tune --method mle to the invoked obligations of 1816-1944\n"
     text = "".join(f"{k}: {v:.6g}\n" for k, v in report["fitted"].items())
     results.write_text(args.out, header + text)
     report["file"] = str(args.out)
@@ -143,7 +143,9 @@ def fit_text(report: dict[str, Any]) -> str:
         f"(base rate {fmt(m['base_rate_brier'])}), AUC {fmt(m['auc'])}"
         for which, m in out.items()
     ]
-    lines.append(f"wrote {report['file']} (use: run.py run SCENARIO --params {report['file']})")
+    lines.append(
+        f"wrote {report['file']} (use: {program()} run SCENARIO --params {report['file']})"
+    )
     return "\n".join(lines)
 
 

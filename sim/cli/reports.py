@@ -15,6 +15,7 @@ from sim.analysis import summary
 from sim.analysis.scorecard import Scorecard
 from sim.cli.common import table
 from sim.cli.layout import Render
+from sim.errors import program
 from sim.results.runs import RunSet
 
 
@@ -66,7 +67,7 @@ def run_text(
     lines += _outcome_lines(summary.outcomes(runset))
     lines += _hedging_lines(runset)
     lines += _polarity_lines(runset)
-    lines += ["", f"Explain a decision: run.py explain {case} DECISION"]
+    lines += ["", f"Explain a decision: {program()} explain {case} DECISION"]
     lines += [f"wrote {p}" for p in written]
     return "\n".join(lines)
 
@@ -124,7 +125,7 @@ def _alliance_table(alliances: Any, render: Render) -> str:
             a["alliance"],
             a["kind"],
             a["members"].replace(";", " "),
-            "asym" if not a["symmetric"] else "equal",
+            summary.shape(bool(a["symmetric"])),
             _share(a["p_ended"]),
             a["median_end"] or "-",
             a["reason"] or "-",

@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +66,10 @@ def add_explain(sub: Any) -> None:
     scenario_options(why)
     why.add_argument(
         "decision",
-        help="war:guarantor:partner as `run` shows it (or a unique prefix), a guarantor, a number",
+        nargs="?",
+        default="",
+        help="war:guarantor:partner as `run` shows it (or a unique prefix), a guarantor, a "
+        "number from 1 (without it, the decisions are listed)",
     )
     why.add_argument("--json", action="store_true", help="print one JSON object")
     why.set_defaults(command=cmd_explain)
@@ -109,12 +114,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         years = f"{spec.start.year}-{spec.end.year}"
         where = [finding.origin(path)] if own else []
         rows.append([path.stem, *where, years, ",".join(spec.propositions), spec.summary])
-    print(table(["scenario", *(["from"] if own else []), "years", "shows", "summary"], rows))
+    header = ["scenario", *(["from"] if own else []), "years", "shows", "summary"]
+    print(layout.wrapped(table(header, rows)))
     counterfactuals = finding.overlay_set(args)
     if counterfactuals:
         print("\ncounterfactual overlays (--overlay NAME, or run them by name):")
         for path in counterfactuals:
-            print(f"  {path.stem}: {load(path).overlay_titles[0]}")
+            line = f"  {path.stem}: {load(path).overlay_titles[0]}"
+            print(textwrap.fill(line, shutil.get_terminal_size().columns, subsequent_indent="    "))
     return 0
 
 

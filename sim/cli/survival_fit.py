@@ -17,7 +17,9 @@ from typing import Any
 
 from sim.analysis import calibration, comparison, moments, survival
 from sim.cli import validate
+from sim.cli.charts import fit_figures
 from sim.cli.common import parameter_names, table
+from sim.errors import program
 from sim.history import openworld, worldrun
 from sim.model import params as parameters
 from sim.model.params import Params
@@ -28,8 +30,6 @@ LATE = "1945-2003"
 
 def cmd_survival_fit(args: argparse.Namespace) -> int:
     """Fit formation and dissolution to 1816-1944; report 1945-2003 out of sample."""
-    from sim.cli.studies import fit_figures
-
     names = (
         parameter_names(args.names, "--tune") if args.names else list(calibration.SURVIVAL_TUNED)
     )
@@ -69,7 +69,7 @@ def cmd_survival_fit(args: argparse.Namespace) -> int:
     }
     text = "".join(f"{k}: {v:.6g}\n" for k, v in sorted(fit.values.items()))
     header = (
-        f"# tuned by run.py tune --target survival: distance {fit.loss:.2f} "
+        f"# tuned by {program()} tune --target survival: distance {fit.loss:.2f} "
         f"(defaults {default:.2f})\n"
     )
     results.write_text(args.out, header + text)
@@ -168,7 +168,7 @@ def fit_text(report: dict[str, Any]) -> str:
                 ],
             )
         )
-    lines.append(f"wrote {report['file']} (use: run.py world --params {report['file']})")
+    lines.append(f"wrote {report['file']} (use: {program()} world --params {report['file']})")
     lines += [f"wrote {p}" for p in report["figures"]]
     return "\n".join(lines)
 

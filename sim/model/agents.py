@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
-if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
+from sim.model.standing import Standing
 
 
 class StateAgent(mesa.Agent):
@@ -19,9 +16,9 @@ class StateAgent(mesa.Agent):
         name: its name.
     """
 
-    model: AllianceModel
+    model: Standing
 
-    def __init__(self, model: AllianceModel, index: int, state_id: str, name: str) -> None:
+    def __init__(self, model: Standing, index: int, state_id: str, name: str) -> None:
         super().__init__(model)
         self.index = index
         self.state_id = state_id

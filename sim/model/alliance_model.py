@@ -20,7 +20,9 @@ Members join and leave the scenario's commitments, and commitments end, on their
 each period opens.
 
 The model holds the world as it stands (power, nuclear arms, relations, the alliance book,
-the wars, ...) and coordinates; each step's mechanism lives in its own module. A run is a pure
+the wars, ...) and coordinates; each step's mechanism lives in its own module and takes the
+model as a :class:`sim.model.standing.Standing`, never the class, so that imports run one
+way: the model imports its mechanisms, and none of them imports it. A run is a pure
 function of (world, parameters, seed): every random draw comes from the model's ``rng``, and
 the draws are made in a fixed order.
 """
@@ -41,6 +43,7 @@ from sim.model.decide import Situation
 from sim.model.params import Params
 from sim.model.recorder import Recorder
 from sim.model.records import Ledger, Panel
+from sim.model.standing import effective_power
 from sim.model.tables import DECISION_COLUMNS, OUTCOME_COLUMNS, STATE_FIGURES, SYSTEM_COLUMNS
 from sim.model.wars import War, Warfare
 from sim.model.world import NEVER, World
@@ -132,7 +135,7 @@ class AllianceModel(mesa.Model):
         """
         power, nuclear, eff = self._effective
         if power is not self.power or nuclear is not self.nuclear:
-            eff = self.power * (1.0 + self.params.nuclear_bonus * self.nuclear)
+            eff = effective_power(self.power, self.nuclear, self.params.nuclear_bonus)
             eff.flags.writeable = False
             self._effective = (self.power, self.nuclear, eff)
         return eff

@@ -9,22 +9,18 @@ institution that costs them more than it saves (P9).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model import assessment, institutions
-
-if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
+from sim.model.standing import Standing
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 
 
-def update(m: AllianceModel, o: assessment.Opening, a: assessment.Assessment) -> None:
+def update(m: Standing, o: assessment.Opening, a: assessment.Assessment) -> None:
     """Dissolve, form and weigh the alliances of the period that ``o`` opens (``a`` assessed)."""
     version = m.book.version
     _dissolve_equals(m, o.equals.nonzero()[0], a)
@@ -33,7 +29,7 @@ def update(m: AllianceModel, o: assessment.Opening, a: assessment.Assessment) ->
     _weigh_institutions(m, o.institutions.nonzero()[0], a.institutions)
 
 
-def break_at_war(m: AllianceModel) -> None:
+def break_at_war(m: Standing) -> None:
     """End the alliances whose members are at war with each other (violated).
 
     A war between members is the end of an alliance the data code as violated (ATOP: armed
@@ -56,7 +52,7 @@ def equals_reason(threat_term: float, balance_term: float) -> str:
     return "threat_gone" if threat_term >= balance_term else "balance_shifted"
 
 
-def _dissolve_equals(m: AllianceModel, rows: IntArray, a: assessment.Assessment) -> None:
+def _dissolve_equals(m: Standing, rows: IntArray, a: assessment.Assessment) -> None:
     """Alliances of equals end with the assessed chance; the reason is the larger push."""
     if rows.size == 0:
         return
@@ -66,7 +62,7 @@ def _dissolve_equals(m: AllianceModel, rows: IntArray, a: assessment.Assessment)
         m.book.end(int(rows[k]), m.period, reason, m.demand)
 
 
-def _dissolve_clients(m: AllianceModel, rows: IntArray, a: assessment.Assessment) -> None:
+def _dissolve_clients(m: Standing, rows: IntArray, a: assessment.Assessment) -> None:
     """Patron-client ties end with the assessed chance: lapsed, or the client no longer useful."""
     m.ally_value = a.ally_value
     if rows.size == 0:
@@ -80,7 +76,7 @@ def _dissolve_clients(m: AllianceModel, rows: IntArray, a: assessment.Assessment
         m.book.end(int(row), m.period, "lapsed" if still_useful else "not_useful", m.demand)
 
 
-def _form(m: AllianceModel, a: assessment.Assessment, version: int) -> None:
+def _form(m: Standing, a: assessment.Assessment, version: int) -> None:
     """Pairs not allied ally with the assessed chance.
 
     ``version`` is the book's as the period opened: if an alliance has ended since, the
@@ -125,7 +121,7 @@ def one_at_a_time(formed: BoolArray, chance: FloatArray) -> list[tuple[int, int]
     return pairs
 
 
-def _weigh_institutions(m: AllianceModel, rows: IntArray, w: institutions.Weighing) -> None:
+def _weigh_institutions(m: Standing, rows: IntArray, w: institutions.Weighing) -> None:
     """Members for whom an institution costs more than it saves leave it (P9).
 
     ``rows`` are the institutions in force, ``w`` how their members weigh them.

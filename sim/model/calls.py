@@ -19,17 +19,15 @@ it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
+from sim.model.standing import Standing
 from sim.model.wars import Front, War
 from sim.model.world import DUTIES, Commitments
-
-if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
 
 BoolArray = NDArray[np.bool_]
 NONE, CONSULT, DEFEND = (DUTIES.index(d) for d in ("none", "consult", "defend"))
@@ -73,7 +71,7 @@ class Summons:
         model: the model whose guarantors are called.
     """
 
-    def __init__(self, model: AllianceModel) -> None:
+    def __init__(self, model: Standing) -> None:
         self.model = model
         self._text_of = np.zeros((0, 0))
         self._terms = _terms(model.world.commitments, 0)

@@ -10,19 +10,17 @@ a period's figures may share them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from sim.model import institutions
+from sim.model.standing import Standing
 from sim.model.wars import War
 from sim.scenario.schema import Event, JoinWarEvent, WarEvent
 
-if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
 
-
-def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
+def fire(model: Standing, event_id: str, event: Event) -> War | None:
     """Apply one event to the model; return the war it begins, if any."""
     m, w, at = model, model.world, model.world.index
     match event.kind:
@@ -70,7 +68,7 @@ def fire(model: AllianceModel, event_id: str, event: Event) -> War | None:
     return None
 
 
-def _war(m: AllianceModel, event_id: str, event: WarEvent) -> War:
+def _war(m: Standing, event_id: str, event: WarEvent) -> War:
     """Return the war an event begins (or, for a war running at the start, began)."""
     at, place = m.world.index, m.world.territory_ids.index
     fronts = [
@@ -101,7 +99,7 @@ def _war(m: AllianceModel, event_id: str, event: WarEvent) -> War:
     )
 
 
-def _join(m: AllianceModel, event: JoinWarEvent) -> None:
+def _join(m: Standing, event: JoinWarEvent) -> None:
     """A state enters a war on one side: it fights there (opening a front) or supplies it."""
     war, state = m.wars[event.war], m.world.index(event.state)
     side = 0 if event.side == "attacker" else 1
@@ -115,7 +113,7 @@ def _join(m: AllianceModel, event: JoinWarEvent) -> None:
         war.fronts_opened.append((*pair, theatre, False))
 
 
-def _defeat(m: AllianceModel, state: int) -> None:
+def _defeat(m: Standing, state: int) -> None:
     """A defeated state keeps a share of its power, leaves its wars and its alliances end.
 
     It is beaten, too: what is left of its threat falls further for a while (P5).
@@ -128,7 +126,7 @@ def _defeat(m: AllianceModel, state: int) -> None:
         m.book.end(int(row), m.period, "defeated", m.demand)
 
 
-def _term_end(m: AllianceModel, event_id: str, site: int) -> None:
+def _term_end(m: Standing, event_id: str, site: int) -> None:
     """At the end of a term, the host renews a foreign presence or not (P8).
 
     The holder keeps wanting it while the site is useful to it; the host (the territory's
@@ -147,7 +145,7 @@ def _term_end(m: AllianceModel, event_id: str, site: int) -> None:
     m.site_open[site] = continued
 
 
-def _sanction(m: AllianceModel, event_id: str, event: Any) -> None:
+def _sanction(m: Standing, event_id: str, event: Any) -> None:
     """A coalition's sanctions cut the target's power; record whether the loss is critical."""
     w, book = m.world, m.book
     imposers = np.zeros(w.n, dtype=bool)

@@ -9,18 +9,14 @@ and the pact ends, violated.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from sim.model.standing import Standing
 from sim.model.wars import War
 from sim.model.world import PACT_KINDS
 
-if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
 
-
-def keep(m: AllianceModel) -> None:
+def keep(m: Standing) -> None:
     """End, as violated, every pact in force whose members now fight each other."""
     book = m.book
     rows = book.of_kinds(PACT_KINDS) & book.in_force(m.period)

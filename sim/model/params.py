@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import ParameterError, did_you_mean
+from sim.errors import ParameterError, did_you_mean, program
 
 
 @dataclass(frozen=True)
@@ -526,7 +526,7 @@ def check_name(name: str, *, source: str, line: int | None = None) -> str:
         raise ParameterError(
             source,
             name,
-            f"unknown parameter{did_you_mean(name, SPECS)}; run.py params lists them",
+            f"unknown parameter{did_you_mean(name, SPECS)}; {program()} params lists them",
             line=line,
         )
     return name

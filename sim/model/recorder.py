@@ -16,11 +16,11 @@ from numpy.typing import NDArray
 from sim.model import assessment, formation, institutions
 from sim.model.decide import FACTOR_NAMES, Calls
 from sim.model.records import Ledger
+from sim.model.standing import Standing
 from sim.model.tables import ALLIANCE_COLUMNS
 from sim.model.world import DUTIES
 
 if TYPE_CHECKING:
-    from sim.model.alliance_model import AllianceModel
     from sim.model.calls import Call
 
 FloatArray = NDArray[np.float64]
@@ -36,7 +36,7 @@ class Recorder:
         model: the model whose ledgers these are.
     """
 
-    def __init__(self, model: AllianceModel) -> None:
+    def __init__(self, model: Standing) -> None:
         self.model = model
         self._labels = model.world.calendar.labels
         self._id_array = np.asarray(model.world.ids, dtype=object)

@@ -150,8 +150,26 @@ def _link(alliance: str, kind: str, points: list[tuple[float, float]]) -> _Link:
     """Return a pact's segments: a line for two members, spokes from a hub for more."""
     if len(points) == 2:
         return _Link(alliance, kind, [(points[0], points[1])], None)
-    hub = (float(np.mean([p[0] for p in points])), float(np.mean([p[1] for p in points])))
+    hub = middle(points)
     return _Link(alliance, kind, [(hub, p) for p in points], hub)
+
+
+def middle(points: list[tuple[float, float]], steps: int = 100) -> tuple[float, float]:
+    """Return the point nearest to all members together (the geometric median, Weiszfeld).
+
+    The mean would put a pact of ten European members and two American ones in the middle of
+    the Atlantic; the point that minimises the sum of distances stays among the many, and is
+    the mean for members evenly spread.
+    """
+    xy = np.asarray(points, dtype=float)
+    hub = xy.mean(axis=0)
+    for _ in range(steps):
+        distance = np.maximum(np.hypot(*(xy - hub).T), 1e-9)
+        moved = (xy / distance[:, None]).sum(axis=0) / (1.0 / distance).sum()
+        if np.hypot(*(moved - hub)) < 1e-6:
+            break
+        hub = moved
+    return float(hub[0]), float(hub[1])
 
 
 def _draw_links(ax: Axes, links: list[_Link]) -> None:

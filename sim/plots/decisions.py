@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -115,21 +116,46 @@ def honour_distribution(decisions: pd.DataFrame, title: str) -> Figure:
     keys = list(dict.fromkeys(decisions["decision"]))
     figure, ax = plt.subplots(figsize=(9, 1.6 + 0.45 * len(keys)))
     data = [decisions.loc[decisions["decision"] == k, "p_honour"].to_numpy() for k in keys]
-    parts = ax.boxplot(data, orientation="horizontal", patch_artist=True, widths=0.6)
+    parts = ax.boxplot(
+        data,
+        orientation="horizontal",
+        patch_artist=True,
+        widths=0.6,
+        showfliers=False,
+        medianprops={"color": "black", "linewidth": 1.5},
+    )
     for box in parts["boxes"]:
-        box.set(facecolor=PALETTE[5], edgecolor="black")
+        box.set(facecolor=PALETTE[5], edgecolor="black", alpha=0.6)
+    _runs_as_dots(ax, data)
     first = decisions.drop_duplicates("decision").set_index("decision").loc[keys]
     ax.set_yticks(range(1, len(keys) + 1), [_who(r) for _, r in first.iterrows()], fontsize=8)
     ax.axvline(0.5, color=PALETTE[3], linestyle="--", label="P(honour) = 0.5")
     ax.set(
-        xlabel="P(honour): probability that the guarantor fights (box: runs' quartiles)",
+        xlabel="P(honour): probability that the guarantor fights (box: runs' quartiles; "
+        "line: median; dots: runs)",
         ylabel="decision",
         title=title,
-        xlim=(0, 1),
+        xlim=(-0.02, 1.12),
+        xticks=np.linspace(0, 1, 6),
     )
-    ax.legend(fontsize=8)
+    below = 0.02 + 0.75 / (1.6 + 0.45 * len(keys))  # under the axis' label, whatever the rows
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -below), ncol=2)
     ax.invert_yaxis()
     return figure
+
+
+def _runs_as_dots(ax: Axes, data: list[np.ndarray]) -> None:
+    """Draw every run's P(honour) as a dot, and the mean at the right, beside each box.
+
+    A box whose runs all lie near 0 is a flat line: the dots and the mean show it is a box of
+    runs like the others, not another kind of mark.
+    """
+    rng = np.random.default_rng(0)  # the jitter only spreads the dots; it is the same each time
+    for row, values in enumerate(data, start=1):
+        jitter = rng.uniform(-0.18, 0.18, len(values))
+        ax.plot(values, row + jitter, ".", color="black", alpha=0.35, markersize=3)
+        ax.text(1.01, row, f"mean {values.mean():.2f}", va="center", fontsize=7)
+    ax.plot([], [], ".", color="black", alpha=0.5, label="one run")
 
 
 def _who(row: pd.Series) -> str:

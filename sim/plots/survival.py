@@ -36,7 +36,7 @@ def survival(groups: list[Group], title: str, styles: dict[str, str] | None = No
         title=title,
         ylim=(0, 1.02),
     )
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncol=1)  # off the curves
     ax.grid(alpha=0.3)
     return figure
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from sim.errors import ScenarioError, did_you_mean
+from sim.errors import ScenarioError, did_you_mean, program
 
 LIBRARY = Path(__file__).resolve().parent.parent / "scenarios"
 """The scenarios shipped with the package."""
@@ -102,5 +102,5 @@ def _lookup(path: Path, among: Sequence[Path], known: dict[str, Path], field: st
         str(path),
         field,
         f"no such file, nor a name in {where}{did_you_mean(str(path), known)}; "
-        "run.py list shows them",
+        f"{program()} list shows them",
     )

@@ -19,7 +19,7 @@ from typing import cast
 
 import solara
 
-from sim.errors import InputError
+from sim.errors import InputError, program
 from sim.results.runs import RunSet
 from sim.scenario import library as lookup
 from sim.scenario.loading import Scenario
@@ -29,6 +29,8 @@ from sim.web.server import FIRST, FOLDER
 from sim.web.session import Choice
 from sim.web.widgets import Waiting
 
+TITLE = "alliance-sim: do empires have allies?"
+"""The page's title, in its bar and on the browser's tab."""
 PLAY_SECONDS = 1.0
 """How long the page stays on each period while it plays."""
 CSS = """
@@ -43,6 +45,13 @@ CSS = """
 .sim-downloads { margin: 4px 0 8px 0; }
 .sim-command { overflow-wrap: anywhere; font-family: monospace; }
 .v-navigation-drawer__content { overflow-x: hidden; }
+.sim-figure { width: 100%; height: auto; cursor: zoom-in; display: block; }
+.sim-figure-large { width: 100%; height: auto; cursor: zoom-out; display: block; }
+.sim-enlarged { padding: 8px; }
+.sim-card .v-data-table th, .sim-card .v-data-table td {
+  white-space: normal !important; overflow-wrap: anywhere; padding: 0 6px !important;
+}
+.sim-card .v-data-table th span { white-space: normal !important; }
 """
 
 
@@ -66,7 +75,8 @@ def command(lib: Library, choice: Choice) -> str:
     overlays = [f"--overlay {folder}/{COUNTERFACTUALS}/{name}.yaml" for name in choice.overlays]
     if choice.moved:
         overlays.append(f"--overlay {choice.scenario}_moved.yaml")
-    parts = ["run.py run", f"{folder}/{choice.scenario}.yaml", *overlays, "--params tuned.yaml"]
+    scenario = f"{folder}/{choice.scenario}.yaml"
+    parts = [f"{program()} run", scenario, *overlays, "--params tuned.yaml"]
     return " ".join([*parts, f"--runs {choice.runs}", f"--seed {choice.seed}"])
 
 
@@ -91,8 +101,9 @@ def Page() -> None:
         lambda: replicated(lib, choice.value), dependencies=[choice.value], raise_error=False
     )
     solara.Style(CSS)
+    solara.Title(TITLE)
     with solara.AppBar():
-        solara.AppBarTitle("alliance-sim: do empires have allies?")
+        solara.AppBarTitle(TITLE)
     shown = runs.value if runs.finished else runs.latest
     if runs.error:  # not bad input, which ``replicated`` reports, but a fault of the program
         problem = f"the runs failed: {runs.exception!r}"

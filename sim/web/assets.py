@@ -7,6 +7,10 @@ package of :func:`specs` from the npm registry into the cache; the server then s
 every one is there (:func:`missing`), and sends any miss to a closed local port
 (:data:`NO_CDN`), never out of the machine.
 
+An installed wheel carries the packages itself, in :data:`PACKAGED` (unpacked from npm when
+the wheel was built); :func:`use_packaged` points the proxy at them when they are those the
+installed Solara loads, so that ``pip install 'alliance-sim[web]'`` serves with no set-up.
+
 Run as ``python -m sim.web.assets`` to print the cache folder and the packages, one a line.
 """
 
@@ -18,6 +22,23 @@ from pathlib import Path
 
 NO_CDN = "http://127.0.0.1:9/"
 """Where the proxy fetches a missing file from: the discard port, so a miss fails at once."""
+
+
+PACKAGED = Path(__file__).parent / "frontend"
+"""The front end inside an installed wheel (absent from a repository's checkout)."""
+
+
+def use_packaged() -> bool:
+    """Point Solara's asset proxy at the wheel's front end, if it holds every package needed.
+
+    Returns whether it did; otherwise the proxy reads the environment's cache, as before.
+    """
+    from solara.server import settings
+
+    if not PACKAGED.is_dir() or missing(PACKAGED):
+        return False
+    settings.assets.proxy_cache_dir = PACKAGED
+    return True
 
 
 def cache_dir() -> Path:

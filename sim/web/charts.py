@@ -1,7 +1,8 @@
-"""The figures of the page, drawn by :mod:`sim.plots` and kept as PNG (SVG on demand).
+"""The figures of the page, drawn by :mod:`sim.plots` and kept as SVG (on screen) and PNG.
 
-Each function returns a :class:`Picture`, or None when there is nothing to draw. pyplot lets
-each figure go as soon as its PNG is made; the figure is kept to draw its SVG for a download.
+Each function returns a :class:`Picture`, or None when there is nothing to draw. The page
+shows the SVG, which stays sharp at any size and enlarges on a click; pyplot lets each
+figure go as soon as both are made; the figure is kept to draw the files to download.
 pyplot keeps global state, so the page draws with :func:`drawn`, one figure at a time.
 """
 
@@ -34,6 +35,13 @@ class Picture:
     name: str
     png: bytes
     figure: Any
+    svg: bytes = b""
+
+    def data_url(self) -> str:
+        """Return the SVG as a ``data:`` URL, for an ``img`` that needs no request."""
+        import base64
+
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode()
 
     def file(self, kind: str) -> bytes:
         """Return the figure as a ``png`` or ``svg`` file to download."""
@@ -56,8 +64,13 @@ def picture(figure: Any, name: str) -> Picture:
     from sim.plots import common
 
     png = common.encode(figure, "png", dpi=SCREEN_DPI)
+    svg = common.encode(figure, "svg")
     common.close(figure)
-    return Picture(name, png, figure)
+    return Picture(name, png, figure, svg)
+
+
+def _years(span: float) -> str:
+    return "1 year" if span == 1 else f"{span:g} years"
 
 
 def network(runset: RunSet, period: int) -> Picture:
@@ -126,15 +139,26 @@ def honour(runset: RunSet, period: int) -> Picture | None:
 
 
 def survival_curves(runset: RunSet) -> Picture | None:
-    """Kaplan-Meier curves of the runs' alliances beside ATOP's real alliances."""
+    """Kaplan-Meier curves of the runs' alliances beside ATOP's defence pacts, like with like.
+
+    The runs see their alliances for the scenario's span only; ATOP's defence pacts (the set
+    ``survival --compare`` uses) are cut at the same length, so both curves cover the same
+    years.
+    """
     from sim.plots import survival as survival_plots
 
     if runset.alliances.empty:
         return None
+    span = runset.world.calendar.n_periods * runset.world.calendar.years_per_period
+    real = survival.cut_at(survival.defence_pacts(survival.from_atop()), span)
     groups = [
         *survival.kaplan_meier(survival.from_table(runset.alliances), label="simulated"),
-        *survival.kaplan_meier(survival.from_atop(), label="ATOP v4.01"),
+        *survival.kaplan_meier(real, label="ATOP v4.01 defence pacts"),
     ]
-    title = f"Alliance survival: {runset.runs} runs of {runset.scenario.name} vs ATOP v4.01"
+    title = (
+        f"Alliance survival over the scenario's {_years(span)}: {runset.runs} runs of "
+        f"{runset.scenario.name}\nbeside ATOP's {len(real)} defence pacts (begun "
+        f"{real['start_year'].min()}-{real['start_year'].max()}) over their first {_years(span)}"
+    )
     dashed = {g.name: "--" for g in groups if g.name.startswith("ATOP")}  # as `survival` draws
     return picture(survival_plots.survival(groups, title, dashed), "survival")

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from ruamel.yaml import YAML
 
+from sim.errors import program
 from sim.model.params import Params
 
 
@@ -27,7 +28,8 @@ def parameters(params: Params, note: str) -> str:
     changed = {k: v for k, v in params.as_dict().items() if v != defaults[k]}
     lines = "".join(f"{k}: {v!r}\n" for k, v in changed.items()) or "{}\n"
     return (
-        f"# {note}\n# parameters that differ from the defaults (run.py params lists them)\n{lines}"
+        f"# {note}\n# parameters that differ from the defaults "
+        f"({program()} params lists them)\n{lines}"
     )
 
 

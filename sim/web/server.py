@@ -9,11 +9,14 @@ told otherwise.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
+import time
 from pathlib import Path
 
-from sim.errors import InputError
+from sim.errors import InputError, program
 from sim.web.library import Library
 
 FOLDER = "ALLIANCE_SIM_WEB_FOLDER"
@@ -44,8 +47,8 @@ def serve(folder: Path, scenario: str | None, host: str, port: int) -> int:
     _check_port(host, port)
     _check_assets()
     os.environ.update({FOLDER: str(library.folder), FIRST: first})
-    print(f"alliance-sim web view of {first}: http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    return _run(host, port)
+    banner = f"alliance-sim web view of {first}: http://{host}:{port}/ (Ctrl-C stops it)"
+    return _run(host, port, banner)
 
 
 def first_scenario(library: Library, name: str | None) -> str:
@@ -69,13 +72,16 @@ def _check_assets() -> None:
     """Refuse to start when the front end's files are missing: the page would stay blank."""
     from sim.web import assets
 
+    if assets.use_packaged():
+        return
     lacking = assets.missing()
     if lacking:
         raise InputError(
             str(assets.cache_dir()),
             "",
             f"the web view's front-end files are missing ({', '.join(lacking)}); "
-            "run scripts/web_assets (make setup does)",
+            "run scripts/web_assets (make setup does), or install the web extra from a wheel, "
+            "which ships them for the Solara it allows",
         )
 
 
@@ -91,15 +97,59 @@ def _check_port(host: str, port: int) -> None:
         ) from None
 
 
-def _run(host: str, port: int) -> int:
-    """Run Solara's server (uvicorn) on the page of :mod:`sim.web.app`."""
+def _run(host: str, port: int, banner: str) -> int:
+    """Run Solara's server (uvicorn) on the page of :mod:`sim.web.app`; say so once it listens.
+
+    Raises:
+        InputError: the port was taken after it was checked (by another program, or another
+            ``serve``): uvicorn's own error and exit code 3 become one line and code 2.
+    """
+    import logging
     import warnings
 
     from solara.__main__ import run
 
     # on plain http (this machine), Solara warns on every page that cookies stay samesite=lax
     warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
+    logging.getLogger("uvicorn.error").addFilter(_NotBinding())
+    threading.Thread(target=_announce, args=(host, port, banner), daemon=True).start()
     args = ["sim.web.app", "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--no-open", "--log-level-uvicorn", "warning"]  # fmt: skip
-    run.main(args=args, prog_name="run.py serve", standalone_mode=False)
+    try:
+        run.main(args=args, prog_name=f"{program()} serve", standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code == STARTUP_FAILURE:
+            raise InputError("serve", f"{host}:{port}", "cannot listen there (in use)") from None
+        raise
     return 0
+
+
+STARTUP_FAILURE = 3
+"""uvicorn's exit code when its server cannot start (a port taken, most often)."""
+
+
+class _NotBinding(logging.Filter):
+    """Leave out uvicorn's line about a port it cannot bind: serve says it in its own words."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "while attempting to bind" not in record.getMessage()
+
+
+def _announce(host: str, port: int, banner: str, wait: float = 120.0) -> None:
+    """Print the banner once Solara answers on the port (nothing if it never does).
+
+    Solara's ``/readyz`` answers 200; another program holding the port would not.
+    """
+    import http.client
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            asked = http.client.HTTPConnection(host, port, timeout=2)
+            asked.request("GET", "/readyz")
+            if asked.getresponse().status == 200:
+                print(banner, flush=True)
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)

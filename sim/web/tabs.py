@@ -177,9 +177,11 @@ def ReplicationCards(shown: ReplicationsView) -> None:
     with solara.Columns([1, 1]):
         with solara.Card(f"P(honour) across {runs} runs", margin=0, classes=["sim-card"]):
             Figure(shown.honour, "no commitment is called in this scenario", f"honour_{stem}")
-            Table(shown.outcomes, "no commitment is called", f"outcomes_{stem}")
-        with solara.Card("Alliance survival beside ATOP's", margin=0, classes=["sim-card"]):
+        survival = "Alliance survival beside ATOP's defence pacts"
+        with solara.Card(survival, margin=0, classes=["sim-card"]):
             Figure(shown.survival, "no alliance in this scenario", f"survival_{stem}")
+    with solara.Card(f"Outcomes across {runs} runs", margin=0, classes=["sim-card"]):
+        Table(shown.outcomes, "no commitment is called", f"outcomes_{stem}")
     title = f"How the alliances ended, across {runs} runs"
     with solara.Card(title, margin=0, classes=["sim-card"]):
         Table(shown.alliances, "no alliance in this scenario", f"alliance_ends_{stem}")

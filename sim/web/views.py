@@ -47,6 +47,13 @@ def calls(runset: RunSet, period: int) -> pd.DataFrame:
     )
 
 
+def numbered(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a table as the page shows it: its rows numbered from 1, as ``explain`` takes them."""
+    shown = table.reset_index(drop=True)
+    shown.index = pd.RangeIndex(1, len(shown) + 1, name="#")
+    return shown
+
+
 def stepped_outcomes(runset: RunSet) -> dict[str, str]:
     """Return what run 0 did in each decision, by the decision's id."""
     d = runset.decisions
@@ -79,10 +86,23 @@ def in_force(runset: RunSet, period: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             **described(alive_now),
-            "since": alive_now["start"],
-            "shape": alive_now["symmetric"].map({True: "equals", False: "patron-client"}),
+            "since": since(runset, alive_now),
+            "shape": [summary.shape(bool(s)) for s in alive_now["symmetric"]],
         }
     )
+
+
+def since(runset: RunSet, alliances: pd.DataFrame) -> list[str]:
+    """Return when each alliance began: its treaty's date where the scenario gives it.
+
+    An alliance in force when the scenario opens is recorded from the scenario's start; its
+    commitment's ``since`` says when the treaty came into force (the CSTO's 1994, not 2020).
+    """
+    dated = {k: c.since for k, c in runset.scenario.spec.commitments.items() if c.since}
+    return [
+        dated[a].isoformat() if a in dated else str(start)
+        for a, start in zip(alliances["alliance"], alliances["start"], strict=True)
+    ]
 
 
 def alliances(runset: RunSet) -> pd.DataFrame:

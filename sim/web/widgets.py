@@ -1,6 +1,7 @@
 """The page's building blocks: a slider that reports when let go, a figure, a table.
 
-A figure comes with its PNG and SVG files to download, a table with its CSV; the file names
+A figure is shown as SVG, sharp at any size, and enlarges to the window on a click; it comes
+with its PNG and SVG files to download, a table with its CSV; the file names
 say what is shown (the scenario, the period), so that downloads do not overwrite each other.
 """
 
@@ -13,7 +14,7 @@ import pandas as pd
 import solara
 from reacton.ipyvue import use_event
 
-from sim.web import files
+from sim.web import files, views
 from sim.web.charts import Picture
 
 
@@ -51,10 +52,24 @@ def Slider(
 @solara.component
 def Figure(picture: Picture | None, empty: str, stem: str) -> None:
     """A figure, with buttons to download it as PNG and SVG (``stem`` names the files)."""
+    enlarged = solara.use_reactive(False)
     if picture is None:
         solara.Info(empty, dense=True)
         return
-    solara.Image(picture.png, width="100%")
+    shown = solara.v.Html(
+        tag="img",
+        attributes={"src": picture.data_url(), "alt": picture.name, "title": "click to enlarge"},
+        class_="sim-figure",
+    )
+    use_event(shown, "click", lambda *_: enlarged.set(True))
+    dialog = solara.v.Dialog(v_model=enlarged.value, on_v_model=enlarged.set, max_width="96vw")
+    with dialog, solara.v.Card(class_="sim-enlarged"):
+        big = solara.v.Html(
+            tag="img",
+            attributes={"src": picture.data_url(), "alt": picture.name, "title": "close"},
+            class_="sim-figure-large",
+        )
+        use_event(big, "click", lambda *_: enlarged.set(False))
     with solara.Row(gap="8px", classes=["sim-downloads"]):
         solara.FileDownload(
             lambda: picture.file("png"), f"{stem}.png", label="PNG", mime_type="image/png"
@@ -70,7 +85,7 @@ def Table(table: pd.DataFrame, empty: str, stem: str, rows: int = 10) -> None:
     if table.empty:
         solara.Info(empty, dense=True)
         return
-    shown = table.reset_index(drop=True)
+    shown = views.numbered(table)
     solara.DataFrame(shown, items_per_page=rows, scrollable=True)
     with solara.Row(gap="8px", classes=["sim-downloads"]):
         solara.FileDownload(
