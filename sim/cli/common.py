@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.cli import finding, progress, validate
 from sim.model import params as parameters
-from sim.results import files as results
-from sim.results.runs import Checkpoint, RunSet, replicate
 from sim.scenario.loading import Scenario, load
+
+if TYPE_CHECKING:
+    from sim.results.runs import Checkpoint, RunSet
 
 EXIT_INPUT = 2
 """The exit code of bad input: a malformed file, an unknown parameter or name."""
@@ -108,6 +109,9 @@ def replicate_named(args: argparse.Namespace, *, keep_in: Path | None = None) ->
     A bar shows the replications on a terminal; a rerun that finds kept chunks says it
     resumed, and Ctrl-C says how many runs were kept and how to resume.
     """
+    from sim.results import files as results
+    from sim.results.runs import replicate
+
     scenario = load(finding.scenario_file(args), finding.overlay_files(args))
     params = parameters_from(args)
     key = _run_key(args, scenario, params)
@@ -136,6 +140,8 @@ def _kept(store: Checkpoint | None, args: argparse.Namespace, where: str) -> tup
 
 def _run_key(args: argparse.Namespace, scenario: Scenario, params: parameters.Params) -> str:
     """Return the digest that ties a results folder to one run's inputs."""
+    from sim.results import files as results
+
     return results.run_key(
         {
             "scenario": scenario.spec.model_dump(mode="json"),

@@ -14,27 +14,31 @@ import argparse
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.cli import backtest_report as words
 from sim.cli import progress, validate
 from sim.cli.common import parameters_from
 from sim.errors import InputError
-from sim.history import cow, openworld, worldrun
-from sim.results import files as results
+
+if TYPE_CHECKING:
+    from sim.history import worldrun
+
+FIRST_YEAR, LAST_YEAR = 1816, 2003
+"""The years of the data (:data:`sim.history.openworld.FIRST_YEAR`, ``LAST_YEAR``), repeated
+here so that the parser does not load the history (pandas) to start; a test holds them equal."""
+WAR_MODES = ("history", "model")
+"""The open world's ways to start wars (:data:`sim.history.openworld.WAR_MODES`), as above."""
 
 
 def add_world(sub: Any) -> None:
     """Add ``world``: the state system from COW data, one year per step."""
     world = sub.add_parser("world", help="the state system from COW data, one year per step")
-    years = validate.whole(openworld.FIRST_YEAR, openworld.LAST_YEAR, "the years of the data")
-    world.add_argument(
-        "--start", type=years, default=openworld.FIRST_YEAR, help="first year (1816)"
-    )
-    world.add_argument("--end", type=years, default=openworld.LAST_YEAR, help="last year (2003)")
+    years = validate.whole(FIRST_YEAR, LAST_YEAR, "the years of the data")
+    world.add_argument("--start", type=years, default=FIRST_YEAR, help="first year (1816)")
+    world.add_argument("--end", type=years, default=LAST_YEAR, help="last year (2003)")
     world.add_argument(
         "--wars",
-        choices=openworld.WAR_MODES,
+        choices=WAR_MODES,
         default="history",
         help="replay the COW wars (history) or let the states start their own (model)",
     )
@@ -79,6 +83,9 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
 
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
+    from sim.history import openworld, worldrun
+    from sim.results import files as results
+
     params = parameters_from(args)
     if args.out:
         results.check_folder(args.out, worldrun.TABLES)
@@ -92,12 +99,18 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
     """Write every table of an open-world run and its metadata into ``folder``, as a whole."""
+    from sim.history import worldrun
+    from sim.results import files as results
+
     meta = {**result.metadata(), "versions": results.versions()}
     return results.save_folder(folder, {name: result.table(name) for name in worldrun.TABLES}, meta)
 
 
 def cmd_world(args: argparse.Namespace) -> int:
     """Run the open world and print its summary."""
+    from sim.cli import backtest_report as words
+    from sim.history import worldrun
+
     result = _run(args, args.start, args.end, args.wars)
     report = worldrun.summary(result)
     written = save(result, args.out) if args.out else []
@@ -124,6 +137,9 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Score every invoked obligation of 1816-2003, beside the references; or list the cases."""
+    from sim.cli import backtest_report as words
+    from sim.history import openworld, worldrun
+
     result = _run(args, openworld.FIRST_YEAR, openworld.LAST_YEAR, "history")
     written = save(result, args.out) if args.out else []
     if args.cases:
@@ -144,6 +160,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def _print_cases(cases: Any, as_json: bool, written: list[Path]) -> int:
+    from sim.cli import backtest_report as words
+
     if as_json:
         records = json.loads(cases.to_json(orient="records"))
         print(json.dumps({"cases": records, "files": [str(p) for p in written]}, indent=2))
@@ -167,6 +185,8 @@ def jsonable(value: Any) -> Any:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     """Print the sourced figures of states in a year, ready to paste into a scenario."""
+    from sim.history import cow
+
     first, last = cow.years()
     validate.within(args.year, first, last, "figures", "a year of the COW data", "YEAR")
     among = tuple(args.states)

@@ -16,10 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import explain as explaining
-from sim.analysis import scorecard as scoring
-from sim.analysis import summary
-from sim.cli import charts, finding, layout, progress, reports, validate
+from sim.cli import finding, layout, progress, validate
 from sim.cli.common import (
     EXIT_INPUT,
     parameters_from,
@@ -30,7 +27,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.model import params as parameters
-from sim.results import files as results
 from sim.scenario.loading import load, problems
 
 
@@ -120,6 +116,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario and print its decisions and alliances."""
+    from sim.analysis import summary
+    from sim.cli import charts, reports
+    from sim.results import files as results
+
     if args.plots and not args.out:
         raise InputError("run", "--plots", "expected --out DIR too: the figures go to DIR/plots")
     runset = replicate_named(args, keep_in=args.out)
@@ -142,6 +142,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print every factor of one decision with its value, weight and contribution."""
+    from sim.analysis import explain as explaining
+    from sim.cli import reports
+
     runset = replicate_named(args)
     exp = explaining.explain(runset, args.decision)
     if args.json:
@@ -153,6 +156,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
+    from sim.analysis import scorecard as scoring
+    from sim.cli import reports
+
     params = parameters_from(args)
     paths = finding.scenario_set(args)
     with progress.bar(args, len(paths) * args.runs, "run", "scenarios") as bar:

@@ -22,7 +22,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.model import params as parameters
-from sim.results import files as results
 from sim.scenario.loading import load
 
 if TYPE_CHECKING:
@@ -147,6 +146,7 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
     """Run every point of a design (resuming a stopped sweep); return the points' table."""
     from sim.analysis import tuning
+    from sim.results import files as results
 
     scenario, overlays = finding.scenario_file(args), finding.overlay_files(args)
     spec = load(scenario, overlays).spec  # bad input fails here, before any work
@@ -283,6 +283,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     defaults, unless ``--force``.
     """
     from sim.analysis import calibration
+    from sim.results import files as results
 
     if args.method == "mle":
         from sim.cli.mle import cmd_mle
