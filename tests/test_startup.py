@@ -68,8 +68,8 @@ def test_the_package_names_load_on_first_use() -> None:
 
 def test_the_parser_years_are_the_data_years() -> None:
     """The years and war modes the parser offers are the open world's own."""
-    from sim.cli import history
+    from sim.cli import common
     from sim.history import openworld
 
-    assert (history.FIRST_YEAR, history.LAST_YEAR) == (openworld.FIRST_YEAR, openworld.LAST_YEAR)
-    assert history.WAR_MODES == openworld.WAR_MODES
+    assert (common.FIRST_YEAR, common.LAST_YEAR) == (openworld.FIRST_YEAR, openworld.LAST_YEAR)
+    assert common.WAR_MODES == openworld.WAR_MODES

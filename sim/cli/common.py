@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 2
 """The exit code of bad input: a malformed file, an unknown parameter or name."""
+FIRST_YEAR, LAST_YEAR = 1816, 2003
+"""The years of the data (:data:`sim.history.openworld.FIRST_YEAR`, ``LAST_YEAR``), repeated
+here so that the parser does not load the history (pandas) to start; a test holds them equal."""
+WAR_MODES = ("history", "model")
+"""The open world's ways to start wars (:data:`sim.history.openworld.WAR_MODES`), as above."""
 
 
 def positive(text: str) -> int:

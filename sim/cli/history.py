@@ -17,17 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli import progress, validate
-from sim.cli.common import parameters_from
+from sim.cli.common import FIRST_YEAR, LAST_YEAR, WAR_MODES, parameters_from
 from sim.errors import InputError
 
 if TYPE_CHECKING:
     from sim.history import worldrun
-
-FIRST_YEAR, LAST_YEAR = 1816, 2003
-"""The years of the data (:data:`sim.history.openworld.FIRST_YEAR`, ``LAST_YEAR``), repeated
-here so that the parser does not load the history (pandas) to start; a test holds them equal."""
-WAR_MODES = ("history", "model")
-"""The open world's ways to start wars (:data:`sim.history.openworld.WAR_MODES`), as above."""
 
 
 def add_world(sub: Any) -> None:
