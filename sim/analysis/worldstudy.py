@@ -119,9 +119,9 @@ def flatten(value: Any, prefix: str) -> dict[str, float]:
 @cache
 def _world(start: int, end: int) -> OpenWorld:
     """Build the open world once per process (every point of a study shares it)."""
-    from sim.history import openworld
+    from sim.analysis import compiled
 
-    return openworld.build(start, end, "history")
+    return compiled.open_world(start, end, "history")
 
 
 def _section(section: str, result: WorldRun) -> Any:

@@ -38,6 +38,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sim import cache
 from sim.cli import analysis, export, history, progress, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
@@ -93,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # a bad argument (one line, code 2), or --help (code 0)
         return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
+    if getattr(args, "no_cache", False):  # also for the worker processes a command starts
+        os.environ[cache.DISABLE] = "1"
     try:
         return int(args.command(args))
     except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)

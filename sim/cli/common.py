@@ -97,6 +97,16 @@ def parameter_options(parser: argparse.ArgumentParser, what: str = "") -> None:
     )
 
 
+def cache_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--no-cache``: build the compiled history afresh, neither reading nor writing it."""
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build the open world from the data, without the cache on disk "
+        "(or set ALLIANCE_SIM_NO_CACHE=1)",
+    )
+
+
 def overlay_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--overlay FILE|NAME`` (repeatable): counterfactual overlays applied in order."""
     parser.add_argument(

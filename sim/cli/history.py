@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli import progress, validate
-from sim.cli.common import FIRST_YEAR, LAST_YEAR, WAR_MODES, parameters_from
+from sim.cli.common import FIRST_YEAR, LAST_YEAR, WAR_MODES, cache_option, parameters_from
 from sim.errors import InputError
 
 if TYPE_CHECKING:
@@ -74,17 +74,19 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
         help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    cache_option(parser)
 
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
-    from sim.history import openworld, worldrun
+    from sim.analysis import compiled
+    from sim.history import worldrun
     from sim.results import files as results
 
     params = parameters_from(args)
     if args.out:
         results.check_folder(args.out, worldrun.TABLES)
     try:
-        built = openworld.build(start, end, wars)
+        built = compiled.open_world(start, end, wars)
     except ValueError as exc:
         raise InputError("world", "--start/--end/--wars", str(exc)) from None
     with progress.bar(args, args.runs, "run", f"open world {start}-{end}") as bar:

@@ -16,6 +16,7 @@ from sim.cli import finding, progress, validate
 from sim.cli.common import (
     FIRST_YEAR,
     LAST_YEAR,
+    cache_option,
     overlay_option,
     parameter_names,
     parameter_options,
@@ -138,6 +139,7 @@ def add_tune(sub: Any) -> None:
         help="write the tuned values even when they score worse than the defaults",
     )
     tune.add_argument("--json", action="store_true")
+    cache_option(tune)
     tune.set_defaults(command=cmd_tune)
 
 
@@ -168,6 +170,7 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
         help="with world: the span of the open world each point runs (1816:2003)",
     )
     parser.add_argument("--out", type=validate.output_folder, default=out, help="results folder")
+    cache_option(parser)
 
 
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:
@@ -546,9 +549,10 @@ def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
 
 def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
     """Return the back-test of 1945-2003, out of sample, under the defaults and tuned values."""
+    from sim.analysis import compiled
     from sim.history import backtest, openworld, worldrun
 
-    built = openworld.build()
+    built = compiled.open_world(openworld.FIRST_YEAR, openworld.LAST_YEAR)
     found = {}
     for which, params in (("defaults", parameters.Params()), ("tuned", parameters.build(values))):
         report = backtest.report(worldrun.run(built, params, seed).cases)["post1945"]

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
+from sim.analysis import compiled
 from sim.history import backtest, openworld, worldrun
 from sim.history.wars import attacks
 from sim.model.params import Params
@@ -38,7 +39,7 @@ class History:
 
 @cache
 def _built() -> openworld.OpenWorld:
-    return openworld.build()
+    return compiled.open_world(openworld.FIRST_YEAR, openworld.LAST_YEAR)
 
 
 @lru_cache(maxsize=4)
