@@ -22,18 +22,28 @@ from sim.web.views import described
 
 @dataclass(frozen=True)
 class History:
-    """A finished run of the open world and the tables the page reads."""
+    """A finished run of the open world and the tables the page reads.
+
+    The back-test's scores cover 1816-2003 whatever year is shown: they are computed once,
+    with the run, not at each step of the year.
+    """
 
     world: openworld.OpenWorld
     alliances: pd.DataFrame
     states: pd.DataFrame
     cases: pd.DataFrame
+    scores: pd.DataFrame
 
     @classmethod
     def of(cls, result: worldrun.WorldRun) -> History:
         """Keep what the page reads of a finished run of the open world."""
+        cases = result.cases
         return cls(
-            result.openworld, result.table("alliances"), result.table("states"), result.cases
+            result.openworld,
+            result.table("alliances"),
+            result.table("states"),
+            cases,
+            _scores(cases),
         )
 
 
@@ -103,6 +113,11 @@ def cases(h: History, year: int) -> pd.DataFrame:
 
 def scores(h: History) -> pd.DataFrame:
     """Return the back-test's scores before and from 1945, beside the references."""
+    return h.scores
+
+
+def _scores(cases: pd.DataFrame) -> pd.DataFrame:
+    """Score the back-test's cases before and from 1945, beside the references."""
     eras = {"pre1945": "1816-1944", "post1945": "1945-2003"}
     rows = [
         {
@@ -110,7 +125,7 @@ def scores(h: History) -> pd.DataFrame:
             "predictor": who,
             **{k: m[k] for k in ("n", "accuracy", "brier", "auc")},
         }
-        for era, report in backtest.report(h.cases).items()
+        for era, report in backtest.report(cases).items()
         for who, m in [("model", report), *report["references"].items()]
     ]
     return pd.DataFrame(rows).round(3)
