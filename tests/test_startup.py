@@ -8,6 +8,7 @@ command. The timing itself is checked in ``benchmarks/``; here, what is imported
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,14 +30,17 @@ HEAVY = (
 )
 
 
-def _imported_after(code: str) -> list[str]:
-    """Return the heavy libraries a fresh interpreter holds after running ``code``."""
+def _imported_after(
+    code: str, env: dict[str, str] | None = None, among: tuple[str, ...] = HEAVY
+) -> list[str]:
+    """Return the libraries ``among`` a fresh interpreter holds after running ``code``."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
     out = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
-    )
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True,
+        env=env,
+    )  # fmt: skip
     modules = json.loads(out.stdout.splitlines()[-1])
-    return [m for m in HEAVY if m in modules]
+    return [m for m in among if m in modules]
 
 
 def test_the_parser_is_built_without_heavy_libraries() -> None:
@@ -73,3 +77,30 @@ def test_the_parser_years_are_the_data_years() -> None:
 
     assert (common.FIRST_YEAR, common.LAST_YEAR) == (openworld.FIRST_YEAR, openworld.LAST_YEAR)
     assert common.WAR_MODES == openworld.WAR_MODES
+
+
+def test_a_second_list_reads_the_cache_not_the_files(tmp_path):
+    """Once listed, the scenarios are not parsed again: no YAML or schema library is loaded."""
+    env = {**os.environ, "ALLIANCE_SIM_CACHE": str(tmp_path)}
+    code = "import contextlib, io, sim.cli\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+    code += "    sim.cli.main(['list'])"
+    first = _imported_after(code, env, ("ruamel", "pydantic"))
+    again = _imported_after(code, env, ("ruamel", "pydantic"))
+    assert first == ["ruamel", "pydantic"] and again == []
+
+
+def test_an_edited_scenario_is_listed_as_it_now_reads(tmp_path):
+    """The cache is keyed by the file's content: an edit is never hidden by a stale entry."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    mine = folder / "mine.yaml"
+    text = (ROOT / "sim" / "scenarios" / "karabakh_2020.yaml").read_text()
+    mine.write_text(text)
+    env = {**os.environ, "ALLIANCE_SIM_CACHE": str(tmp_path / "cache")}
+    args = [sys.executable, "run.py", "list", "--dir", str(folder)]
+    before = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    summary = next(line for line in text.splitlines() if line.startswith("summary:"))
+    mine.write_text(text.replace(summary, "summary: An edited summary of my own."))
+    after = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "An edited summary of my own." not in before.stdout
+    assert "An edited summary of my own." in after.stdout

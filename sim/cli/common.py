@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from sim.cli import finding, progress, validate
 from sim.model import params as parameters
-from sim.scenario.loading import Scenario, load
 
 if TYPE_CHECKING:
     from sim.results.runs import Checkpoint, RunSet
+    from sim.scenario.loading import Scenario
 
 EXIT_INPUT = 2
 """The exit code of bad input: a malformed file, an unknown parameter or name."""
@@ -126,6 +126,7 @@ def replicate_named(args: argparse.Namespace, *, keep_in: Path | None = None) ->
     """
     from sim.results import files as results
     from sim.results.runs import replicate
+    from sim.scenario.loading import load
 
     scenario = load(finding.scenario_file(args), finding.overlay_files(args))
     params = parameters_from(args)

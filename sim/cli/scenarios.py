@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim import cache
 from sim.cli import finding, layout, progress, validate
 from sim.cli.common import (
     EXIT_INPUT,
@@ -27,7 +28,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.model import params as parameters
-from sim.scenario.loading import load, problems
 
 
 def add_list(sub: Any) -> None:
@@ -101,17 +101,43 @@ def cmd_list(args: argparse.Namespace) -> int:
     own = any(finding.origin(p) != "library" for p in paths)
     rows = []
     for path in paths:
-        spec = load(path).spec
-        years = f"{spec.start.year}-{spec.end.year}"
         where = [finding.origin(path)] if own else []
-        rows.append([path.stem, *where, years, ",".join(spec.propositions), spec.summary])
+        rows.append([path.stem, *where, *_listing(path)])
     print(table(["scenario", *(["from"] if own else []), "years", "shows", "summary"], rows))
     counterfactuals = finding.overlay_set(args)
     if counterfactuals:
         print("\ncounterfactual overlays (--overlay NAME, or run them by name):")
         for path in counterfactuals:
-            print(f"  {path.stem}: {load(path).overlay_titles[0]}")
+            print(f"  {path.stem}: {_overlay_title(path, paths)}")
     return 0
+
+
+def _listing(path: Path) -> list[str]:
+    """Return a scenario's years, propositions and summary, kept in the cache by its content.
+
+    A file that does not load fails here as ``load`` fails, and nothing is kept of it.
+    """
+
+    def read() -> list[str]:
+        from sim.scenario.loading import load
+
+        spec = load(path).spec
+        years = f"{spec.start.year}-{spec.end.year}"
+        return [years, ",".join(spec.propositions), spec.summary]
+
+    return cache.cached("listing", {"scenario": str(path.resolve())}, read, files=[path])
+
+
+def _overlay_title(path: Path, scenarios: list[Path]) -> str:
+    """Return an overlay's title, kept in the cache by its content and its possible bases'."""
+
+    def read() -> str:
+        from sim.scenario.loading import load
+
+        return load(path).overlay_titles[0]
+
+    key = {"overlay": str(path.resolve())}
+    return cache.cached("listing", key, read, files=[path, *scenarios])
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -183,6 +209,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     A file is a path, or a scenario's or overlay's name as ``run`` takes it.
     """
+    from sim.scenario.loading import problems
+
     bad = 0
     for name in args.files:
         found = problems(name)

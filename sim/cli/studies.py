@@ -25,7 +25,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.model import params as parameters
-from sim.scenario.loading import load
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Fit
@@ -201,6 +200,7 @@ def _target(args: argparse.Namespace) -> Any:
     before any work.
     """
     from sim.analysis import tuning, worldstudy
+    from sim.scenario.loading import load
 
     base = parameters_from(args).as_dict()
     world = args.scenario == worldstudy.WORLD
