@@ -123,3 +123,10 @@ def test_years_are_refused_for_a_scenario(tmp_path):
         "--out", str(tmp_path / "s"),
     )  # fmt: skip
     assert done.returncode == 2 and "only the open world has years" in done.stderr
+
+
+def test_a_world_metric_is_labelled_by_its_name():
+    from sim.plots.studies import metric_label
+
+    assert metric_label("survival.pre1945.median") == "survival pre1945 median"
+    assert metric_label("p_honour:war:RUS:ARM") == "P(honour): RUS for ARM (war)"
