@@ -20,12 +20,10 @@ its cases are every bound state of every replayed war, P(joins) beside what it d
     >>> history.cases  # doctest: +SKIP
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sim.errors import InputError, ParameterError, ScenarioError
     from sim.model.alliance_model import AllianceModel
     from sim.model.params import Params
@@ -60,11 +58,16 @@ _HOMES = {
 ``run.py --version``) does not pay for Mesa, pandas and SciPy it may never need."""
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "_typing.Any":
     """Import a public name from its home on first use (PEP 562)."""
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    value = getattr(_importlib.import_module(home), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """List the public names with the names already loaded (PEP 562)."""
+    return sorted({*globals(), *__all__})
