@@ -32,7 +32,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -81,6 +81,27 @@ def cached[T](
 def enabled() -> bool:
     """Whether the cache is on in this process (off when ``ALLIANCE_SIM_NO_CACHE`` is set)."""
     return os.environ.get(DISABLE, "") in ("", "0")
+
+
+@contextlib.contextmanager
+def turned_off(off: bool = True) -> Iterator[None]:
+    """Turn the cache off for a block, and for the worker processes started in it.
+
+    The environment is restored afterwards, so that one command's ``--no-cache`` does not
+    outlive it in a process that runs several (a test, a notebook).
+    """
+    if not off:
+        yield
+        return
+    before = os.environ.get(DISABLE)
+    os.environ[DISABLE] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(DISABLE, None)
+        else:
+            os.environ[DISABLE] = before
 
 
 def default_folder() -> Path:

@@ -188,3 +188,4 @@ def test_the_command_line_uses_the_cache_unless_told_not_to(tmp_path, monkeypatc
         main(["world", "--start", "1816", "--end", "1818", "--json", *flag])
     written = list((tmp_path / "cache").glob("openworld-*.pickle"))
     assert len(written) == (0 if flag else 1)
+    assert cache.DISABLE not in os.environ  # --no-cache does not outlive its command

@@ -94,10 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # a bad argument (one line, code 2), or --help (code 0)
         return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
-    if getattr(args, "no_cache", False):  # also for the worker processes a command starts
-        os.environ[cache.DISABLE] = "1"
     try:
-        return int(args.command(args))
+        with cache.turned_off(getattr(args, "no_cache", False)):  # its workers' too
+            return int(args.command(args))
     except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)
         print(progress.interrupted_line(exc), file=sys.stderr)
         return EXIT_INTERRUPTED
