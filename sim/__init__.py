@@ -20,11 +20,15 @@ its cases are every bound state of every replayed war, P(joins) beside what it d
     >>> history.cases  # doctest: +SKIP
 """
 
-from sim.errors import InputError, ParameterError, ScenarioError
-from sim.model.alliance_model import AllianceModel
-from sim.model.params import Params
-from sim.results.runs import RunSet, replicate
-from sim.scenario.loading import Scenario, load
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:
+    from sim.errors import InputError, ParameterError, ScenarioError
+    from sim.model.alliance_model import AllianceModel
+    from sim.model.params import Params
+    from sim.results.runs import RunSet, replicate
+    from sim.scenario.loading import Scenario, load
 
 __all__ = [
     "AllianceModel",
@@ -38,3 +42,32 @@ __all__ = [
     "replicate",
 ]
 __version__ = "0.1.0"
+
+_HOMES = {
+    "AllianceModel": "sim.model.alliance_model",
+    "InputError": "sim.errors",
+    "ParameterError": "sim.errors",
+    "Params": "sim.model.params",
+    "RunSet": "sim.results.runs",
+    "Scenario": "sim.scenario.loading",
+    "ScenarioError": "sim.errors",
+    "load": "sim.scenario.loading",
+    "replicate": "sim.results.runs",
+}
+"""Where each public name lives: imported on first use, so that ``import sim.cli`` (and
+``run.py --version``) does not pay for Mesa, pandas and SciPy it may never need."""
+
+
+def __getattr__(name: str) -> "_typing.Any":
+    """Import a public name from its home on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names with the names already loaded (PEP 562)."""
+    return sorted({*globals(), *__all__})

@@ -52,22 +52,24 @@ def _stop(*args, **kwargs):
 def no_work(monkeypatch):
     """Stop every command where its work would start, after all of its checks."""
     from sim.analysis import scorecard, survival, tuning
-    from sim.cli import calibrate, common, history
+    from sim.cli import calibrate
+    from sim.history import openworld, worldrun
     from sim.plots import alliances
     from sim.plots import common as figures
+    from sim.results import runs
     from sim.web import server
 
-    monkeypatch.setattr(common, "replicate", _stop)
+    monkeypatch.setattr(runs, "replicate", _stop)  # the command line imports it on first use
     monkeypatch.setattr(scorecard, "replicate", _stop)
     monkeypatch.setattr(tuning, "sweep", _stop)
     monkeypatch.setattr(calibrate, "_tune_loss", lambda args: _stop)
-    monkeypatch.setattr(history.worldrun, "run", _stop)
+    monkeypatch.setattr(worldrun, "run", _stop)
 
     def build(start=1816, end=2003, mode="history"):
-        history.openworld._check_span(start, end, mode)  # its own checks, not the data
+        openworld._check_span(start, end, mode)  # its own checks, not the data
         raise WorkStarted
 
-    monkeypatch.setattr(history.openworld, "build", build)
+    monkeypatch.setattr(openworld, "build", build)
     monkeypatch.setattr(survival, "from_atop", _stop)
     monkeypatch.setattr(server, "_run", _stop)  # serve: its checks pass, its server never starts
     monkeypatch.setattr(os, "environ", dict(os.environ))  # where serve leaves Solara's settings

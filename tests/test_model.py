@@ -34,6 +34,15 @@ def test_a_replication_does_not_depend_on_the_others():
     pd.testing.assert_frame_equal(few.decisions, many.decisions[many.decisions["run"] < 5])
 
 
+def test_a_replications_stream_is_the_seeds_child_made_alone():
+    """Replication i draws from SeedSequence(seed).spawn's i-th child, wherever its chunk."""
+    spawned = np.random.SeedSequence(11).spawn(30)
+    alone = replication_rngs(11, 30, 25)
+    assert len(alone) == 5
+    for rng, child in zip(alone, spawned[25:], strict=True):
+        assert rng.random(4).tolist() == np.random.default_rng(child).random(4).tolist()
+
+
 def test_agents_are_mesa_agents_with_figures_from_the_model():
     world = build(load(SCENARIOS / "karabakh_2020.yaml"))
     model = AllianceModel(world, Params(), rng=replication_rngs(0, 1)[0])

@@ -100,9 +100,10 @@ def backtest_loss(seed: int) -> Loss:
 
     The open world is built to 1944 only: no case, war or figure of 1945 or later is read.
     """
+    from sim.analysis import compiled
     from sim.history import backtest, openworld, scores, worldrun
 
-    early = openworld.build(openworld.FIRST_YEAR, backtest.SPLIT - 1, "history")
+    early = compiled.open_world(openworld.FIRST_YEAR, backtest.SPLIT - 1, "history")
 
     def brier(params: Params) -> float:
         cases = backtest.scored(worldrun.run(early, params, seed).cases)
@@ -155,9 +156,10 @@ def survival_moments(
     seed: int, runs: int
 ) -> tuple[moments.Target, Callable[[Params], pd.DataFrame]]:
     """Return ATOP's target of 1816-1944 and the simulated cohort as a function of parameters."""
+    from sim.analysis import compiled
     from sim.history import openworld, worldrun
 
-    early = openworld.build(openworld.FIRST_YEAR, LAST_SEEN, "history")
+    early = compiled.open_world(openworld.FIRST_YEAR, LAST_SEEN, "history")
 
     def cohort(params: Params) -> pd.DataFrame:
         return simulated_cohort(worldrun.alliances(early, params, seed, runs))

@@ -40,7 +40,6 @@ from sim.history.atopends import REASONS
 ERAS = {"1816-1944": (1816, 1944), "1945-2003": (1945, 2003)}
 MEDIAN_YEARS = 1.5
 SHARE_POINTS = 0.10
-ATOP_SETS = ("defence", "all")
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from lifelines import AalenJohansenFitter, CoxPHFitter, KaplanMeierFitter
 from lifelines.statistics import logrank_test, multivariate_logrank_test
 from lifelines.utils import median_survival_times
 
+from sim.analysis.vocabulary import ATOP
 from sim.errors import InputError
 from sim.history import atopends
 from sim.history.cow import abbreviations
 from sim.results import folders
 
-GROUPINGS = ("kind", "asymmetry", "era", "reason")
 ASYMMETRY_RATIO = 4.0
 """Capability ratio above which an alliance counts as asymmetric in the groupings."""
 CAUSES = {
@@ -45,7 +45,6 @@ A client that stops being useful to its patron ends as the patron's interests ch
 "change in the members' interests"), a defeated member as a member lost (ATOP's "defeat in
 war with an outside state").
 """
-ATOP = "ATOP v4.01"
 DUTY_KINDS = ("defence_pact", "coalition")
 """The model's alliances that bind their members to fight for each other."""
 

@@ -17,7 +17,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,18 @@ class Job:
     values: dict[str, float]
 
 
+class Study(Protocol):
+    """What the points of a sweep run: a frozen dataclass that measures one job.
+
+    :class:`Target` replicates a scenario; :class:`sim.analysis.worldstudy.WorldTarget`
+    runs the open world. Its fields name the sweep (:func:`sweep_key`).
+    """
+
+    def evaluate(self, job: Job) -> dict[str, Any]:
+        """Run one point and return its record: the values, then what was measured."""
+        ...
+
+
 @dataclass(frozen=True)
 class Target:
     """What a point runs: a scenario (with overlays), base parameters, runs and a seed."""
@@ -49,6 +61,10 @@ class Target:
     base: dict[str, float]
     runs: int
     seed: int
+
+    def evaluate(self, job: Job) -> dict[str, Any]:
+        """Run one point of the scenario (:func:`evaluate`)."""
+        return evaluate(self, job)
 
 
 MAX_STEPS = 100_000
@@ -195,9 +211,9 @@ def evaluate(target: Target, job: Job) -> dict[str, Any]:
     return record
 
 
-def evaluate_into(store: PointStore | None, target: Target, job: Job) -> dict[str, Any] | None:
+def evaluate_into(store: PointStore | None, target: Study, job: Job) -> dict[str, Any] | None:
     """Run one point and save it to ``store``; without a store, return its record."""
-    record = evaluate(target, job)
+    record = target.evaluate(job)
     if store is None:
         return record
     store.save(record)
@@ -235,7 +251,7 @@ class PointStore:
 
 def sweep(
     executor: Executor,
-    target: Target,
+    target: Study,
     jobs: Sequence[Job],
     store: PointStore,
     progress: Callable[[int], None] = lambda n: None,
@@ -279,7 +295,7 @@ def executor_for(workers: int, scheduler: str | None) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT)
 
 
-def sweep_key(target: Target, jobs: Sequence[Job]) -> str:
+def sweep_key(target: Study, jobs: Sequence[Job]) -> str:
     """Return the digest that ties a folder to one sweep."""
     return run_key({"target": target.__dict__, "jobs": [j.values for j in jobs]})
 

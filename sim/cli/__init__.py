@@ -38,6 +38,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sim import cache
 from sim.cli import analysis, calibrate, export, history, progress, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
@@ -94,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
     try:
-        return int(args.command(args))
+        with cache.turned_off(getattr(args, "no_cache", False)):  # its workers' too
+            return int(args.command(args))
     except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)
         print(progress.interrupted_line(exc), file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -9,14 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.analysis import comparison, survival
-from sim.cli import charts, survival_report, validate
+from sim.analysis import vocabulary
+from sim.cli import validate
 from sim.cli.common import positive, replicate_named, replication_options, slug, table
 from sim.errors import InputError
 
-HISTORICAL = survival.ATOP
+if TYPE_CHECKING:
+    from sim.analysis import survival
+
+HISTORICAL = vocabulary.ATOP
 """The label of the real alliances, drawn dashed beside the simulated ones."""
 
 
@@ -33,12 +36,12 @@ def add_survival(sub: Any) -> None:
     surv.add_argument("--data", choices=["atop"], help="analyse the real alliances (ATOP v4.01)")
     surv.add_argument(
         "--atop",
-        choices=list(comparison.ATOP_SETS),
+        choices=list(vocabulary.ATOP_SETS),
         default="defence",
         help="which real alliances: those with a defence obligation (defence), as the model's "
         "are, or all",
     )
-    surv.add_argument("--by", choices=list(survival.GROUPINGS), help="group the curves")
+    surv.add_argument("--by", choices=list(vocabulary.GROUPINGS), help="group the curves")
     surv.add_argument(
         "--compare",
         action="store_true",
@@ -72,6 +75,9 @@ def add_plot(sub: Any) -> None:
 
 def cmd_survival(args: argparse.Namespace) -> int:
     """Analyse alliance survival in run folders, in ATOP, or both side by side."""
+    from sim.analysis import survival
+    from sim.cli import survival_report
+
     sets = _spell_sets(args)
     groups = [
         g
@@ -105,6 +111,8 @@ def _case(args: argparse.Namespace) -> str:
 
 def _compared(sets: dict[str, Any]) -> dict[str, Any]:
     """Return the two-sample log-rank test of the simulated spells against ATOP's."""
+    from sim.analysis import survival
+
     (first, a), (second, b) = sets.items()
     test = survival.compare_sets(a, b)
     return {"sets": [first, second], **test, "text": _chi2(test)}
@@ -123,6 +131,7 @@ def _analyse(
     The figures' names carry the ``case`` (the run folders, and ATOP) and the grouping, so
     that the analysis of other runs does not overwrite them.
     """
+    from sim.cli import survival_report
     from sim.plots import common as figures
     from sim.plots import survival as survival_plots
 
@@ -193,6 +202,9 @@ def _cox_table(cox: dict[str, dict[str, float]]) -> str:
 
 
 def _spell_sets(args: argparse.Namespace) -> dict[str, Any]:
+    from sim.analysis import survival
+    from sim.cli import survival_report
+
     sets: dict[str, Any] = {}
     if args.runs_dirs:
         sets[survival_report.SIMULATED] = survival.from_runs(args.runs_dirs)
@@ -213,6 +225,8 @@ def _real_label(atop: str) -> str:
 
 def _survival_report(spells: Any, by: str | None) -> dict[str, Any]:
     """Return one set's log-rank test between groups, its Cox model and the model's warnings."""
+    from sim.analysis import survival
+
     test = survival.logrank(spells, by) if by else None
     cox = survival.cox(spells)
     return {
@@ -232,6 +246,7 @@ def _fmt(x: Any) -> str:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     """Draw one figure; its file name carries the case, the run and period or the decision."""
+    from sim.cli import charts
     from sim.plots import common as figures
 
     if args.kind in ("timeline", "network"):

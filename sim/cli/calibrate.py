@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from sim.cli import charts, finding, progress, validate
 from sim.cli.common import (
+    cache_option,
     parameter_names,
     positive,
 )
 from sim.errors import InputError, program
 from sim.model import params as parameters
-from sim.results import files as results
 
 if TYPE_CHECKING:
     from sim.analysis.calibration import Fit
@@ -83,6 +83,7 @@ def add_tune(sub: Any) -> None:
         help="write the tuned values even when they score worse than the defaults",
     )
     tune.add_argument("--json", action="store_true")
+    cache_option(tune)
     tune.set_defaults(command=cmd_tune)
 
 
@@ -93,6 +94,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
     defaults, unless ``--force``.
     """
     from sim.analysis import calibration
+    from sim.results import files as results
 
     if args.method == "mle":
         from sim.cli.mle import cmd_mle
@@ -278,9 +280,10 @@ def _print_fit(report: dict[str, Any], out: Path, written: list[Path]) -> None:
 
 def _post1945(values: dict[str, float], seed: int) -> dict[str, Any]:
     """Return the back-test of 1945-2003, out of sample, under the defaults and tuned values."""
+    from sim.analysis import compiled
     from sim.history import backtest, openworld, worldrun
 
-    built = openworld.build()
+    built = compiled.open_world(openworld.FIRST_YEAR, openworld.LAST_YEAR)
     found = {}
     for which, params in (("defaults", parameters.Params()), ("tuned", parameters.build(values))):
         report = backtest.report(worldrun.run(built, params, seed).cases)["post1945"]

@@ -7,18 +7,25 @@ Every family of commands (:mod:`sim.cli.scenarios`, :mod:`sim.cli.analysis`,
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.cli import finding, progress, validate
 from sim.errors import program
 from sim.model import params as parameters
-from sim.results import files as results
-from sim.results.runs import Checkpoint, RunSet, replicate
-from sim.scenario.loading import Scenario, load
+
+if TYPE_CHECKING:
+    from sim.results.runs import Checkpoint, RunSet
+    from sim.scenario.loading import Scenario
 
 EXIT_INPUT = 2
 """The exit code of bad input: a malformed file, an unknown parameter or name."""
+FIRST_YEAR, LAST_YEAR = 1816, 2003
+"""The years of the data (:data:`sim.history.openworld.FIRST_YEAR`, ``LAST_YEAR``), repeated
+here so that the parser does not load the history (pandas) to start; a test holds them equal."""
+WAR_MODES = ("history", "model")
+"""The open world's ways to start wars (:data:`sim.history.openworld.WAR_MODES`), as above."""
 
 
 def positive(text: str) -> int:
@@ -94,6 +101,16 @@ def parameter_options(parser: argparse.ArgumentParser, what: str = "") -> None:
     )
 
 
+def cache_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--no-cache``: build the compiled history afresh, neither reading nor writing it."""
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build the open world from the data, without the cache on disk "
+        "(or set ALLIANCE_SIM_NO_CACHE=1)",
+    )
+
+
 def overlay_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--overlay FILE|NAME`` (repeatable): counterfactual overlays applied in order."""
     parser.add_argument(
@@ -111,6 +128,10 @@ def replicate_named(args: argparse.Namespace, *, keep_in: Path | None = None) ->
     A bar shows the replications on a terminal; a rerun that finds kept chunks says it
     resumed, and Ctrl-C says how many runs were kept and how to resume.
     """
+    from sim.results import files as results
+    from sim.results.runs import replicate
+    from sim.scenario.loading import load
+
     scenario = load(finding.scenario_file(args), finding.overlay_files(args))
     params = parameters_from(args)
     key = _run_key(args, scenario, params)
@@ -139,6 +160,8 @@ def _kept(store: Checkpoint | None, args: argparse.Namespace, where: str) -> tup
 
 def _run_key(args: argparse.Namespace, scenario: Scenario, params: parameters.Params) -> str:
     """Return the digest that ties a results folder to one run's inputs."""
+    from sim.results import files as results
+
     return results.run_key(
         {
             "scenario": scenario.spec.model_dump(mode="json"),
@@ -148,3 +171,14 @@ def _run_key(args: argparse.Namespace, scenario: Scenario, params: parameters.Pa
             "runs": args.runs,
         }
     )
+
+
+def jsonable(value: Any) -> Any:
+    """Return ``value`` with every NaN replaced by None, so that the JSON is strict."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

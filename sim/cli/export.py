@@ -11,11 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sim.analysis.export import FIGURES
 from sim.cli import validate
 from sim.errors import ResultsError
-from sim.results import files as results
-from sim.results import folders
 
 FORMATS = {"dyad-year": "dyad_years", "state-year": "state_years"}
 """Each ``--format`` and the function of :mod:`sim.analysis.export` that builds it."""
@@ -43,6 +40,7 @@ def add_export(sub: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """Write a run folder's dyad-years or state-years with COW codes; say how to join them."""
     from sim.analysis import export
+    from sim.results import files as results
 
     alliances, decisions, states, meta = _tables(args.folder)
     table = getattr(export, FORMATS[args.shape])(alliances, decisions, states)
@@ -58,33 +56,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-ALLIANCES = {
-    "run": folders.COUNT,
-    "alliance": folders.TEXT,
-    "kind": folders.TEXT,
-    "members": folders.TEXT,
-    "start_period": folders.COUNT,
-    "end_period": folders.COUNT,
-}
-DECISIONS = {
-    "run": folders.COUNT,
-    "period": folders.COUNT,
-    "war": folders.TEXT,
-    "guarantor": folders.TEXT,
-    "partner": folders.TEXT,
-    "adversary": folders.TEXT,
-    "fought": folders.NUMBER,
-    "p_honour": folders.NUMBER,
-}
-STATES = {
-    "run": folders.COUNT,
-    "period": folders.COUNT,
-    "date": folders.TEXT,
-    "state": folders.TEXT,
-    "nuclear": folders.NUMBER,
-    **{figure: folders.NUMBER for figure in FIGURES},
-}
-"""The columns of a run folder's tables that the exports read, and their kinds."""
+def _columns() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Return the columns of a run folder's tables that the exports read, and their kinds.
+
+    Built on call, so that the parser does not import pandas (the folders' reader) to start.
+    """
+    from sim.analysis.export import FIGURES
+    from sim.results import folders
+
+    alliances = {
+        "run": folders.COUNT,
+        "alliance": folders.TEXT,
+        "kind": folders.TEXT,
+        "members": folders.TEXT,
+        "start_period": folders.COUNT,
+        "end_period": folders.COUNT,
+    }
+    decisions = {
+        "run": folders.COUNT,
+        "period": folders.COUNT,
+        "war": folders.TEXT,
+        "guarantor": folders.TEXT,
+        "partner": folders.TEXT,
+        "adversary": folders.TEXT,
+        "fought": folders.NUMBER,
+        "p_honour": folders.NUMBER,
+    }
+    states = {
+        "run": folders.COUNT,
+        "period": folders.COUNT,
+        "date": folders.TEXT,
+        "state": folders.TEXT,
+        "nuclear": folders.NUMBER,
+        **{figure: folders.NUMBER for figure in FIGURES},
+    }
+    return alliances, decisions, states
 
 
 def _tables(folder: Path) -> tuple[Any, Any, Any, dict[str, Any]]:
@@ -94,10 +100,13 @@ def _tables(folder: Path) -> tuple[Any, Any, Any, dict[str, Any]]:
         ResultsError: the folder was not written by ``run --out`` or ``world --out``, or a
             table lacks a column the export reads, or a state's date has no year.
     """
+    from sim.results import folders
+
+    columns = _columns()
     meta = folders.metadata(folder)
-    alliances = folders.table(folder, "alliances", ALLIANCES)
-    decisions = folders.table(folder, "decisions", DECISIONS)
-    states = folders.table(folder, "states", STATES)
+    alliances = folders.table(folder, "alliances", columns[0])
+    decisions = folders.table(folder, "decisions", columns[1])
+    states = folders.table(folder, "states", columns[2])
     if not states["date"].str.match(r"^[0-9]{4}(-|$)").all():
         raise ResultsError(
             str(folder / "states.parquet"), "date", "expected dates that begin with a year"

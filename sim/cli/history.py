@@ -12,29 +12,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sim.cli import backtest_report as words
 from sim.cli import progress, validate
-from sim.cli.common import parameters_from
+from sim.cli.common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    WAR_MODES,
+    cache_option,
+    jsonable,
+    parameters_from,
+)
 from sim.errors import InputError, did_you_mean, program
-from sim.history import cow, openworld, worldrun
-from sim.results import files as results
+
+if TYPE_CHECKING:
+    from sim.history import cow, worldrun
 
 
 def add_world(sub: Any) -> None:
     """Add ``world``: the state system from COW data, one year per step."""
     world = sub.add_parser("world", help="the state system from COW data, one year per step")
-    years = validate.whole(openworld.FIRST_YEAR, openworld.LAST_YEAR, "the years of the data")
-    world.add_argument(
-        "--start", type=years, default=openworld.FIRST_YEAR, help="first year (1816)"
-    )
-    world.add_argument("--end", type=years, default=openworld.LAST_YEAR, help="last year (2003)")
+    years = validate.whole(FIRST_YEAR, LAST_YEAR, "the years of the data")
+    world.add_argument("--start", type=years, default=FIRST_YEAR, help="first year (1816)")
+    world.add_argument("--end", type=years, default=LAST_YEAR, help="last year (2003)")
     world.add_argument(
         "--wars",
-        choices=openworld.WAR_MODES,
+        choices=WAR_MODES,
         default="history",
         help="replay the COW wars (history) or let the states start their own (model)",
     )
@@ -87,14 +91,19 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
         help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    cache_option(parser)
 
 
 def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.WorldRun:
+    from sim.analysis import compiled
+    from sim.history import worldrun
+    from sim.results import files as results
+
     params = parameters_from(args)
     if args.out:
         results.check_folder(args.out, worldrun.TABLES)
     try:
-        built = openworld.build(start, end, wars)
+        built = compiled.open_world(start, end, wars)
     except ValueError as exc:
         raise InputError("world", "--start/--end/--wars", str(exc)) from None
     with progress.bar(args, args.runs, "run", f"open world {start}-{end}") as bar:
@@ -103,12 +112,18 @@ def _run(args: argparse.Namespace, start: int, end: int, wars: str) -> worldrun.
 
 def save(result: worldrun.WorldRun, folder: Path) -> list[Path]:
     """Write every table of an open-world run and its metadata into ``folder``, as a whole."""
+    from sim.history import worldrun
+    from sim.results import files as results
+
     meta = {**result.metadata(), "versions": results.versions()}
     return results.save_folder(folder, {name: result.table(name) for name in worldrun.TABLES}, meta)
 
 
 def cmd_world(args: argparse.Namespace) -> int:
     """Run the open world and print its summary."""
+    from sim.cli import backtest_report as words
+    from sim.history import worldrun
+
     result = _run(args, args.start, args.end, args.wars)
     report = worldrun.summary(result)
     written = save(result, args.out) if args.out else []
@@ -143,6 +158,9 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
         args.scale = args.scale or "wars"
         return cmd_scales(args)
+    from sim.cli import backtest_report as words
+    from sim.history import openworld, worldrun
+
     result = _run(args, openworld.FIRST_YEAR, openworld.LAST_YEAR, "history")
     written = save(result, args.out) if args.out else []
     if args.cases:
@@ -163,6 +181,8 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def _print_cases(cases: Any, as_json: bool, written: list[Path]) -> int:
+    from sim.cli import backtest_report as words
+
     if as_json:
         records = json.loads(cases.to_json(orient="records"))
         print(json.dumps({"cases": records, "files": [str(p) for p in written]}, indent=2))
@@ -173,22 +193,13 @@ def _print_cases(cases: Any, as_json: bool, written: list[Path]) -> int:
     return 0
 
 
-def jsonable(value: Any) -> Any:
-    """Return ``value`` with every NaN replaced by None, so that the JSON is strict."""
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 def cmd_figures(args: argparse.Namespace) -> int:
     """Print the sourced figures of states in a year, ready to paste into a scenario.
 
     Every state is looked up before anything is printed: a bad one prints nothing but its error.
     """
+    from sim.history import cow
+
     first, last = cow.years()
     validate.within(args.year, first, last, "figures", "a year of the COW data", "YEAR")
     among = tuple(args.states)
@@ -208,6 +219,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 def _state_figures(state: str, year: int, among: tuple[str, ...]) -> cow.Figures:
     """Return one state's figures, or say which abbreviation was meant (``Russia``: RUS)."""
+    from sim.history import cow
+
     try:
         return cow.figures(state, year, among)
     except KeyError as exc:
@@ -218,6 +231,8 @@ def _state_figures(state: str, year: int, among: tuple[str, ...]) -> cow.Figures
 
 def _abbreviation_of(name: str) -> str:
     """Return ``" (did you mean RUS?)"`` for a state's name or a near abbreviation, or ``""``."""
+    from sim.history import cow
+
     states = cow.data_table("cow_states2016.csv").drop_duplicates("stateabb")
     by_name = dict(zip(states["statenme"].str.lower(), states["stateabb"], strict=True))
     named = [abb for full, abb in by_name.items() if name.lower() in full]

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.cli.backtest_report import fmt
-from sim.cli.common import table
-from sim.cli.history import jsonable
+from sim.cli.common import jsonable, table
 from sim.errors import InputError, program
 from sim.history import backtest, covariates, fitting, openworld, scores, worldrun
 from sim.history.invocations import SPLIT

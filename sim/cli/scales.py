@@ -13,14 +13,13 @@ import json
 from typing import Any
 
 from sim.cli.backtest_report import fmt
-from sim.cli.common import parameters_from, table
+from sim.cli.common import jsonable, parameters_from, table
 
 ERA_YEARS = {"pre1945": "1870-1944", "cold_war": "1945-1989", "post_cold_war": "1990-2010"}
 
 
 def cmd_scales(args: argparse.Namespace) -> int:
     """Score the chosen scale's cases by era (rolling-origin with ``--rolling``) and print them."""
-    from sim.cli.history import jsonable
     from sim.history import forecasting
 
     params = parameters_from(args)

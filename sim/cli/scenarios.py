@@ -18,10 +18,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from sim.analysis import explain as explaining
-from sim.analysis import scorecard as scoring
-from sim.analysis import summary
-from sim.cli import charts, finding, layout, progress, reports, validate
+from sim import cache
+from sim.cli import finding, layout, progress, validate
 from sim.cli.common import (
     EXIT_INPUT,
     parameters_from,
@@ -32,8 +30,6 @@ from sim.cli.common import (
 )
 from sim.errors import InputError
 from sim.model import params as parameters
-from sim.results import files as results
-from sim.scenario.loading import load, problems
 
 
 def add_list(sub: Any) -> None:
@@ -110,23 +106,53 @@ def cmd_list(args: argparse.Namespace) -> int:
     own = any(finding.origin(p) != "library" for p in paths)
     rows = []
     for path in paths:
-        spec = load(path).spec
-        years = f"{spec.start.year}-{spec.end.year}"
         where = [finding.origin(path)] if own else []
-        rows.append([path.stem, *where, years, ",".join(spec.propositions), spec.summary])
+        rows.append([path.stem, *where, *_listing(path)])
     header = ["scenario", *(["from"] if own else []), "years", "shows", "summary"]
     print(layout.wrapped(table(header, rows)))
     counterfactuals = finding.overlay_set(args)
     if counterfactuals:
         print("\ncounterfactual overlays (--overlay NAME, or run them by name):")
         for path in counterfactuals:
-            line = f"  {path.stem}: {load(path).overlay_titles[0]}"
+            line = f"  {path.stem}: {_overlay_title(path, paths)}"
             print(textwrap.fill(line, shutil.get_terminal_size().columns, subsequent_indent="    "))
     return 0
 
 
+def _listing(path: Path) -> list[str]:
+    """Return a scenario's years, propositions and summary, kept in the cache by its content.
+
+    A file that does not load fails here as ``load`` fails, and nothing is kept of it.
+    """
+
+    def read() -> list[str]:
+        from sim.scenario.loading import load
+
+        spec = load(path).spec
+        years = f"{spec.start.year}-{spec.end.year}"
+        return [years, ",".join(spec.propositions), spec.summary]
+
+    return cache.cached("listing", {"scenario": str(path.resolve())}, read, files=[path])
+
+
+def _overlay_title(path: Path, scenarios: list[Path]) -> str:
+    """Return an overlay's title, kept in the cache by its content and its possible bases'."""
+
+    def read() -> str:
+        from sim.scenario.loading import load
+
+        return load(path).overlay_titles[0]
+
+    key = {"overlay": str(path.resolve())}
+    return cache.cached("listing", key, read, files=[path, *scenarios])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Replay a scenario and print its decisions and alliances."""
+    from sim.analysis import summary
+    from sim.cli import charts, reports
+    from sim.results import files as results
+
     if args.plots and not args.out:
         raise InputError("run", "--plots", "expected --out DIR too: the figures go to DIR/plots")
     runset = replicate_named(args, keep_in=args.out)
@@ -149,6 +175,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     """Print every factor of one decision with its value, weight and contribution."""
+    from sim.analysis import explain as explaining
+    from sim.cli import reports
+
     runset = replicate_named(args)
     exp = explaining.explain(runset, args.decision)
     if args.json:
@@ -160,6 +189,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Run every scenario and print the history scorecard."""
+    from sim.analysis import scorecard as scoring
+    from sim.cli import reports
+
     params = parameters_from(args)
     paths = finding.scenario_set(args)
     with progress.bar(args, len(paths) * args.runs, "run", "scenarios") as bar:
@@ -184,6 +216,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     A file is a path, or a scenario's or overlay's name as ``run`` takes it.
     """
+    from sim.scenario.loading import problems
+
     bad = 0
     for name in args.files:
         found = problems(name)

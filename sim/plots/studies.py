@@ -21,7 +21,12 @@ METRIC_WORDS = {
 
 
 def metric_label(metric: str) -> str:
-    """Return a sweep's measured quantity in words: ``P(honour): RUS for ARM (offensive_2020)``."""
+    """Return a sweep's measured quantity in words: ``P(honour): RUS for ARM (offensive_2020)``.
+
+    A figure of the open world's report (``backtest.pre1945.brier``) is its own name, spaced.
+    """
+    if ":" not in metric:
+        return metric.replace(".", " ").replace("_", " ")
     kind, _, rest = metric.partition(":")
     parts = rest.split(":")
     if kind in ("p_honour", "fought") and len(parts) == 3:

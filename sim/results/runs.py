@@ -53,10 +53,14 @@ class RunSet:
 def replication_rngs(seed: int, runs: int, first: int = 0) -> list[np.random.Generator]:
     """Return one independent generator per replication, derived from ``seed`` alone.
 
-    They are those of replications ``first`` to ``runs - 1``.
+    They are those of replications ``first`` to ``runs - 1``: replication ``i``'s is the
+    ``i``-th child ``SeedSequence(seed).spawn`` would give (the same spawn key), made alone,
+    so that a chunk late in a long run does not spawn every child before it.
     """
-    children = np.random.SeedSequence(seed).spawn(runs)[first:]
-    return [np.random.default_rng(child) for child in children]
+    return [
+        np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        for i in range(first, runs)
+    ]
 
 
 def run_one(world: World, params: Params, rng: np.random.Generator) -> AllianceModel:

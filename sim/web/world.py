@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
+from sim.analysis import compiled
 from sim.history import backtest, openworld, worldrun
 from sim.history.wars import attacks
 from sim.model.params import Params
@@ -21,24 +22,34 @@ from sim.web.views import described
 
 @dataclass(frozen=True)
 class History:
-    """A finished run of the open world and the tables the page reads."""
+    """A finished run of the open world and the tables the page reads.
+
+    The back-test's scores cover 1816-2003 whatever year is shown: they are computed once,
+    with the run, not at each step of the year.
+    """
 
     world: openworld.OpenWorld
     alliances: pd.DataFrame
     states: pd.DataFrame
     cases: pd.DataFrame
+    scores: pd.DataFrame
 
     @classmethod
     def of(cls, result: worldrun.WorldRun) -> History:
         """Keep what the page reads of a finished run of the open world."""
+        cases = result.cases
         return cls(
-            result.openworld, result.table("alliances"), result.table("states"), result.cases
+            result.openworld,
+            result.table("alliances"),
+            result.table("states"),
+            cases,
+            _scores(cases),
         )
 
 
 @cache
 def _built() -> openworld.OpenWorld:
-    return openworld.build()
+    return compiled.open_world(openworld.FIRST_YEAR, openworld.LAST_YEAR)
 
 
 @lru_cache(maxsize=4)
@@ -102,6 +113,11 @@ def cases(h: History, year: int) -> pd.DataFrame:
 
 def scores(h: History) -> pd.DataFrame:
     """Return the back-test's scores before and from 1945, beside the references."""
+    return h.scores
+
+
+def _scores(cases: pd.DataFrame) -> pd.DataFrame:
+    """Score the back-test's cases before and from 1945, beside the references."""
     eras = {"pre1945": "1816-1944", "post1945": "1945-2003"}
     rows = [
         {
@@ -109,7 +125,7 @@ def scores(h: History) -> pd.DataFrame:
             "predictor": who,
             **{k: m[k] for k in ("n", "accuracy", "brier", "auc")},
         }
-        for era, report in backtest.report(h.cases).items()
+        for era, report in backtest.report(cases).items()
         if era in eras
         for who, m in [("model", report), *report["references"].items()]
     ]
