@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sim.cli import charts, finding, progress, validate
+from sim.cli import finding, progress, validate
 from sim.cli.common import (
     cache_option,
     parameter_names,
@@ -116,6 +116,8 @@ def cmd_tune(args: argparse.Namespace) -> int:
     cv = _cross_validation(args, held_out, names)
     against = {"scenarios": "the scenarios' history", "backtest": "the back-test, 1816-1944"}
     title = f"Calibration of {', '.join(names)}\nagainst {against.get(args.target, 'both')}"
+    from sim.cli import charts  # matplotlib: only when the figures are drawn
+
     written = charts.fit_figures(fit, default, title, args.out)
     refused = _refusal(fit.loss, default, fit.trials) if not args.force else None
     if refused is None:

@@ -146,7 +146,9 @@ def best_single_factor(cases: pd.DataFrame, y: np.ndarray, wars: np.ndarray) -> 
     the era (chosen on the era itself, which flatters the reference) is scored as
     :func:`~sim.history.scores.one_factor` scores any single factor.
     """
-    best: dict[str, Any] = {"name": "", "n": len(y), "brier": math.nan, "auc": math.nan}
+    nan = math.nan
+    best: dict[str, Any] = {"name": "", "n": len(y), "accuracy": nan, "brier": nan}
+    best |= {"log_loss": nan, "auc": nan}
     for factor in FACTORS:
         column = f"value_{factor.name}"
         if factor.weight is None or factor.group == "intercept" or column not in cases:
