@@ -20,11 +20,15 @@ its cases are every bound state of every replayed war, P(joins) beside what it d
     >>> history.cases  # doctest: +SKIP
 """
 
-from sim.errors import InputError, ParameterError, ScenarioError
-from sim.model.alliance_model import AllianceModel
-from sim.model.params import Params
-from sim.results.runs import RunSet, replicate
-from sim.scenario.loading import Scenario, load
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sim.errors import InputError, ParameterError, ScenarioError
+    from sim.model.alliance_model import AllianceModel
+    from sim.model.params import Params
+    from sim.results.runs import RunSet, replicate
+    from sim.scenario.loading import Scenario, load
 
 __all__ = [
     "AllianceModel",
@@ -38,3 +42,32 @@ __all__ = [
     "replicate",
 ]
 __version__ = "0.1.0"
+
+_HOMES = {
+    "AllianceModel": "sim.model.alliance_model",
+    "InputError": "sim.errors",
+    "ParameterError": "sim.errors",
+    "Params": "sim.model.params",
+    "RunSet": "sim.results.runs",
+    "Scenario": "sim.scenario.loading",
+    "ScenarioError": "sim.errors",
+    "load": "sim.scenario.loading",
+    "replicate": "sim.results.runs",
+}
+"""Where each public name is defined. They are imported when first used, so that the command
+line's entry point (:mod:`sim.launch`) starts before numpy, pandas and Mesa are loaded."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the module's names, the public ones included before their first use."""
+    return sorted({*globals(), *__all__})

@@ -85,12 +85,22 @@ def _values(name: str, spec: str) -> list[float]:
     """Return the values of ``low:high:steps``, of ``low:high`` (its two ends) or of a list."""
     if spec.count(":") == 2:
         low, high, steps = spec.split(":")
-        first, last = _value(name, low), _value(name, high)
+        first, last = _ends(name, low, high)
         return list(np.linspace(first, last, _steps(name, steps)).tolist())
     if spec.count(":") == 1:
         low, high = spec.split(":")
-        return [_value(name, low), _value(name, high)]
+        return list(_ends(name, low, high))
     return [_value(name, v) for v in spec.split(",")]
+
+
+def _ends(name: str, low: str, high: str) -> tuple[float, float]:
+    """Return a range's two ends, checked; LOW above HIGH is refused (a typo, not a design)."""
+    first, last = _value(name, low), _value(name, high)
+    if first > last:
+        raise ParameterError(
+            "--param", name, "expected LOW:HIGH with LOW at most HIGH", got=f"{low}:{high}"
+        )
+    return first, last
 
 
 def _value(name: str, text: str) -> float:

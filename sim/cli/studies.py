@@ -89,7 +89,7 @@ def add_tune(sub: Any) -> None:
     )
     tune.add_argument(
         "--prior-sd",
-        type=float,
+        type=validate.prior_sd,
         help="mle: the prior's spread around the essay's weights, in log-odds (default: the "
         "spread with the lowest log-loss cross-validated by war on 1816-1944)",
     )
@@ -141,7 +141,7 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
     overlay_option(parser)
     finding.dir_option(parser)
     parser.add_argument("--metric", help="the quantity shown (default: the first P(honour))")
-    parser.add_argument("--out", type=validate.output_folder, default=out, help="results folder")
+    parser.add_argument("--out", type=validate.study_folder, default=out, help="results folder")
 
 
 def _run_points(args: argparse.Namespace, jobs: list[Any], folder: Path) -> Any:

@@ -47,9 +47,14 @@ Date = Annotated[dt.date, BeforeValidator(_to_date)]
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: unknown fields are errors, values are frozen."""
+    """Base of every scenario model: unknown fields are errors, types strict, values frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Strict types refuse what lax ones would convert: ``'2'`` for a whole number, ``'no'`` or
+    ``1`` for a boolean, ``'0.5'`` for a figure. A whole number is still a figure (``1`` for
+    ``1.0``), and a pair may be written as a YAML list.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Capital(Strict):
@@ -116,7 +121,7 @@ class SiteSpec(Strict):
 class RelationSpec(Strict):
     """The quality of relations between two states, from -1 (hostile) to 1 (close)."""
 
-    between: tuple[StateId, StateId]
+    between: Annotated[tuple[StateId, StateId], Field(strict=False)]
     value: Annotated[float, Field(ge=-1.0, le=1.0)]
     source: Text
 
@@ -351,7 +356,7 @@ class RelationEvent(_Event):
     """Relations between two states change."""
 
     kind: Literal["relation"]
-    between: tuple[StateId, StateId]
+    between: Annotated[tuple[StateId, StateId], Field(strict=False)]
     value: Annotated[float, Field(ge=-1.0, le=1.0)]
 
 
@@ -359,7 +364,7 @@ class GoalEvent(_Event):
     """Two states come to share a specific goal against an adversary (P11)."""
 
     kind: Literal["goal"]
-    between: tuple[StateId, StateId]
+    between: Annotated[tuple[StateId, StateId], Field(strict=False)]
     adversary: StateId
 
 

@@ -10,8 +10,12 @@ told otherwise.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from sim.errors import InputError
 from sim.web.library import Library
@@ -101,5 +105,32 @@ def _run(host: str, port: int) -> int:
     warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     args = ["sim.web.app", "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--no-open", "--log-level-uvicorn", "warning"]  # fmt: skip
-    run.main(args=args, prog_name="run.py serve", standalone_mode=False)
+    with _interrupts():
+        run.main(args=args, prog_name="run.py serve", standalone_mode=False)
     return 0
+
+
+@contextmanager
+def _interrupts() -> Iterator[list[int]]:
+    """Turn a Ctrl-C, which uvicorn handles by a clean shutdown, back into an interruption.
+
+    Uvicorn restores the handler it found and raises the signal again once it has stopped;
+    whatever Solara makes of that, the command ends as an interrupted one (exit code 130).
+    """
+    stopped: list[int] = []
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        stopped.append(signum)
+        if frame is None or "uvicorn" not in frame.f_code.co_filename:
+            raise KeyboardInterrupt  # before the server started: stop at once
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield stopped
+    except BaseException:
+        if not stopped:
+            raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stopped:
+        raise KeyboardInterrupt("interrupted: the web view stopped")
