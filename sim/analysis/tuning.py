@@ -27,7 +27,8 @@ from sim.analysis.summary import decision_id
 from sim.errors import InputError, ParameterError
 from sim.model import params as parameters
 from sim.results.files import claim, run_key, write_table
-from sim.results.runs import WORKER_CONTEXT, replicate
+from sim.results.runs import replicate
+from sim.results.workers import WorkerPool
 from sim.scenario.loading import Scenario, load
 from sim.scenario.schema import ScenarioSpec, WarEvent
 
@@ -286,7 +287,7 @@ def executor_for(workers: int, scheduler: str | None) -> Executor:
                 "--scheduler", scheduler, f"expected a running Dask scheduler ({exc})"
             ) from None
         return client.get_executor()  # type: ignore[no-untyped-call]
-    return ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT)
+    return WorkerPool(workers)
 
 
 def sweep_key(target: Target, jobs: Sequence[Job]) -> str:

@@ -14,6 +14,7 @@ prints as one line; the checks that need more than one argument raise
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
@@ -34,6 +35,8 @@ MAX_WORLD_RUNS = 1_000
 """The most runs of the open world (each holds every state of every year)."""
 MAX_WORKERS = 256
 """The most worker processes."""
+NAME_MAX = 255
+"""The longest name of a file or folder (in bytes) that the system takes, as Linux's ext4."""
 MAX_POINTS = 100_000
 """The most parameter points of a sweep or a sensitivity analysis (its design is built first)."""
 
@@ -156,12 +159,12 @@ def output_file(text: str) -> Path:
     return path
 
 
-def _results_place(path: Path, option: str) -> None:
+def _results_place(path: Path) -> None:
     """Refuse a results folder inside another job's folder, or in a study's folder."""
     above = ownership.job_folder_above(path)
     if above is not None and above[0].absolute() != path.absolute():
         raise InputError(
-            option, "", f"expected a folder outside the {above[1]} folder {above[0]}", got=str(path)
+            str(path), "", f"expected a folder outside the {above[1]} folder {above[0]}"
         )
     if above is not None and above[1] == "study":
         raise InputError(
@@ -169,10 +172,10 @@ def _results_place(path: Path, option: str) -> None:
         )
 
 
-def _owned(check: Callable[[Path, str], None], path: Path) -> None:
+def _owned(check: Callable[[Path], None], path: Path) -> None:
     """Run an ownership check as an argument type: its refusal becomes the argument's error."""
     try:
-        check(path, "")
+        check(path)
     except InputError as exc:
         raise argparse.ArgumentTypeError(_without_option(exc)) from None
 
@@ -269,6 +272,8 @@ def _named(text: str, what: str) -> Path:
         raise argparse.ArgumentTypeError(f"expected {what} (got {text!r})")
     if "\x00" in text:
         raise argparse.ArgumentTypeError(f"expected {what} without a NUL character")
+    if any(len(os.fsencode(part)) > NAME_MAX for part in Path(text).parts):
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), text)  # as made
     return Path(text)
 
 

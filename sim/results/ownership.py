@@ -59,7 +59,7 @@ def job_folder_above(path: Path) -> tuple[Path, str] | None:
     return None
 
 
-def check_output_file(path: Path, option: str) -> None:
+def check_output_file(path: Path) -> None:
     """Refuse a file to be written inside a results or study folder, except what it declares.
 
     A results folder declares ``export``'s tables (its own name for each) and figures under
@@ -76,15 +76,14 @@ def check_output_file(path: Path, option: str) -> None:
     if kind == "results" and (inside in {(name,) for name in EXPORTS} or _in_figures(inside)):
         return
     raise InputError(
-        option,
+        str(path),
         "",
         f"expected a file outside the {kind} folder {folder}: a command never writes over, "
         "or among, another job's files (choose another name)",
-        got=str(path),
     )
 
 
-def check_figures_folder(folder: Path, option: str) -> None:
+def check_figures_folder(folder: Path) -> None:
     """Refuse a figures folder that is a results or study folder, or inside one (but ``plots/``).
 
     Raises:
@@ -99,14 +98,13 @@ def check_figures_folder(folder: Path, option: str) -> None:
         return
     where = f" (its figures go to {owner / FIGURES})" if kind == "results" else ""
     raise InputError(
-        option,
+        str(folder),
         "",
         f"expected a figures folder, not the {kind} folder {owner} or a folder inside it{where}",
-        got=str(folder),
     )
 
 
-def check_study_folder(folder: Path, option: str) -> None:
+def check_study_folder(folder: Path) -> None:
     """Refuse a study folder that holds anything but a study's own files, or lies in a job's.
 
     Raises:
@@ -115,10 +113,9 @@ def check_study_folder(folder: Path, option: str) -> None:
     above = job_folder_above(folder.parent)
     if above is not None:
         raise InputError(
-            option,
+            str(folder),
             "",
             f"expected a folder outside the {above[1]} folder {above[0]}",
-            got=str(folder),
         )
     if not folder.is_dir():
         return

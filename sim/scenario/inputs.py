@@ -55,9 +55,12 @@ def read_bytes(
     except OSError as exc:
         raise error(str(path), "", f"cannot read the file ({exc.strerror or exc})") from None
     try:
+        _check_kind(os.fstat(fd), path, limit, error)
         with os.fdopen(fd, "rb") as handle:
-            _check_kind(os.fstat(handle.fileno()), path, limit, error)
             data = handle.read(limit + 1)
+    except InputError:
+        os.close(fd)
+        raise
     except OSError as exc:
         raise error(str(path), "", f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > limit:  # it grew while being read

@@ -97,10 +97,14 @@ def problems(path: str | Path, overlays: Iterable[str | Path] = ()) -> list[Scen
     try:
         spec = ScenarioSpec.model_validate(draft.document)
     except ValidationError as exc:
-        errors = [_error(e, draft.sources) for e in exc.errors(include_url=False)]
-        firsts = {(e.file, e.path): e for e in reversed(errors)}  # one per field: the first
-        return [e for e in errors if firsts[(e.file, e.path)] is e]
-    return [_located(problem, draft.sources) for problem in _problems(spec)]
+        return _first_per_field([_error(e, draft.sources) for e in exc.errors(include_url=False)])
+    return _first_per_field([_located(problem, draft.sources) for problem in _problems(spec)])
+
+
+def _first_per_field(errors: list[ScenarioError]) -> list[ScenarioError]:
+    """Keep one error per field of a file (an overlay's removal is one field): the first."""
+    firsts = {(e.file, e.path): e for e in reversed(errors)}
+    return [e for e in errors if firsts[(e.file, e.path)] is e]
 
 
 @dataclass
@@ -357,10 +361,44 @@ def _check_references(spec: ScenarioSpec, sources: list[_Source]) -> None:
 
 
 def _located(problem: tuple[list[str | int], str, Any], sources: list[_Source]) -> ScenarioError:
-    """Return a reference problem as an error naming its file and line."""
+    """Return a reference problem as an error naming its file and line.
+
+    A reference to an id that an overlay removed is that overlay's problem: the error names
+    its ``remove`` item, and the field that still refers to the id.
+    """
     path, expected, got = problem
+    removal = _removal_of(got, sources)
+    if removal is not None:
+        return ScenarioError(
+            removal.file,
+            dotted(removal.prefix),
+            f"expected a field nothing else refers to ({dotted(path)} still names {got})",
+            got=".".join(removal.removed),
+            line=line_of(removal.document, removal.prefix),
+        )
     file, line = _locate(sources, path)
     return ScenarioError(file, dotted(path), expected, got=got, line=line)
+
+
+ID_COLLECTIONS = (
+    "states",
+    "territories",
+    "sites",
+    "commitments",
+    "groups",
+    "institutions",
+    "events",
+)
+"""The mappings of a scenario whose keys are ids that other fields refer to."""
+
+
+def _removal_of(got: Any, sources: list[_Source]) -> _Source | None:
+    """Return the overlay's removal of the id ``got`` (``remove: [states.ARM]``), if any."""
+    for source in reversed(sources[1:]):
+        removed = source.removed
+        if len(removed) == 2 and removed[0] in ID_COLLECTIONS and removed[1] == got:
+            return source
+    return None
 
 
 def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
@@ -376,8 +414,9 @@ def _problems(spec: ScenarioSpec) -> Iterator[tuple[list[str | int], str, Any]]:
         if value is not None and value not in states:
             yield path, known_state, value
 
-    if spec.end <= spec.start:
+    if spec.end <= spec.start:  # every other check of dates needs a span of time
         yield ["end"], f"expected a date after the start ({spec.start})", str(spec.end)
+        return
     yield from _state_problems(spec, state)
     for tid, territory in spec.territories.items():
         yield from state(["territories", tid, "owner"], territory.owner)
