@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 SCENARIO ?= karabakh_2020
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test fuzz lint bench clean
 
 setup:
 	@scripts/bootstrap
@@ -12,6 +12,11 @@ run: setup
 
 test: setup lint
 	$(PY) -m pytest
+
+# The longer bad-input campaign: every hypothesis fuzz and property test with 20 times the
+# examples of `make test` (ALLIANCE_SIM_FUZZ multiplies each budget).
+fuzz: setup
+	ALLIANCE_SIM_FUZZ=20 $(PY) -m pytest tests/test_fuzz.py tests/test_fuzz_cli.py tests/test_fuzz_properties.py tests/test_bad_input_35.py
 
 lint: setup
 	$(PY) -m ruff check sim tests run.py benchmarks
