@@ -20,10 +20,10 @@ its cases are every bound state of every replayed war, P(joins) beside what it d
     >>> history.cases  # doctest: +SKIP
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sim.errors import InputError, ParameterError, ScenarioError
     from sim.model.alliance_model import AllianceModel
     from sim.model.params import Params
@@ -58,12 +58,12 @@ _HOMES = {
 line's entry point (:mod:`sim.launch`) starts before numpy, pandas and Mesa are loaded."""
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Import a public name on first use (PEP 562)."""
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'sim' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    value = getattr(_importlib.import_module(home), name)
     globals()[name] = value
     return value
 

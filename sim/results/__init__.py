@@ -8,10 +8,10 @@ where the README documents them. They are imported on first use (PEP 562), so th
 worker pool's forkserver reaches :mod:`sim.results.workers` before pandas is loaded.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from sim.results.files import (
         METADATA_KEY,
         PARTS,
@@ -47,11 +47,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     """Import a writing function from :mod:`sim.results.files` on first use (PEP 562)."""
     if name not in __all__:
         raise AttributeError(f"module 'sim.results' has no attribute {name!r}")
-    value = getattr(importlib.import_module("sim.results.files"), name)
+    value = getattr(_importlib.import_module("sim.results.files"), name)
     globals()[name] = value
     return value
 
