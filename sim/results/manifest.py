@@ -20,6 +20,7 @@ from sim.errors import ResultsError
 
 KEY = "manifest"
 """The key of ``metadata.json`` that holds the manifest."""
+WRITTEN_BY = "a results folder written by `run --out` or `world --out`"
 BLOCK = 1 << 20
 """How much of a file is read at a time to digest it."""
 
@@ -75,7 +76,9 @@ def _check_file(path: Path, entry: Mapping[str, Any]) -> None:
     try:
         found = os.stat(path)
     except OSError:
-        raise ResultsError(str(path), "", f"{changed}: it is missing") from None
+        raise ResultsError(
+            str(path.parent), "", f"expected {WRITTEN_BY} (it has no {path.name})"
+        ) from None
     if not stat.S_ISREG(found.st_mode):
         raise ResultsError(str(path), "", f"{changed}: it is not a regular file")
     if found.st_size != entry["bytes"]:
