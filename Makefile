@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 SCENARIO ?= karabakh_2020
 
-.PHONY: setup run test lint docs bench clean
+.PHONY: setup run test fuzz load lint docs bench clean
 
 setup:
 	@scripts/bootstrap
@@ -13,6 +13,15 @@ run: setup
 
 test: setup lint docs
 	$(PY) -m pytest
+
+# The longer bad-input campaign: every hypothesis fuzz and property test with 20 times the
+# examples of `make test` (ALLIANCE_SIM_FUZZ multiplies each budget).
+fuzz: setup
+	ALLIANCE_SIM_FUZZ=20 $(PY) -m pytest tests/test_fuzz.py tests/test_fuzz_cli.py tests/test_fuzz_properties.py tests/test_bad_input_35.py
+
+# The web server under load: 20 browser sessions at once, twice (minutes; needs Chromium).
+load: setup
+	ALLIANCE_SIM_LOAD=1 $(PY) -m pytest -s tests/test_web_load.py
 
 lint: setup
 	$(PY) -m ruff check sim tests run.py benchmarks buildsys docs

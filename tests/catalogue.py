@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import shutil
 import sys
 import tempfile
@@ -84,6 +86,11 @@ SCENARIO_CASES = [
         "    commitment: csto\n    source: s\n  ceasefire:\n",
     ),
     (
+        "a string for a boolean (strict types: 'no' is not false)",
+        "    nuclear: true\n    capital: {city: Moscow",
+        "    nuclear: true\n    in_system: 'no'\n    capital: {city: Moscow",
+    ),
+    (
         "a member's terms for a state that is not a member",
         "    covers: members\n    since: 1997-08-29\n",
         "    covers: members\n    member_terms: {TUR: {duty: consult, source: s}}\n"
@@ -101,6 +108,11 @@ OTHER_CASES = [
         "an overlay that removes a missing field",
         "overlay",
         "title: t\nsummary: s\napplies_to: karabakh_2020\nremove:\n  - sites.nowhere\n",
+    ),
+    (
+        "an overlay that removes a state the scenario still names",
+        "overlay",
+        "title: t\nsummary: s\napplies_to: karabakh_2020\nremove:\n  - states.BLR\n",
     ),
     ("a parameter file with an unknown name", "params", "w_sites: 3\nw_sitez: 4\n"),
     ("a parameter out of its range", "params", "technology: 1.5\n"),
@@ -184,7 +196,43 @@ ARGUMENT_CASES = [
         ["explain", "eaeu_institution", "1", "--runs", "2"],
     ),
     ("an unknown option", ["run", "karabakh_2020", "--rusn", "2"]),
+    ("a named pipe as a scenario (never read)", ["run", "{tmp}/pipe.yaml"]),
+    (
+        "a device as a parameter file (never read)",
+        ["run", "karabakh_2020", "--params", "/dev/zero"],
+    ),
+    ("a name longer than the system takes", ["run", "karabakh_2020", "--out", "x" * 300]),
+    ("a range from high to low", ["sweep", "karabakh_2020", "--param", "w_sites=5:1:3"]),
+    (
+        "a prior spread that is not a positive number",
+        ["tune", "--method", "mle", "--prior-sd", "nan"],
+    ),
+    ("a corrupt optuna journal", ["tune", "--storage", "{tmp}/corrupt.journal"]),
 ]
+
+OWNERSHIP_CASES = [
+    (
+        "an export over the folder's own metadata.json",
+        ["export", "{run}", "--format", "dyad-year", "--out", "{run}/metadata.json"],
+    ),
+    (
+        "a sweep into a run's results folder",
+        ["sweep", "karabakh_2020", "--param", "w_sites=1:2:2", "--out", "{run}"],
+    ),
+    (
+        "figures into a results folder (not its plots/)",
+        ["plot", "timeline", "{run}", "--out", "{run}"],
+    ),
+    (
+        "a run into a study's folder",
+        ["run", "karabakh_2020", "--runs", "1", "--out", "{tmp}/study"],
+    ),
+    (
+        "a table no command here reads, changed since",
+        ["plot", "timeline", "{tmp}/changed", "--out", "{tmp}/figures"],
+    ),
+]
+"""Writes into another job's folder, and a folder changed since it was written (its manifest)."""
 
 RESULTS_CASES = [
     ("a folder of garbage files", "garbage", ["survival", "{run}"]),
@@ -303,6 +351,11 @@ def _argument_rows(tmp: Path) -> list[tuple[str, str, int, str]]:
     (tmp / "empty").mkdir()
     (tmp / "mine").mkdir()
     (tmp / "mine" / "notes.txt").write_text("mine\n")
+    os.mkfifo(tmp / "pipe.yaml")
+    (tmp / "corrupt.journal").write_text(
+        '{"op_code":0,"worker_id":"w","study_name":"alliance-sim","directions":[1]}\n'
+        '{"op_code":99}\n'
+    )
     rows = []
     for name, argv in ARGUMENT_CASES:
         argv = [a.replace("{tmp}", str(tmp)) for a in argv]
@@ -324,6 +377,24 @@ def _results_rows(tmp: Path) -> list[tuple[str, str, int, str]]:
     return rows
 
 
+def _ownership_rows(tmp: Path) -> list[tuple[str, str, int, str]]:
+    run = tmp / "run"
+    code, message = _run(["run", "karabakh_2020", "--runs", "2", "--out", str(run)])
+    assert code == 0, message
+    (tmp / "study" / "points").mkdir(parents=True)
+    (tmp / "study" / "design.json").write_text("[]\n")
+    changed = Path(shutil.copytree(run, tmp / "changed"))
+    data = bytearray((changed / "system.parquet").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (changed / "system.parquet").write_bytes(bytes(data))
+    rows = []
+    for name, argv in OWNERSHIP_CASES:
+        argv = [a.replace("{run}", str(run)).replace("{tmp}", str(tmp)) for a in argv]
+        shown = " ".join(argv).replace(str(tmp), "...")
+        rows.append((name, f"`run.py {shown}`", *_run(argv)))
+    return rows
+
+
 def catalogue() -> str:
     """Return the catalogue as markdown, with the folder names made stable."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -335,6 +406,7 @@ def catalogue() -> str:
             ("Scenario, overlay and parameter files", _rows(folder) + _more_rows(folder)),
             ("The command line's own arguments", _argument_rows(folder / "scratch")),
             ("Results folders (`run --out`, `world --out`)", _results_rows(folder / "scratch")),
+            ("Folders a command does not own", _ownership_rows(folder / "owned")),
         ]
         lines = HEADER[:]
         for title, rows in sections:
@@ -344,9 +416,15 @@ def catalogue() -> str:
                 command = command.replace(str(folder), "...")
                 message = message.replace(str(folder), "...").replace("|", "\\|")
                 message = message.replace(f"{ROOT}/", "")  # the library, wherever it is
+                command, message = _short(command), _short(message)
                 quote = "``" if "`" in message else "`"
                 lines.append(f"| {name} | {command} | {code} | {quote}{message}{quote} |")
     return "\n".join(lines) + "\n"
+
+
+def _short(text: str) -> str:
+    """Show a name of hundreds of ``x`` as ``x * N``, so that a row stays readable."""
+    return re.sub(r"x{40,}", lambda found: f"x * {len(found.group())}", text)
 
 
 HEADER = [
@@ -362,11 +440,29 @@ HEADER = [
     "disk full, a folder made unwritable mid-run), one line; 70 a bug, one line `internal",
     "error: ...; please report it`, and its traceback with `--debug` or `ALLIANCE_SIM_DEBUG=1`;",
     "130 interrupted (Ctrl-C), with what finished kept so that a rerun resumes.",
+    "",
+    "Input files are checked by kind and size before they are read: a scenario, overlay or",
+    "parameter file must be a regular UTF-8 file of at most 8 MiB (a named pipe would hang the",
+    "reader, `/dev/zero` fill the memory); a results folder's `metadata.json`, a regular file",
+    "of at most 64 MiB. Library warnings (SALib, numpy, lifelines, optuna) never reach the",
+    "terminal, in the command's process or its workers: what one would mean to a user is",
+    "checked by the tool itself, refused as bad input or said in a `warning:` line of its own",
+    "(`--debug` shows them). Ctrl-C at any moment, start-up and `serve` included, prints one",
+    "`interrupted` line and exits with 130; the worker processes of a run or a study die with",
+    "it, and with their parent however it ends (even `kill -9`): none outlives it.",
+    "",
+    "**A results folder is checked whole when it is opened.** `metadata.json` holds a",
+    "manifest: each table's size in bytes and SHA-256 digest. Every command that opens a",
+    "results folder checks every table against it before it reads anything, so a table",
+    "changed, truncated, swapped or damaged since the folder was written is refused by every",
+    "command, not only by those that read that table. Folders written before manifests were",
+    "kept have none and are checked table by table as they are read. No command writes into",
+    "a folder of another kind (a run's results, a study's points) or over one of its files:",
+    "inside a results folder only `export`'s own tables and figures under `plots/` are written,",
+    "and a study (`sweep`, `sensitivity`) writes only into a new folder or its own.",
 ]
 
 
 if __name__ == "__main__":
-    import os
-
     os.chdir(ROOT)
     sys.stdout.write(catalogue())

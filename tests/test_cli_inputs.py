@@ -164,6 +164,22 @@ def test_an_empty_output_name_is_refused():
 # --- tracebacks and wrong codes: results folders --------------------------------------------
 
 
+def _without_manifest(folder: Path) -> None:
+    """Make a results folder as written before manifests: its tables are checked one by one."""
+    meta = json.loads((folder / "metadata.json").read_text())
+    del meta["manifest"]
+    (folder / "metadata.json").write_text(json.dumps(meta))
+
+
+def _as_written(folder: Path) -> None:
+    """Make a results folder's manifest list its tables as they are now (as if written so)."""
+    from sim.results import manifest
+
+    meta = json.loads((folder / "metadata.json").read_text())
+    meta["manifest"] = manifest.of(folder, meta["manifest"])
+    (folder / "metadata.json").write_text(json.dumps(meta))
+
+
 def _garbage(folder: Path) -> Path:
     folder.mkdir()
     for name in ("metadata.json", "alliances.parquet", "states.parquet"):
@@ -190,6 +206,7 @@ def test_a_table_whose_pandas_metadata_is_damaged(run_dir, tmp_path):
 
     folder = tmp_path / "damaged"
     shutil.copytree(run_dir, folder)
+    _without_manifest(folder)  # the table's own checks (a folder with one is refused whole)
     path = folder / "alliances.parquet"
     table = pq.read_table(path)
     meta = json.loads(table.schema.metadata[b"pandas"])
@@ -214,6 +231,7 @@ def test_a_results_folder_missing_a_file(missing, run_dir, tmp_path):
 def test_a_results_folder_with_the_wrong_tables(table, run_dir, tmp_path):
     folder = tmp_path / "wrong"
     shutil.copytree(run_dir, folder)
+    _without_manifest(folder)  # the table's own checks (a folder with one is refused whole)
     other = "decisions" if table == "alliances" else "system"
     shutil.copy(folder / f"{other}.parquet", folder / f"{table}.parquet")
     commands = [["plot", "network", str(folder), "--out", str(tmp_path / "p")]]
@@ -252,6 +270,7 @@ def test_survival_of_folders_without_any_alliance(run_dir, tmp_path):
     shutil.copytree(run_dir, folder)
     empty = pd.read_parquet(folder / "alliances.parquet").iloc[:0]
     empty.to_parquet(folder / "alliances.parquet")
+    _as_written(folder)
     assert "expected alliances to analyse" in refused(
         "survival", str(folder), "--out", str(tmp_path / "s")
     )

@@ -4,6 +4,7 @@ or fail with the clear message; never a traceback, a crash or a hang."""
 from __future__ import annotations
 
 import io
+import os
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -50,7 +51,7 @@ TOKENS = [
     "99999999999999999999",
 ]
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=120 * max(1, int(os.environ.get("ALLIANCE_SIM_FUZZ", "1") or 1)),  # make fuzz
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

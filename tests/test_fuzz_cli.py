@@ -32,9 +32,10 @@ from conftest import SCENARIOS
 
 
 def fuzz(examples: int) -> settings:
-    """Settings of a fuzz test: its examples, no deadline (CI derandomizes, conftest.py)."""
+    """Settings of a fuzz test: its examples (times ``ALLIANCE_SIM_FUZZ``, which ``make fuzz``
+    sets), no deadline (CI derandomizes, conftest.py)."""
     return settings(
-        max_examples=examples,
+        max_examples=examples * max(1, int(os.environ.get("ALLIANCE_SIM_FUZZ", "1") or 1)),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )

@@ -157,7 +157,8 @@ def _alliance_cases(runset: RunSet) -> list[Case]:
         rows = a[a["alliance"] == h.commitment] if len(a) else a
         by = calendar.n_periods if h.ended is None else calendar.period_of(h.ended) + 1
         horizon = calendar.label(min(by, calendar.n_periods) - 1)
-        ended = (rows["ended"] & (rows["end_period"] < by)).sum() / runset.runs
+        ended = 0.0 if rows.empty else (rows["ended"] & (rows["end_period"] < by)).sum()
+        ended /= runset.runs  # no rows: the commitment never formed an alliance (an institution)
         what = f"{h.commitment} has ended by {horizon}"
         detail = f"history: {'ended ' + str(h.ended.year) if h.ended else 'held'}"
         cases.append(_case(name, what, float(ended), h.ended is not None, detail))

@@ -88,6 +88,11 @@ def warnings(design_: Design, n: int, table: pd.DataFrame) -> list[str]:
             f"the base sample N={n} is small for stable Sobol indices "
             f"(use at least {STABLE_SOBOL_N}); read the confidence intervals"
         )
+    if design_.method == "sobol" and n & (n - 1):
+        found.append(
+            f"the base sample N={n} is not a power of 2, so Sobol' points lose their balance "
+            "(use 64, 128, 256, ...)"
+        )
     if design_.method == "sobol" and (table["ST_conf"] > 0.1).any():
         found.append("some total-order indices have 95% intervals wider than +-0.1")
     return found

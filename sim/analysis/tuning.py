@@ -27,7 +27,8 @@ from sim.analysis.summary import decision_id
 from sim.errors import InputError, ParameterError
 from sim.model import params as parameters
 from sim.results.files import claim, run_key, write_table
-from sim.results.runs import WORKER_CONTEXT, replicate
+from sim.results.runs import replicate
+from sim.results.workers import WorkerPool
 from sim.scenario.loading import Scenario, load
 from sim.scenario.schema import ScenarioSpec, WarEvent
 
@@ -101,12 +102,22 @@ def _values(name: str, spec: str) -> list[float]:
     """Return the values of ``low:high:steps``, of ``low:high`` (its two ends) or of a list."""
     if spec.count(":") == 2:
         low, high, steps = spec.split(":")
-        first, last = _value(name, low), _value(name, high)
+        first, last = _ends(name, low, high)
         return list(np.linspace(first, last, _steps(name, steps)).tolist())
     if spec.count(":") == 1:
         low, high = spec.split(":")
-        return [_value(name, low), _value(name, high)]
+        return list(_ends(name, low, high))
     return [_value(name, v) for v in spec.split(",")]
+
+
+def _ends(name: str, low: str, high: str) -> tuple[float, float]:
+    """Return a range's two ends, checked; LOW above HIGH is refused (a typo, not a design)."""
+    first, last = _value(name, low), _value(name, high)
+    if first > last:
+        raise ParameterError(
+            "--param", name, "expected LOW:HIGH with LOW at most HIGH", got=f"{low}:{high}"
+        )
+    return first, last
 
 
 def _value(name: str, text: str) -> float:
@@ -292,7 +303,7 @@ def executor_for(workers: int, scheduler: str | None) -> Executor:
                 "--scheduler", scheduler, f"expected a running Dask scheduler ({exc})"
             ) from None
         return client.get_executor()  # type: ignore[no-untyped-call]
-    return ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT)
+    return WorkerPool(workers)
 
 
 def sweep_key(target: Study, jobs: Sequence[Job]) -> str:

@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sim import cache
-from sim.cli import analysis, calibrate, export, history, progress, scenarios, studies, web
+from sim.cli import analysis, calibrate, export, history, progress, quiet, scenarios, studies, web
 from sim.cli.common import EXIT_INPUT
 from sim.cli.validate import Parser
 from sim.errors import InputError, one_line, program
@@ -64,6 +64,8 @@ ENVIRONMENT = {
     errno.ENOMEM,
 }
 """The errors of the machine, not of the program, that can still strike a job under way."""
+PATH_ERRORS = {errno.ENAMETOOLONG, errno.ELOOP}
+"""The errors of a path the user gave that the system refuses to look up: bad input."""
 
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     scenarios.add_list,
@@ -95,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     debug = args.debug or os.environ.get(DEBUG, "") not in ("", "0")
     try:
-        with cache.turned_off(getattr(args, "no_cache", False)):  # its workers' too
+        with cache.turned_off(getattr(args, "no_cache", False)), quiet.libraries_quiet(debug):
             return int(args.command(args))
     except KeyboardInterrupt as exc:  # a resumable job says what it kept (sim.cli.progress)
         print(progress.interrupted_line(exc), file=sys.stderr)
@@ -118,6 +120,8 @@ def failure(exc: Exception) -> tuple[int, str]:
         return EXIT_INTERRUPTED, progress.interrupted_line(ctrl_c)
     if isinstance(exc, InputError):
         return EXIT_INPUT, f"error: {exc}"
+    if isinstance(exc, OSError) and exc.errno in PATH_ERRORS:
+        return EXIT_INPUT, one_line(f"error: {str(exc.filename)[:200]}: {exc.strerror}")
     if isinstance(exc, OSError) and exc.errno in ENVIRONMENT:
         where = f"{exc.filename}: " if exc.filename else ""
         return EXIT_FAILURE, one_line(f"error: {where}{exc.strerror or exc}")

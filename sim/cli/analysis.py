@@ -52,7 +52,7 @@ def add_survival(sub: Any) -> None:
         "--draws", type=positive, default=200, help="bootstrap draws for the distances (200)"
     )
     surv.add_argument(
-        "--out", type=validate.output_folder, default="survival", help="figures folder"
+        "--out", type=validate.figures_folder, default="survival", help="figures folder"
     )
     surv.add_argument("--json", action="store_true", help="print one JSON object")
     surv.set_defaults(command=cmd_survival)
@@ -69,7 +69,7 @@ def add_plot(sub: Any) -> None:
     )
     plot.add_argument("--period", help="for network: the period label (default: the first)")
     replication_options(plot)
-    plot.add_argument("--out", type=validate.output_folder, default="plots", help="figures folder")
+    plot.add_argument("--out", type=validate.figures_folder, default="plots", help="figures folder")
     plot.set_defaults(command=cmd_plot)
 
 

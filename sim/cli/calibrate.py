@@ -48,7 +48,7 @@ def add_tune(sub: Any) -> None:
     )
     tune.add_argument(
         "--prior-sd",
-        type=float,
+        type=validate.prior_sd,
         help="mle: the prior's spread around the essay's weights, in log-odds (default: the "
         "spread with the lowest log-loss cross-validated by war on 1816-1944)",
     )

@@ -86,7 +86,7 @@ def _run_options(parser: argparse.ArgumentParser, out: str | None) -> None:
     parser.add_argument("--params", type=Path, help="a YAML file of parameter: value")
     parser.add_argument(
         "--out",
-        type=validate.output_folder,
+        type=validate.results_folder,
         default=out,
         help=f"write the tables (Parquet) and metadata here{f' ({out})' if out else ''}",
     )

@@ -44,7 +44,7 @@ def add_run(sub: Any) -> None:
     run = sub.add_parser("run", help="replay a scenario and show every decision")
     scenario_options(run)
     run.add_argument(
-        "--out", type=validate.output_folder, help="write the run's tables and metadata here"
+        "--out", type=validate.results_folder, help="write the run's tables and metadata here"
     )
     run.add_argument("--json", action="store_true", help="print one JSON object")
     layout.layout_options(run, ("decisions", "alliances"))

@@ -106,7 +106,7 @@ def _point_options(parser: argparse.ArgumentParser, *, runs: int, out: str) -> N
         metavar="FIRST:LAST",
         help="with world: the span of the open world each point runs (1816:2003)",
     )
-    parser.add_argument("--out", type=validate.output_folder, default=out, help="results folder")
+    parser.add_argument("--out", type=validate.study_folder, default=out, help="results folder")
     cache_option(parser)
 
 

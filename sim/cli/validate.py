@@ -14,7 +14,9 @@ prints as one line; the checks that need more than one argument raise
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import math
 import os
 import re
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from sim.errors import InputError, one_line
+from sim.results import ownership
 
 SEED_MAX = 2**32 - 1
 """The largest seed: numpy's and optuna's generators take seeds below 2**32."""
@@ -32,12 +35,23 @@ MAX_WORLD_RUNS = 1_000
 """The most runs of the open world (each holds every state of every year)."""
 MAX_WORKERS = 256
 """The most worker processes."""
+NAME_MAX = 255
+"""The longest name of a file or folder (in bytes) that the system takes, as Linux's ext4."""
 MAX_POINTS = 100_000
 """The most parameter points of a sweep or a sensitivity analysis (its design is built first)."""
 
 
 class Parser(argparse.ArgumentParser):
     """An argument parser that reports a bad argument in one line, with exit code 2."""
+
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        """Convert an argument; a path the system refuses (a name too long) is bad input too."""
+        try:
+            return super()._get_value(action, arg_string)
+        except OSError as exc:
+            raise argparse.ArgumentError(
+                action, f"cannot use {arg_string[:60]!r} ({exc.strerror or exc})"
+            ) from None
 
     def error(self, message: str) -> NoReturn:
         """Print ``error: PROG: MESSAGE`` and a pointer to the help, then exit with code 2."""
@@ -69,11 +83,31 @@ def _number(n: int) -> str:
     return f"{n:,}" if abs(n) >= 10_000 else str(n)
 
 
+def positive_number(high: float, what: str) -> Callable[[str], float]:
+    """Return an argument type: a finite number above 0 and at most ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not 0 < value <= high:  # NaN fails every comparison
+            raise argparse.ArgumentTypeError(
+                f"expected a finite number above 0 and at most {high:g} ({what}) "
+                f"(got {text[:40]!r})"
+            )
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
 seed = whole(0, SEED_MAX)
 count = whole(1, MAX_RUNS, "runs, trials, points and samples are held in memory")
 world_runs = whole(1, MAX_WORLD_RUNS, "each run holds every state of every year")
 workers = whole(1, MAX_WORKERS)
 run_index = whole(0, MAX_RUNS - 1, "a replication of the run folder")
+prior_sd = positive_number(100.0, "a spread in log-odds")
 
 
 def output_folder(text: str) -> Path:
@@ -85,15 +119,70 @@ def output_folder(text: str) -> Path:
     return path
 
 
+def results_folder(text: str) -> Path:
+    """An argument type: an output folder for a run's or a world's results (``run --out``).
+
+    It may replace a results folder, never be a study's folder or lie inside a job's folder.
+    """
+    path = output_folder(text)
+    _owned(_results_place, path)
+    return path
+
+
+def study_folder(text: str) -> Path:
+    """An argument type: an output folder for a study (``sweep --out``): new, or a study's."""
+    path = output_folder(text)
+    _owned(ownership.check_study_folder, path)
+    return path
+
+
+def figures_folder(text: str) -> Path:
+    """An argument type: an output folder for figures, never a results or study folder."""
+    path = output_folder(text)
+    _owned(ownership.check_figures_folder, path)
+    return path
+
+
 def output_file(text: str) -> Path:
-    """An argument type: a file that can be written (made, or replaced)."""
+    """An argument type: a file that can be written (made, or replaced), outside any job's folder.
+
+    Inside a results folder only what the folder declares may be written (``export``'s tables,
+    figures under ``plots/``): never its metadata or its tables.
+    """
     path = _named(text, "a file name")
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"expected a file name, but {text!r} is a folder")
     if path.exists() and not path.is_file():
         raise argparse.ArgumentTypeError(f"expected a file name, but {text!r} is not a file")
     _writable(_nearest(path.parent), text)
+    _owned(ownership.check_output_file, path)
     return path
+
+
+def _results_place(path: Path) -> None:
+    """Refuse a results folder inside another job's folder, or in a study's folder."""
+    above = ownership.job_folder_above(path)
+    if above is not None and above[0].absolute() != path.absolute():
+        raise InputError(
+            str(path), "", f"expected a folder outside the {above[1]} folder {above[0]}"
+        )
+    if above is not None and above[1] == "study":
+        raise InputError(
+            str(path), "", "expected a new folder, or a results folder to replace; it is a study's"
+        )
+
+
+def _owned(check: Callable[[Path], None], path: Path) -> None:
+    """Run an ownership check as an argument type: its refusal becomes the argument's error."""
+    try:
+        check(path)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(_without_option(exc)) from None
+
+
+def _without_option(exc: InputError) -> str:
+    """The refusal's words, for argparse to put after the argument's name."""
+    return str(exc).removeprefix(": ")
 
 
 def folder(text: str) -> Path:
@@ -183,6 +272,8 @@ def _named(text: str, what: str) -> Path:
         raise argparse.ArgumentTypeError(f"expected {what} (got {text!r})")
     if "\x00" in text:
         raise argparse.ArgumentTypeError(f"expected {what} without a NUL character")
+    if any(len(os.fsencode(part)) > NAME_MAX for part in Path(text).parts):
+        raise OSError(errno.ENAMETOOLONG, os.strerror(errno.ENAMETOOLONG), text)  # as made
     return Path(text)
 
 

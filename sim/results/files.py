@@ -23,6 +23,8 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.model.tables import TABLES
+from sim.results import manifest
+from sim.results.ownership import EXPORTS
 from sim.results.runs import Checkpoint, RunSet, Tables, chunks
 
 
@@ -118,10 +120,6 @@ def save(runset: RunSet, folder: str | Path) -> list[Path]:
 
 PARTS = ".parts"
 """The sub-folder of a results folder that keeps finished chunks until the run is saved."""
-EXPORTS = tuple(
-    f"{shape}.{kind}" for shape in ("dyad_year", "state_year") for kind in ("parquet", "csv")
-)
-"""The files ``export`` writes into a results folder by default (drawn from its tables)."""
 OWN = ("metadata.json", PARTS, "plots", *EXPORTS)
 """What a results folder holds besides its tables: metadata, checkpoint, figures, exports."""
 
@@ -129,7 +127,8 @@ OWN = ("metadata.json", PARTS, "plots", *EXPORTS)
 def save_folder(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str, Any]) -> list[Path]:
     """Write a results folder as a whole: complete, or absent (or as it was before).
 
-    The tables (each carrying ``meta`` in its schema) and then ``metadata.json`` are written
+    The tables (each carrying ``meta`` in its schema) and then ``metadata.json`` (``meta`` and
+    the manifest: each table's size and digest, :mod:`sim.results.manifest`) are written
     into a temporary sibling folder, which is renamed into place; a folder it replaces (a
     previous result, the checkpoint of this run) is moved aside first and then removed.
     """
@@ -140,7 +139,9 @@ def save_folder(folder: Path, tables: dict[str, pd.DataFrame], meta: dict[str, A
         os.chmod(building, 0o777 & ~_umask())  # mkdtemp makes 0700; results are ordinary
         for name, table in tables.items():
             write_table(building / f"{name}.parquet", table, meta)
-        write_text(building / "metadata.json", json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        listed = manifest.of(building, [f"{name}.parquet" for name in tables])
+        whole = {**meta, manifest.KEY: listed}  # checked whole on open (sim.results.manifest)
+        write_text(building / "metadata.json", json.dumps(whole, indent=2, sort_keys=True) + "\n")
         _swap(building, folder)
     finally:
         shutil.rmtree(building, ignore_errors=True)

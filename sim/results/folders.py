@@ -18,9 +18,13 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import ResultsError
+from sim.results import manifest
+from sim.scenario.inputs import read_bytes
 
 METADATA = "metadata.json"
 WRITTEN_BY = "a results folder written by `run --out` or `world --out`"
+MAX_METADATA = 64 * 1024 * 1024
+"""The largest ``metadata.json`` read (64 MiB: a world's of 1816-2003 is under 100 KiB)."""
 
 TEXT, NUMBER, COUNT = "text", "number", "count"
 """The kinds of a column: text; numbers (missing values allowed); finite non-negative
@@ -61,14 +65,16 @@ def metadata(
     path = folder / METADATA
     if not path.is_file():
         raise ResultsError(str(folder), "", f"expected {WRITTEN_BY} (it has no {METADATA})")
+    text = read_bytes(path, limit=MAX_METADATA, error=ResultsError)  # a pipe is refused unread
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        meta = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
         meta = None
     if not isinstance(meta, dict):
         raise ResultsError(
             str(path), "", "expected a JSON object, the metadata of a run's or a world's results"
         )
+    manifest.check(folder, meta)  # the folder is checked whole, whatever this reader reads
     for key, default in (optional or {}).items():
         meta.setdefault(key, default)
     for key in [*keys, *(optional or {})]:

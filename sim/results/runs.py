@@ -8,9 +8,7 @@ parallel processes and can be saved as they finish, so that an interrupted job r
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +19,8 @@ from sim.model.params import Params
 from sim.model.records import Ledger, Panel, gather
 from sim.model.tables import TABLES
 from sim.model.world import World, build
+from sim.results.workers import WorkerPool
 from sim.scenario.loading import Scenario
-
-WORKER_CONTEXT = multiprocessing.get_context("forkserver")
-"""Workers start from a clean server process: forking a process with threads is unsafe."""
-WORKER_CONTEXT.set_forkserver_preload(["sim.results.runs", "sim.analysis.tuning"])
-"""The server imports the simulator once; each worker forks from it ready to run."""
 
 CHUNK = 50
 """Replications per chunk: the unit of parallel work and of checkpointing."""
@@ -144,15 +138,9 @@ def _chunk_tables(
 
         yield from _collect(chunks(runs), store, compute, progress)
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=WORKER_CONTEXT) as pool:
+    with WorkerPool(workers) as pool:  # left by an exception, it stops its workers at once
         futures = {(a, b): pool.submit(run_chunk, world, params, seed, a, b) for a, b in todo}
-        try:
-            yield from _collect(
-                chunks(runs), store, lambda a, b: futures[(a, b)].result(), progress
-            )
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise
+        yield from _collect(chunks(runs), store, lambda a, b: futures[(a, b)].result(), progress)
 
 
 def _collect(

@@ -7,49 +7,113 @@ reads ``history``; it is there to check the model against.
 
 Every model forbids unknown fields, so that a misspelt field is an error, not a silent
 default.
+
+The models are split by concern: the shared field types (:mod:`sim.scenario.fields`), the
+events of the timeline (:mod:`sim.scenario.events`) and the historical record
+(:mod:`sim.scenario.recorded`); this module holds the case's actors and commitments and the
+file as a whole, and re-exports the rest so that every model is reached from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
-StateId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,3}$")]
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
-Text = Annotated[str, StringConstraints(min_length=1)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Power = Annotated[float, Field(gt=0.0, le=1.0)]
+from sim.scenario.events import (
+    ControlEvent,
+    DefeatEvent,
+    EndOfWarEvent,
+    Event,
+    FrontSpec,
+    GoalEvent,
+    InvocationEvent,
+    JoinWarEvent,
+    NuclearEvent,
+    PowerEvent,
+    RelationEvent,
+    SanctionEvent,
+    SettingEvent,
+    SiteClosedEvent,
+    SiteOpenedEvent,
+    SiteValueEvent,
+    TermEndEvent,
+    WarEvent,
+)
+from sim.scenario.fields import (
+    Date,
+    Id,
+    Latitude,
+    Longitude,
+    Power,
+    Share,
+    StateId,
+    Strict,
+    Text,
+)
+from sim.scenario.recorded import (
+    HistoricalAlliance,
+    HistoricalDecision,
+    HistoricalEventOutcome,
+    HistoricalFormation,
+    HistoricalMembership,
+    History,
+    Outcome,
+)
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
-
-
-def _to_date(value: Any) -> Any:
-    """Accept a date, a year, ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str) and (match := _DATE.match(value.strip())):
-        year, month, day = (int(g) if g else 1 for g in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            pass
-    raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-
-
-Date = Annotated[dt.date, BeforeValidator(_to_date)]
-
-
-class Strict(BaseModel):
-    """Base of every scenario model: unknown fields are errors, values are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = [
+    "ONE_WAY_KINDS",
+    "AgainstSpec",
+    "AreaSpec",
+    "Capital",
+    "CommitmentKind",
+    "CommitmentSpec",
+    "ConditionsSpec",
+    "ControlEvent",
+    "Date",
+    "DefeatEvent",
+    "Duty",
+    "EndOfWarEvent",
+    "Event",
+    "FrontSpec",
+    "GoalEvent",
+    "GroupSpec",
+    "HistoricalAlliance",
+    "HistoricalDecision",
+    "HistoricalEventOutcome",
+    "HistoricalFormation",
+    "HistoricalMembership",
+    "History",
+    "Id",
+    "InstitutionSpec",
+    "InvocationEvent",
+    "JoinWarEvent",
+    "Latitude",
+    "Longitude",
+    "MemberTermsSpec",
+    "NuclearEvent",
+    "Outcome",
+    "OverlaySpec",
+    "Power",
+    "PowerEvent",
+    "RelationEvent",
+    "RelationSpec",
+    "SanctionEvent",
+    "ScenarioSpec",
+    "SettingEvent",
+    "Share",
+    "SiteClosedEvent",
+    "SiteOpenedEvent",
+    "SiteSpec",
+    "SiteValueEvent",
+    "StateId",
+    "StateSpec",
+    "Strict",
+    "TermEndEvent",
+    "TerritorySpec",
+    "Text",
+    "WarEvent",
+]
 
 
 class Capital(Strict):
@@ -116,7 +180,7 @@ class SiteSpec(Strict):
 class RelationSpec(Strict):
     """The quality of relations between two states, from -1 (hostile) to 1 (close)."""
 
-    between: tuple[StateId, StateId]
+    between: Annotated[tuple[StateId, StateId], Field(strict=False)]
     value: Annotated[float, Field(ge=-1.0, le=1.0)]
     source: Text
 
@@ -143,8 +207,6 @@ ONE_WAY_KINDS = ("guarantee", "declaration", "mandate")
 """Kinds whose guarantors owe the others and are not each other's partners."""
 
 Duty = Literal["defend", "consult", "none"]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
-Longitude = Annotated[float, Field(ge=-180.0, le=180.0)]
 
 
 def _states_list(value: Any) -> Any:
@@ -238,276 +300,6 @@ class InstitutionSpec(Strict):
     name: Text
     members: Annotated[list[StateId], Field(min_length=2)]
     source: Text
-
-
-class _Event(Strict):
-    at: Date
-    timing: Literal["before_decisions", "after_decisions"] = "before_decisions"
-    source: Text
-
-
-class FrontSpec(Strict):
-    """A further front of a war: another attacker, defender or theatre, opened with it."""
-
-    attacker: StateId | None = None
-    defender: StateId | None = None
-    theatre: Id
-    provoked: bool | None = None
-    source: Text | None = None
-
-
-class WarEvent(_Event):
-    """An attack (``war``) or a threat of one (``crisis``) by one state on another in a theatre.
-
-    Both call the defender's commitments; only a war puts the sides at war with each other.
-    ``backers`` fight beside the attacker (``defender_backers`` beside the defender);
-    ``suppliers`` send arms or money without fighting. ``fronts`` add attackers, defenders
-    and theatres of the same war (coalitions attacking together). A ``running`` war began
-    before the scenario starts (``at`` is when); ``calls: every_period`` asks the bound
-    states that stay out again each period while it lasts; ``invocations: recorded`` takes
-    whether a partner invoked a commitment from the ``invocation`` events, not from chance.
-    ``provoked`` records that the defender provoked the attack (rubric in docs/ODD.md).
-    """
-
-    kind: Literal["war", "crisis"]
-    attacker: StateId
-    defender: StateId
-    theatre: Id
-    scale: Share = 1.0
-    backers: list[StateId] = []
-    defender_backers: list[StateId] = []
-    suppliers: list[StateId] = []
-    defender_suppliers: list[StateId] = []
-    fronts: list[FrontSpec] = []
-    running: bool = False
-    calls: Literal["once", "every_period"] = "once"
-    invocations: Literal["drawn", "recorded"] = "drawn"
-    provoked: bool = False
-
-
-class JoinWarEvent(_Event):
-    """A state enters a war in progress on one side: to fight (opening a front) or to supply."""
-
-    kind: Literal["join_war"]
-    war: Id
-    state: StateId
-    side: Literal["attacker", "defender"]
-    role: Literal["fighting", "supplying"] = "fighting"
-    theatre: Id | None = None
-
-
-class InvocationEvent(_Event):
-    """A partner invokes a commitment: it asks its guarantors (all, or those named) for help.
-
-    ``war`` names the war it is invoked in (the event id of a war or crisis); without it, the
-    invocation holds in every war from then on.
-    """
-
-    kind: Literal["invocation"]
-    partner: StateId
-    commitment: Id
-    guarantors: list[StateId] = []
-    war: Id | None = None
-
-
-class EndOfWarEvent(_Event):
-    """The end of a war named by its event id, and the states beaten in it (``losers``)."""
-
-    kind: Literal["end_of_war"]
-    war: Id
-    losers: list[StateId] = []
-
-
-class DefeatEvent(_Event):
-    """A state is defeated: it keeps only a residue of its power and its wars end."""
-
-    kind: Literal["defeat"]
-    state: StateId
-
-
-class PowerEvent(_Event):
-    """A state's power is multiplied by a factor (mobilisation, collapse, growth)."""
-
-    kind: Literal["power"]
-    state: StateId
-    factor: Annotated[float, Field(gt=0.0, le=100.0)]
-
-
-class NuclearEvent(_Event):
-    """A state acquires deliverable nuclear weapons."""
-
-    kind: Literal["nuclear"]
-    state: StateId
-
-
-class SettingEvent(_Event):
-    """The level of projection technology or of general threat changes."""
-
-    kind: Literal["technology", "threat_level"]
-    value: Annotated[float, Field(ge=0.0, le=2.0)]
-
-
-class RelationEvent(_Event):
-    """Relations between two states change."""
-
-    kind: Literal["relation"]
-    between: tuple[StateId, StateId]
-    value: Annotated[float, Field(ge=-1.0, le=1.0)]
-
-
-class GoalEvent(_Event):
-    """Two states come to share a specific goal against an adversary (P11)."""
-
-    kind: Literal["goal"]
-    between: tuple[StateId, StateId]
-    adversary: StateId
-
-
-class SanctionEvent(_Event):
-    """A coalition (named states, or an institution's members) sanctions a target (P10)."""
-
-    kind: Literal["sanction"]
-    target: StateId
-    imposers: list[StateId] = []
-    institution: Id | None = None
-
-
-class ControlEvent(_Event):
-    """A territory changes hands: who holds it in fact."""
-
-    kind: Literal["control"]
-    territory: Id
-    held_by: StateId
-
-
-class SiteValueEvent(_Event):
-    """A site's value to its holder changes (its mission gone, its role grown)."""
-
-    kind: Literal["site_value"]
-    site: Id
-    value: Share
-
-
-class TermEndEvent(_Event):
-    """The term of a foreign presence ends: the host decides whether to renew it (P8)."""
-
-    kind: Literal["term_end"]
-    site: Id
-
-
-class SiteOpenedEvent(_Event):
-    """A new site is opened (a base, a peacekeeping contingent)."""
-
-    kind: Literal["site_opened"]
-    site: Id
-    name: Text
-    holder: StateId
-    territory: Id
-    site_kind: Literal["base", "facility", "peacekeeping"] = "base"
-    value: Share
-    under: Id | None = None
-
-
-class SiteClosedEvent(_Event):
-    """A site is closed or withdrawn."""
-
-    kind: Literal["site_closed"]
-    site: Id
-
-
-Event = Annotated[
-    WarEvent
-    | EndOfWarEvent
-    | DefeatEvent
-    | PowerEvent
-    | NuclearEvent
-    | SettingEvent
-    | RelationEvent
-    | GoalEvent
-    | SanctionEvent
-    | ControlEvent
-    | SiteValueEvent
-    | TermEndEvent
-    | SiteOpenedEvent
-    | SiteClosedEvent
-    | JoinWarEvent
-    | InvocationEvent,
-    Field(discriminator="kind"),
-]
-
-Outcome = Literal["honoured", "violated", "not_triggered"]
-
-
-class HistoricalDecision(Strict):
-    """What a guarantor did when its partner was attacked (checked, never read by the model).
-
-    ``fought`` is whether it fought for the partner (by the date ``by``, or by the end of the
-    case): what the scorecard scores. ``outcome`` codes the duty's own terms; ``duty_kept``,
-    where given, is scored too. ``invoked`` and ``conditions_met`` record what the sources say
-    of invocation and of the commitment's conditions, apart.
-    """
-
-    guarantor: StateId
-    partner: StateId
-    adversary: StateId
-    theatre: Id
-    by: Date | None = None
-    outcome: Outcome
-    fought: bool
-    invoked: bool | None = None
-    conditions_met: bool | None = None
-    duty_kept: bool | None = None
-    note: Text
-    source: Text
-
-
-class HistoricalAlliance(Strict):
-    """When an alliance ended, and why (checked, never read by the model)."""
-
-    commitment: Id
-    ended: Date | None = None
-    reason: Text | None = None
-    note: Text
-    source: Text
-
-
-class HistoricalFormation(Strict):
-    """Whether a formal alliance formed between states during the case (checked, never read)."""
-
-    members: Annotated[list[StateId], Field(min_length=2)]
-    formed: bool
-    note: Text
-    source: Text
-
-
-class HistoricalEventOutcome(Strict):
-    """How an event turned out: sanctions critical or not, a presence renewed or not."""
-
-    event: Id
-    happened: bool
-    note: Text
-    source: Text
-
-
-class HistoricalMembership(Strict):
-    """Whether a state stayed in an institution through the case."""
-
-    commitment: Id
-    state: StateId
-    stayed: bool
-    note: Text
-    source: Text
-
-
-class History(Strict):
-    """What happened in the case: the standard the model is checked against."""
-
-    summary: Text
-    decisions: list[HistoricalDecision] = []
-    alliances: list[HistoricalAlliance] = []
-    formations: list[HistoricalFormation] = []
-    events: list[HistoricalEventOutcome] = []
-    memberships: list[HistoricalMembership] = []
 
 
 class ScenarioSpec(Strict):

@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from sim.errors import InputError
+from sim.scenario.inputs import read_text
 
 ALIAS_BUDGET = 10_000
 """The most nodes that aliases may add to a document when expanded (a "billion laughs" of
@@ -84,15 +85,11 @@ def load_yaml(path: str | Path, *, error: type[InputError] = InputError) -> Any:
     """Load one YAML file, turning every failure into ``error`` with file and line.
 
     Raises:
-        InputError: (or the given subclass) the file is missing, unreadable or not valid YAML.
+        InputError: (or the given subclass) the file is missing, not a regular file, larger
+            than :data:`sim.scenario.inputs.MAX_TEXT`, not UTF-8 or not valid YAML.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(str(path), "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(str(path), "", f"cannot read the file ({exc.__class__.__name__})") from None
+    text = read_text(path, error=error)  # a pipe, a device or a huge file is refused unread
     yaml = YAML(typ="rt", pure=True)
     yaml.Constructor = _DataConstructor
     yaml.allow_duplicate_keys = False

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from sim.errors import InputError, program
 from sim.web.library import Library
@@ -116,7 +120,8 @@ def _run(host: str, port: int, banner: str) -> int:
     args = ["sim.web.app", "--host", host, "--port", str(port), "--production",
             "--no-check-version", "--no-open", "--log-level-uvicorn", "warning"]  # fmt: skip
     try:
-        run.main(args=args, prog_name=f"{program()} serve", standalone_mode=False)
+        with _interrupts():
+            run.main(args=args, prog_name=f"{program()} serve", standalone_mode=False)
     except SystemExit as exc:
         if exc.code == STARTUP_FAILURE:
             raise InputError("serve", f"{host}:{port}", "cannot listen there (in use)") from None
@@ -153,3 +158,29 @@ def _announce(host: str, port: int, banner: str, wait: float = 120.0) -> None:
         except OSError:
             pass
         time.sleep(0.2)
+
+
+@contextmanager
+def _interrupts() -> Iterator[list[int]]:
+    """Turn a Ctrl-C, which uvicorn handles by a clean shutdown, back into an interruption.
+
+    Uvicorn restores the handler it found and raises the signal again once it has stopped;
+    whatever Solara makes of that, the command ends as an interrupted one (exit code 130).
+    """
+    stopped: list[int] = []
+
+    def on_interrupt(signum: int, frame: FrameType | None) -> None:
+        stopped.append(signum)
+        if frame is None or "uvicorn" not in frame.f_code.co_filename:
+            raise KeyboardInterrupt  # before the server started: stop at once
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield stopped
+    except BaseException:
+        if not stopped:
+            raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if stopped:
+        raise KeyboardInterrupt("interrupted: the web view stopped")

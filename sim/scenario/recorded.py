@@ -1,0 +1,86 @@
+"""What happened in a case, as its scenario file records it (its ``history`` block).
+
+It is the standard the model is checked against; the model never reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from sim.scenario.fields import Date, Id, StateId, Strict, Text
+
+Outcome = Literal["honoured", "violated", "not_triggered"]
+
+
+class HistoricalDecision(Strict):
+    """What a guarantor did when its partner was attacked (checked, never read by the model).
+
+    ``fought`` is whether it fought for the partner (by the date ``by``, or by the end of the
+    case): what the scorecard scores. ``outcome`` codes the duty's own terms; ``duty_kept``,
+    where given, is scored too. ``invoked`` and ``conditions_met`` record what the sources say
+    of invocation and of the commitment's conditions, apart.
+    """
+
+    guarantor: StateId
+    partner: StateId
+    adversary: StateId
+    theatre: Id
+    by: Date | None = None
+    outcome: Outcome
+    fought: bool
+    invoked: bool | None = None
+    conditions_met: bool | None = None
+    duty_kept: bool | None = None
+    note: Text
+    source: Text
+
+
+class HistoricalAlliance(Strict):
+    """When an alliance ended, and why (checked, never read by the model)."""
+
+    commitment: Id
+    ended: Date | None = None
+    reason: Text | None = None
+    note: Text
+    source: Text
+
+
+class HistoricalFormation(Strict):
+    """Whether a formal alliance formed between states during the case (checked, never read)."""
+
+    members: Annotated[list[StateId], Field(min_length=2)]
+    formed: bool
+    note: Text
+    source: Text
+
+
+class HistoricalEventOutcome(Strict):
+    """How an event turned out: sanctions critical or not, a presence renewed or not."""
+
+    event: Id
+    happened: bool
+    note: Text
+    source: Text
+
+
+class HistoricalMembership(Strict):
+    """Whether a state stayed in an institution through the case."""
+
+    commitment: Id
+    state: StateId
+    stayed: bool
+    note: Text
+    source: Text
+
+
+class History(Strict):
+    """What happened in the case: the standard the model is checked against."""
+
+    summary: Text
+    decisions: list[HistoricalDecision] = []
+    alliances: list[HistoricalAlliance] = []
+    formations: list[HistoricalFormation] = []
+    events: list[HistoricalEventOutcome] = []
+    memberships: list[HistoricalMembership] = []
