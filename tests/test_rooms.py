@@ -7,9 +7,6 @@ from conftest import ROOT
 LIMIT = 450
 EXEMPT = {
     "sim/model/params.py",  # the one declaration of every parameter (DESIGN.md, principle 3)
-    # being split by the scenario format's own work; to leave this list when that lands
-    "sim/scenario/loading.py",
-    "sim/scenario/schema.py",
 }
 
 
