@@ -207,12 +207,12 @@ class WorkStarted(BaseException):
 @pytest.fixture
 def no_runs(monkeypatch):
     """Stop ``run`` where its replications would start."""
-    from sim.cli import common
+    from sim.results import runs
 
     def stop(*args: Any, **kwargs: Any) -> None:
         raise WorkStarted
 
-    monkeypatch.setattr(common, "replicate", stop)
+    monkeypatch.setattr(runs, "replicate", stop)  # the command line imports it on first use
 
 
 def run_main(argv: list[str]) -> tuple[int | None, str]:

@@ -211,6 +211,7 @@ def test_world_cli_writes_parquet_with_metadata_and_strict_json(tmp_path):
     assert "ATOP" in meta["data"]["alliances"] and "w_sites" in meta["parameters"]
     from sim.results import table_metadata
 
+    meta.pop("manifest")  # metadata.json also holds the folder's manifest (sizes, digests)
     assert table_metadata(out / "alliances.parquet") == meta
     cases = pd.read_parquet(out / "cases.parquet")
     scored = cases[cases["scored"] & cases["p_model"].notna()]

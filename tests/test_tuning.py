@@ -103,7 +103,7 @@ def test_sensitivity_reports_indices_and_warns_on_small_samples(tmp_path):
         "--vary",
         "w_sites,technology",
         "--out",
-        str(tmp_path),
+        str(tmp_path / "sobol"),
         "--json",
     )
     assert result.returncode == 0, result.stderr
@@ -268,7 +268,8 @@ def test_sweep_lhs_takes_low_high_and_a_grid_asks_for_steps(tmp_path, main):
     code, out, err = main("sweep", STATIC, *lhs, "--runs", "2", "--out", str(tmp_path / "l"))
     assert code == 0, err
     assert (tmp_path / "l" / "scatter.png").exists() and "4 points" in out
-    code, _, err = main("sweep", STATIC, "--param", "technology=0:0.9", "--out", str(tmp_path))
+    grid = ("--param", "technology=0:0.9", "--out", str(tmp_path / "g"))
+    code, _, err = main("sweep", STATIC, *grid)
     assert code == 2 and "a grid needs NAME=LOW:HIGH:STEPS" in err
 
 
