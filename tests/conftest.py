@@ -110,3 +110,12 @@ def history_run():
     from sim.history import openworld, worldrun
 
     return worldrun.run(openworld.build(), Params(), seed=0)
+
+
+def clear_caches() -> None:
+    """Forget every cached table and result of the package (after swapping its data folder)."""
+    for name, module in list(sys.modules.items()):
+        if name == "sim" or name.startswith("sim."):
+            for value in list(vars(module).values()):
+                if callable(value) and hasattr(value, "cache_clear"):
+                    value.cache_clear()

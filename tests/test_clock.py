@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,16 +31,10 @@ from sim.history import clock, cow, openworld, relations, wars, worldrun
 from sim.history.kernelcases import FIGURES
 from sim.model.params import Params
 
+from conftest import clear_caches
+
 DAYS = ("1866-06-23", "1914-08-03", "1967-06-05")
 """Case days where the old year-level reading leaked (Bavaria 1866, France 1914, Syria 1967)."""
-
-
-def _clear_caches() -> None:
-    for name, module in list(sys.modules.items()):
-        if name == "sim" or name.startswith("sim."):
-            for value in list(vars(module).values()):
-                if callable(value) and hasattr(value, "cache_clear"):
-                    value.cache_clear()
 
 
 @pytest.fixture
@@ -49,10 +42,10 @@ def datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the packaged data that the history layer reads instead."""
     folder = tmp_path / "datasets"
     shutil.copytree(cow.DATASETS, folder)
-    _clear_caches()
+    clear_caches()
     monkeypatch.setattr(cow, "DATASETS", folder)
     yield folder
-    _clear_caches()
+    clear_caches()
 
 
 def _cases_on(day: str, seed: int = 0) -> pd.DataFrame:
@@ -196,7 +189,7 @@ def test_the_record_cut_at_the_day_before_gives_every_case_the_same_factors(
     partners = tuple(sorted({x.target for x in wars.attacks() if x.day == moment}))
     _the_whole_record_written_out(datasets)
     _truncate(datasets, moment, partners)
-    _clear_caches()
+    clear_caches()
     cut = _cases_on(day)
     _same(whole, cut)
 
@@ -230,7 +223,7 @@ def test_a_war_planted_the_day_after_changes_no_case_and_no_replayed_year(
     attacker = next(x.attacker for x in wars.attacks() if x.day == moment)
     for g in sorted(set(guarantors.astype(int)) - {attacker}):
         _plant(datasets, attacker, g, moment + dt.timedelta(days=1))
-    _clear_caches()
+    clear_caches()
     after = openworld.build(year, year)
     assert before.world.data_relations is not None and after.world.data_relations is not None
     assert np.array_equal(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,8 @@ import pytest
 from sim.history import cow, dispute_checks, dispute_duties, disputes, obligations
 from sim.history.dispute_labels import Episode, answer
 from sim.history.invocations import APART
+
+from conftest import clear_caches
 
 
 @pytest.fixture(scope="module")
@@ -101,14 +102,6 @@ X, Y, W, Z, V, U = 211, 210, 235, 220, 230, 200
 """The target, its attacker, a late joiner, a new ally, an ally struck too, an ally of both."""
 
 
-def _clear_caches() -> None:
-    for name, module in list(sys.modules.items()):
-        if name == "sim" or name.startswith("sim."):
-            for value in list(vars(module).values()):
-                if callable(value) and hasattr(value, "cache_clear"):
-                    value.cache_clear()
-
-
 @pytest.fixture
 def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the packaged data with one dispute and a few alliances."""
@@ -116,10 +109,10 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     shutil.copytree(cow.DATASETS, folder)
     _write_dispute(folder)
     _write_alliances(folder)
-    _clear_caches()
+    clear_caches()
     monkeypatch.setattr(cow, "DATASETS", folder)
     yield folder
-    _clear_caches()
+    clear_caches()
 
 
 def _write_dispute(folder: Path) -> None:
@@ -230,10 +223,10 @@ def dyad_years(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     table.reindex(columns=header.columns).fillna(0).astype(int).to_csv(
         folder / dispute_duties.V5, index=False
     )
-    _clear_caches()
+    clear_caches()
     monkeypatch.setattr(cow, "DATASETS", folder)
     yield folder
-    _clear_caches()
+    clear_caches()
 
 
 def test_from_2004_the_dyad_years_of_the_year_before_say_who_was_bound(dyad_years):

@@ -171,18 +171,34 @@ def _score_day(
     for k, row in enumerate(rows):
         backers[k, book.backers[int(row)]] = True
     backers &= alive[None, :]
+    return put(t, np.stack([g, p, a]), backers, situation, params)
+
+
+def put(
+    cases: pd.DataFrame,
+    states: np.ndarray,
+    backers: np.ndarray,
+    situation: Situation,
+    params: Params,
+) -> list[dict[str, Any]]:
+    """Put cases to the kernel: each one's P, and each factor's value and contribution.
+
+    ``states`` holds the array indices of the guarantors, partners and adversaries (3, cases);
+    the theatre is the partner's homeland; ``backers`` (cases, states) the attacker's
+    co-attackers; the text term is the obligation's, thinned by the alliance's other members.
+    """
+    g, p, a = states
     calls = Calls(
-        g, p, a, p, np.ones(len(rows)), backers,
-        (t["conditions"] == "met").to_numpy(bool),
+        g, p, a, p, np.ones(len(cases)), backers,
+        (cases["conditions"] == "met").to_numpy(bool),
         diluted(
-            np.array([text_of(o, params) for o in t["obligation"]]),
-            t["members"].to_numpy(float) - 1.0,
+            np.array([text_of(o, params) for o in cases["obligation"]]),
+            cases["members"].to_numpy(float) - 1.0,
             params,
         ),
         np.zeros_like(backers),  # the record names no supplier that did not fight
     )  # fmt: skip
-    scores = score(calls, situation, params, np.zeros(len(rows)))
-    return _rows(t, scores)
+    return _rows(cases, score(calls, situation, params, np.zeros(len(cases))))
 
 
 def _rows(t: pd.DataFrame, scores: Any) -> list[dict[str, Any]]:

@@ -33,10 +33,10 @@ from numpy.typing import NDArray
 from sim.history import obligations
 from sim.history.clock import known_year
 from sim.history.cow import NMC, data_table
-from sim.history.kernelcases import FIGURES, KEYS, text_of
+from sim.history.kernelcases import FIGURES, KEYS, put
 from sim.history.openworld import HOMELAND_VALUE, contiguity, nuclear_years
 from sim.history.relations import relations_on, war_spells
-from sim.model.decide import FACTOR_NAMES, Calls, Situation, diluted, score
+from sim.model.decide import Situation
 from sim.model.geography import haversine_km
 from sim.model.institutions import hedge
 from sim.model.params import Params
@@ -233,23 +233,4 @@ def _score_day(
     for k, codes_ in enumerate(part["co_attacker_codes"].astype(str)):
         backers[k, [at[int(c)] for c in codes_.split(";") if c and int(c) in at]] = True
     backers &= alive[None, :]
-    calls = Calls(
-        g, p, a, p, np.ones(len(part)), backers,
-        (part["conditions"] == "met").to_numpy(bool),
-        diluted(
-            np.array([text_of(o, params) for o in part["obligation"]]),
-            part["members"].to_numpy(float) - 1.0,
-            params,
-        ),
-        np.zeros_like(backers),
-    )  # fmt: skip
-    scores = score(calls, situation, params, np.zeros(len(part)))
-    found = []
-    for i, case in enumerate(part[list(KEYS)].itertuples(index=False)):
-        row: dict[str, Any] = dict(zip(KEYS, case, strict=True))
-        row["p_model"] = float(scores.p_honour[i])
-        for j, f in enumerate(FACTOR_NAMES):
-            row[f"value_{f}"] = float(scores.values[i, j])
-            row[f"contrib_{f}"] = float(scores.contributions[i, j])
-        found.append(row)
-    return found
+    return put(part, np.stack([g, p, a]), backers, situation, params)
