@@ -143,13 +143,17 @@ def score_year(
 ) -> list[dict[str, Any]]:
     """Score the cases in ``rows`` whose three states are alive, each as of its own day.
 
+    The cases of one partner on one day share a situation: their attack is the one war of that
+    day they see (another state attacked the same morning is not yet known to be at war).
+
     ``situation`` is the year's once its wars have begun; ``before`` who was at war as the
     year began (:meth:`CaseBook.as_of`).
     """
     days = book.table["day"].to_numpy(str)[rows]
+    partners = book.table["partner_at"].to_numpy(np.int64)[rows]
     found: list[dict[str, Any]] = []
-    for day in sorted(set(days)):
-        todo = rows[days == day]
+    for day, partner in sorted(set(zip(days.tolist(), partners.tolist(), strict=True))):
+        todo = rows[(days == day) & (partners == partner)]  # one attack put to its guarantors
         known = book.as_of(situation, day, before, book.question(todo, len(alive)))
         found += _score_day(book, todo, book.record_on(known, day, params), alive, params)
     return found
