@@ -450,8 +450,9 @@ def test_14_ctrl_c_during_start_up_is_one_line_and_130(after):
     )  # fmt: skip
     time.sleep(after)
     started.send_signal(signal.SIGINT)
-    _, err = started.communicate(timeout=60)
-    if started.returncode == 0:
+    out, err = started.communicate(timeout=60)
+    finished = started.returncode == 0 or (started.returncode == -signal.SIGINT and out and not err)
+    if finished:  # done and printed; a signal in the interpreter's last instant ends it unheard
         pytest.skip("the command finished before the interrupt")
     assert started.returncode == 130, err
     lines = err.strip().splitlines()

@@ -259,6 +259,20 @@ CLIPPED = """() => {
 """The table cells whose text is cut, and the tables wider than their card, on screen."""
 
 
+def settled_width(element, seconds: float = 10.0) -> float:
+    """Return an element's width once its opening transition is over (two equal readings)."""
+    import time
+
+    last, deadline = -1.0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        width = element.bounding_box()["width"]
+        if width == last:
+            return width
+        last = width
+        time.sleep(0.25)
+    return last
+
+
 def test_the_tab_is_named_tables_are_whole_and_figures_enlarge(site):
     page = site.page
     expect(page).to_have_title(re.compile("^alliance-sim"), timeout=WAIT)
@@ -272,7 +286,7 @@ def test_the_tab_is_named_tables_are_whole_and_figures_enlarge(site):
     figure.click()
     large = page.locator("img.sim-figure-large")
     expect(large).to_be_visible(timeout=WAIT)
-    assert large.bounding_box()["width"] > 1.5 * figure.bounding_box()["width"]
+    assert settled_width(large) > 1.5 * figure.bounding_box()["width"]
     shot(page, "2-enlarged")
     large.click()
     expect(large).to_be_hidden(timeout=WAIT)
