@@ -18,9 +18,8 @@ from typing import Any
 import pandas as pd
 
 from sim.history import dispute_duties, dispute_labels, obligations
-from sim.history.covariates import NEAR_WATER, major_powers, near_states
 from sim.history.dispute_labels import ATTACK, Episode, answer, attack_id, attackers, targets
-from sim.history.interventions import BYSTANDER_COLUMNS, Bystander
+from sim.history.interventions import BYSTANDER_COLUMNS, Bystander, concerned
 from sim.history.invocations import PRIMARY_WINDOW, within
 
 
@@ -67,15 +66,8 @@ def _bystanders_of(t: Any, found: dict[int, tuple[Episode, ...]]) -> list[Bystan
     return out
 
 
-@cache
-def _reasons(p: int, a: int, day: dt.date) -> dict[int, str]:
-    """Return the states a use of force concerned, each with why: proximity, or major power."""
-    reasons = {g: "a major power" for g in major_powers(day)}
-    reasons |= {g: "near the attacker" for g in near_states(a, day, NEAR_WATER)}
-    reasons |= {g: "near the partner" for g in near_states(p, day, NEAR_WATER)}
-    reasons.pop(p, None)
-    reasons.pop(a, None)
-    return reasons
+_reasons = cache(concerned)
+"""The states a use of force concerned (:func:`sim.history.interventions.concerned`), kept."""
 
 
 __all__ = ["bystanders"]

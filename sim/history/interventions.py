@@ -68,7 +68,7 @@ def _of(attack: Attack) -> list[Bystander]:
     p, a, day = attack.target, attack.attacker, attack.day
     foes = war.opponents(p, by=day) | {a}
     bound = set(obligations.duties_to(p, day)["member"].astype(int).tolist())
-    reasons = _reasons(p, a, day)
+    reasons = concerned(p, a, day)
     names = obligations.abbreviations()
     found = []
     for g, why in sorted(reasons.items()):
@@ -89,8 +89,12 @@ def _of(attack: Attack) -> list[Bystander]:
     return found
 
 
-def _reasons(p: int, a: int, day: dt.date) -> dict[int, str]:
-    """Return the states an attack concerned, each with why: proximity, or major power."""
+def concerned(p: int, a: int, day: dt.date) -> dict[int, str]:
+    """Return the states an attack concerned, each with why: proximity, or major power.
+
+    Opportunity and willingness (Siverson & Starr 1991), as known on the morning of ``day``:
+    the major powers, and the states near the attacker ``a`` or the partner ``p``.
+    """
     reasons = {g: "a major power" for g in major_powers(day)}
     reasons |= {g: "near the attacker" for g in near_states(a, day, NEAR_WATER)}
     reasons |= {g: "near the partner" for g in near_states(p, day, NEAR_WATER)}
