@@ -215,3 +215,36 @@ def test_backtest_as_rolling_forecasts_prints_every_era_with_its_references():
             assert set(refs[name]) >= {"brier", "auc"}, (era, name)
     assert found["pre1945"]["n"] > 0 and found["cold_war"]["n"] > found["pre1945"]["n"]
     assert set(found["grouped_cv"]) >= {"pre1945", "cold_war"}
+
+
+def test_backtest_trial_judges_every_candidate_on_1870_1944_by_its_rule():
+    """``backtest --trial --json``: each mechanism's gain and a verdict that follows the rule."""
+    import json
+    import subprocess
+    import sys
+
+    from sim.history import candidates, trial
+
+    out = subprocess.run(
+        [sys.executable, "run.py", "backtest", "--trial", "--json"],
+        capture_output=True, text=True, check=True, timeout=900,
+    )  # fmt: skip
+    found = json.loads(out.stdout)["trial"]
+    assert found["kernel"]["n"] > 50 and found["kernel"]["honoured"] > 0
+    assert set(found["mechanisms"]) == set(candidates.NAMES)
+    for name, m in found["mechanisms"].items():
+        both = m["gain"]["log_loss"] <= -trial.MARGIN and m["gain"]["brier"] <= -trial.MARGIN
+        assert m["adopted"] == both, name
+        assert m["n"] == found["kernel"]["n"], name
+    assert found["mechanisms"]["guarantor_nuclear"]["cases_where_it_acts"] == 0  # none before 1945
+
+
+def test_backtest_trial_refuses_a_single_scale():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "run.py", "backtest", "--trial", "--scale", "wars"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 2 and "--trial" in out.stderr and "Traceback" not in out.stderr

@@ -68,6 +68,12 @@ def add_backtest(sub: Any) -> None:
         action="store_true",
         help="rolling-origin forecasts: each decade by a fit on the decades before it",
     )
+    back.add_argument(
+        "--trial",
+        action="store_true",
+        help="what each mechanism not in the kernel would add to its rolling forecasts of "
+        "1870-1944 (wars and disputes; never a later era)",
+    )
     back.set_defaults(command=cmd_backtest)
 
 
@@ -153,10 +159,10 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Score every invoked obligation of 1816-2003, beside the references; or list the cases."""
-    if args.scale is not None or args.rolling:
+    if args.scale is not None or args.rolling or args.trial:
         from sim.cli.scales import cmd_scales
 
-        args.scale = args.scale or "wars"
+        args.scale = args.scale or ("both" if args.trial else "wars")
         return cmd_scales(args)
     from sim.cli import backtest_report as words
     from sim.history import openworld, worldrun

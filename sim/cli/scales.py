@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.cli.backtest_report import fmt
 from sim.cli.common import jsonable, parameters_from, table
+from sim.errors import InputError
 
 ERA_YEARS = {"pre1945": "1870-1944", "cold_war": "1945-1989", "post_cold_war": "1990-2010"}
 
@@ -25,6 +26,8 @@ def cmd_scales(args: argparse.Namespace) -> int:
     params = parameters_from(args)
     if args.cases:
         return _cases(forecasting.cases_of(args.scale, params), args.json)
+    if args.trial:
+        return _trial(args, params)
     found = forecasting.evaluate(args.scale, params, args.rolling)
     if args.json:
         report = {"scale": args.scale, "rolling": args.rolling, "backtest": found}
@@ -32,6 +35,54 @@ def cmd_scales(args: argparse.Namespace) -> int:
         return 0
     print(text(found, args.rolling))
     return 0
+
+
+def _trial(args: argparse.Namespace, params: Any) -> int:
+    """Print what each mechanism on trial adds to the kernel's rolling forecasts of 1870-1944."""
+    from sim.history import forecasting, trial
+
+    if args.scale != "both":
+        raise InputError("backtest", "--trial", "a trial reads both scales: leave out --scale")
+    found = trial.trial(forecasting.cases_of("both", params), params)
+    if args.json:
+        print(json.dumps(jsonable({"trial": found}), indent=2))
+        return 0
+    print(trial_text(found))
+    return 0
+
+
+def trial_text(found: dict[str, Any]) -> str:
+    """Return the kernel's 1870-1944 rolling scores and each mechanism's gain, as a table."""
+    k = found["kernel"]
+    lines = [
+        "Mechanisms on trial: rolling-origin forecasts of 1870-1944 (wars and disputes pooled; "
+        f"{k['n']} cases, {k['honoured']} honoured), the kernel alone and with each mechanism",
+        f"kernel alone: AUC {fmt(k['auc'])}, Brier {fmt(k['brier'])}, "
+        f"log-loss {fmt(k['log_loss'])}",
+        "",
+    ]
+    rows = [
+        [
+            name,
+            m["cases_where_it_acts"],
+            f"{m['gain']['auc']:+.3f}",
+            f"{m['gain']['brier']:+.4f}",
+            f"{m['gain']['log_loss']:+.4f}",
+            " to ".join(f"{x:+.3f}" for x in m["log_loss_gain_interval"]),
+            _verdict(m),
+        ]
+        for name, m in found["mechanisms"].items()
+    ]
+    header = ["mechanism", "cases it acts in", "AUC gain", "Brier change", "log-loss change",
+              "log-loss change 95% (events)", "verdict"]  # fmt: skip
+    rule = "Adopted when it lowers both the log-loss and the Brier by 0.001 or more."
+    return "\n".join([*lines, table(header, rows), "", rule])
+
+
+def _verdict(mechanism: dict[str, Any]) -> str:
+    if mechanism["cases_where_it_acts"] == 0:
+        return "cannot be judged: it acts in no case before 1945"
+    return "adopted" if mechanism["adopted"] else "not adopted"
 
 
 def _cases(cases: Any, as_json: bool) -> int:

@@ -63,6 +63,8 @@ cannot pin (its interval spans zero: the attacker's closeness carries the geogra
 and the back-test sets apart guarantors already at war, so it cannot inform ``w_own_war``."""
 FOLDS = 5
 BOOTSTRAP = 200
+EXTRA_HIGH = 10.0
+"""The largest weight a mechanism on trial may take, in log-odds per unit of its value."""
 FITTED = tuple(f.weight for f in FACTORS if f.weight)
 """The parameters fitted: the baseline and every factor's weight."""
 
@@ -105,17 +107,20 @@ class Prior:
         centre: dict[str, float] | None = None,
         sd: float = PRIOR_SD,
         held: tuple[str, ...] = HELD,
+        extra: int = 0,
     ) -> Prior:
         """Return the prior centred on ``centre`` (the essay's weights), within the declared ranges.
 
-        The weights in ``held`` are fixed at the centre.
+        The weights in ``held`` are fixed at the centre. ``extra`` weights follow the kernel's, for
+        mechanisms on trial (:mod:`sim.history.trial`): centred on 0 (the essay gives their sign,
+        not their size), at least 0 (their values are signed) and at most :data:`EXTRA_HIGH`.
         """
         centre = centre or ESSAY
         declared = {s.name: s for s in specs()}
-        mean = np.array([centre[name] for name in FITTED])
-        fixed = np.array([sd == 0.0 or n in held for n in FITTED])
-        low = np.where(fixed, mean, [declared[n].low for n in FITTED])
-        high = np.where(fixed, mean, [declared[n].high for n in FITTED])
+        mean = np.array([centre[name] for name in FITTED] + [0.0] * extra)
+        fixed = np.array([sd == 0.0 or n in held for n in FITTED] + [sd == 0.0] * extra)
+        low = np.where(fixed, mean, [declared[n].low for n in FITTED] + [0.0] * extra)
+        high = np.where(fixed, mean, [declared[n].high for n in FITTED] + [EXTRA_HIGH] * extra)
         return cls(mean, sd, low, high)
 
 
@@ -178,6 +183,7 @@ def choose_spread(
     held: tuple[str, ...] = HELD,
     spreads: tuple[float, ...] = SPREADS,
     folds: int = FOLDS,
+    extra: int = 0,
 ) -> tuple[float, dict[float, float]]:
     """Return the prior spread with the lowest log-loss cross-validated by war, and each one's.
 
@@ -185,7 +191,8 @@ def choose_spread(
     """
     losses = {}
     for sd in spreads:
-        p = np.clip(cross_validated(design, Prior.of(sd=sd, held=held), folds), 1e-6, 1 - 1e-6)
+        prior = Prior.of(sd=sd, held=held, extra=extra)
+        p = np.clip(cross_validated(design, prior, folds), 1e-6, 1 - 1e-6)
         losses[sd] = float(-np.mean(np.where(design.y, np.log(p), np.log(1 - p))))
     return min(losses, key=losses.__getitem__), losses
 

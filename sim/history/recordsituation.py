@@ -53,7 +53,7 @@ def members_on(day: dt.date) -> np.ndarray:
 
     A membership that COW's list carries to its last day (2016) is not known to end.
     """
-    index, first, last = _membership()
+    index, first, last = membership()
     moment = day.toordinal()
     alive = np.zeros(len(codes()), dtype=bool)
     alive[index[(first < moment) & (last >= moment)]] = True
@@ -61,19 +61,30 @@ def members_on(day: dt.date) -> np.ndarray:
 
 
 @cache
-def _membership() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def membership() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return COW's membership spells: state index, first and last day (ordinals)."""
     s = data_table("cow_states2016.csv")
     at = {c: i for i, c in enumerate(codes())}
-    first = [
-        dt.date(int(y), int(m), int(d)).toordinal()
-        for y, m, d in zip(s["styear"], s["stmonth"], s["stday"], strict=True)
-    ]
-    last = [
-        dt.date.max.toordinal() if int(y) >= 2016 else dt.date(int(y), int(m), int(d)).toordinal()
-        for y, m, d in zip(s["endyear"], s["endmonth"], s["endday"], strict=True)
-    ]
     index = np.array([at[int(c)] for c in s["ccode"]], dtype=np.int64)
-    return index, np.array(first, dtype=np.int64), np.array(last, dtype=np.int64)
+    return index, ordinals(s, "st"), ordinals(s, "end")
+
+
+def ordinals(table: pd.DataFrame, prefix: str) -> np.ndarray:
+    """Return the days ``{prefix}year/month/day`` of a COW spell table as ordinals.
+
+    An end in COW's last year (2016) is carried on: it is not known to have ended.
+    """
+    days = zip(table[f"{prefix}year"], table[f"{prefix}month"], table[f"{prefix}day"], strict=True)
+    open_end = prefix == "end"
+    return np.array(
+        [
+            dt.date.max.toordinal()
+            if open_end and int(y) >= 2016
+            else dt.date(int(y), int(m), int(d)).toordinal()
+            for y, m, d in days
+        ],
+        dtype=np.int64,
+    )
 
 
 def situation_on(day: dt.date, params: Params) -> Situation:

@@ -80,7 +80,7 @@ def forecasts(fit_on: Cases, new: Cases) -> dict[str, np.ndarray]:
     """Return the kernel's and every reference's forecasts of ``new``, fitted on ``fit_on``."""
     y = fit_on.design.y
     rate = float(y.mean()) if len(y) else 0.5
-    found = {"model": _kernel(fit_on.design, new.design), "base_rate": np.full(len(new.year), rate)}
+    found = {"model": kernel(fit_on.design, new.design), "base_rate": np.full(len(new.year), rate)}
     found["distance_only"] = scores.fit_predict(fit_on.distance[:, None], y, new.distance[:, None])
     best = _best_factor(fit_on.design)
     found["best_single_factor"] = scores.fit_predict(
@@ -90,12 +90,16 @@ def forecasts(fit_on: Cases, new: Cases) -> dict[str, np.ndarray]:
     return found
 
 
-def _kernel(fit_on: fitting.Design, new: fitting.Design) -> np.ndarray:
-    """Return the kernel's forecasts under weights fitted on the earlier cases only."""
+def kernel(fit_on: fitting.Design, new: fitting.Design, extra: int = 0) -> np.ndarray:
+    """Return the kernel's forecasts under weights fitted on the earlier cases only.
+
+    ``extra``: the design's last columns are mechanisms on trial (:mod:`sim.history.trial`).
+    """
     if len(np.unique(fit_on.wars)) < 2 or fit_on.y.all() or not fit_on.y.any():
-        return fitting.predict(fitting.Prior.of().mean, new)
-    spread, _ = fitting.choose_spread(fit_on, held=(), folds=SPREAD_FOLDS)
-    return fitting.predict(fitting.fit(fit_on, fitting.Prior.of(sd=spread, held=())), new)
+        return fitting.predict(fitting.Prior.of(extra=extra).mean, new)
+    spread, _ = fitting.choose_spread(fit_on, held=(), folds=SPREAD_FOLDS, extra=extra)
+    prior = fitting.Prior.of(sd=spread, held=(), extra=extra)
+    return fitting.predict(fitting.fit(fit_on, prior), new)
 
 
 def _best_factor(design: fitting.Design) -> int:

@@ -114,6 +114,12 @@ def clipped_log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(log_loss(y, np.clip(p, CLIP, 1 - CLIP), labels=[False, True]))
 
 
+def log_loss_each(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Return each case's log-loss, ``p`` kept :data:`CLIP` from 0 and 1."""
+    q = np.clip(np.asarray(p, dtype=float), CLIP, 1 - CLIP)
+    return np.asarray(-np.where(np.asarray(y, dtype=bool), np.log(q), np.log(1 - q)))
+
+
 def calibration_intercept(p: np.ndarray, y: np.ndarray) -> float:
     """Return calibration in the large: the log-odds to add to every forecast to fit the rate.
 
