@@ -291,6 +291,6 @@ def test_a_scenario_without_alliances_still_has_its_map():
 
     runset = session.runs(LIBRARY, Choice("eaeu_institution", runs=10))
     assert runset.alliances.empty
-    shown = tabs.run_view(runset, 0, None)
-    assert shown.network is not None and shown.timeline is None and shown.calls.empty
+    shown, drawn = tabs.run_view(runset, 0, None), tabs.run_figures(runset, 0, None)
+    assert drawn.network is not None and drawn.timeline is None and shown.calls.empty
     assert views.in_force(runset, 0).empty and views.alliances(runset).empty

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -30,12 +31,22 @@ SCREEN_DPI = 100
 
 @dataclass(frozen=True)
 class Picture:
-    """A figure drawn for the page: a file name's stem, its PNG on screen, and the figure."""
+    """A figure drawn for the page: a file name's stem, its SVG on screen, and the figure.
+
+    The PNG is made when first asked for (a download), not with every figure the page draws.
+    """
 
     name: str
-    png: bytes
     figure: Any
     svg: bytes = b""
+
+    @cached_property
+    def png(self) -> bytes:
+        """Return the figure as PNG at the screen's resolution."""
+        from sim.plots import common
+
+        with _DRAWING:
+            return common.encode(self.figure, "png", dpi=SCREEN_DPI)
 
     def data_url(self) -> str:
         """Return the SVG as a ``data:`` URL, for an ``img`` that needs no request."""
@@ -60,13 +71,12 @@ def drawn[**P](
 
 
 def picture(figure: Any, name: str) -> Picture:
-    """Keep a figure's PNG and let pyplot go of it."""
+    """Keep a figure's SVG and let pyplot go of it."""
     from sim.plots import common
 
-    png = common.encode(figure, "png", dpi=SCREEN_DPI)
     svg = common.encode(figure, "svg")
     common.close(figure)
-    return Picture(name, png, figure, svg)
+    return Picture(name, figure, svg)
 
 
 def _years(span: float) -> str:

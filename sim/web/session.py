@@ -145,11 +145,23 @@ def base(library: Library, choice: Choice) -> Scenario:
 def scenario(library: Library, choice: Choice) -> Scenario:
     """Load the chosen scenario with its overlays and the moved figures.
 
+    A change of parameters alone, runs or seed reads no file again.
+
     Raises:
         InputError: a name outside the folder, a file that does not load, a bad figure.
     """
-    loaded = base(library, choice)
-    return revise(loaded, changes(loaded.spec, dict(choice.moved)), CHANGES)
+    return _scenario(library, choice.scenario, choice.overlays, choice.moved)
+
+
+@lru_cache(maxsize=16)
+def _scenario(
+    library: Library,
+    name: str,
+    overlays: tuple[str, ...],
+    moved: tuple[tuple[FieldPath, Value], ...],
+) -> Scenario:
+    loaded = base(library, Choice(name, overlays))
+    return revise(loaded, changes(loaded.spec, dict(moved)), CHANGES)
 
 
 @lru_cache(maxsize=16)

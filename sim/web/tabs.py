@@ -43,79 +43,113 @@ def kept[T](key: Hashable, make: Callable[[], T]) -> T:
 
 @dataclass(frozen=True)
 class RunView:
-    """What the run tab shows at one period (``label``: the period, ``stem``: for file names)."""
+    """What the run tab shows at one period (``label``: the period, ``stem``: for file names).
+
+    The tables come at once; the figures (:class:`RunFigures`) are drawn after them.
+    """
 
     label: str
     stem: str
     runs: int
     decision: str | None
-    network: Picture | None
-    timeline: Picture | None
-    waterfall: Picture | None
     calls: pd.DataFrame
     in_force: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class RunFigures:
+    """The run tab's figures at one period: the map, the timeline, one decision's waterfall."""
+
+    network: Picture | None
+    timeline: Picture | None
+    waterfall: Picture | None
+
+
 def run_view(runset: RunSet, period: int, decision: str | None) -> RunView:
-    """Draw the run tab at ``period``, with the waterfall of ``decision`` (or the first called)."""
+    """Return the run tab's tables at ``period``, for ``decision`` (or the first called)."""
     calls = views.calls(runset, period)
     if decision not in set(calls.get("decision", [])):
         decision = calls["decision"].iloc[0] if len(calls) else None
-    seen, label = views.upto(runset, period), runset.world.calendar.label(period)
+    label = runset.world.calendar.label(period)
     return RunView(
         label=label,
         stem=f"{runset.scenario.name}_{label}",
         runs=runset.runs,
         decision=decision,
-        network=charts.drawn(charts.network, runset, period),
-        timeline=charts.drawn(charts.timeline, runset, period),
-        waterfall=charts.drawn(charts.waterfall, seen, decision) if decision else None,
         calls=calls,
         in_force=views.in_force(runset, period),
     )
 
 
+def run_figures(runset: RunSet, period: int, decision: str | None) -> RunFigures:
+    """Draw the run tab's figures at ``period``, with the waterfall of ``decision``."""
+    seen = views.upto(runset, period)
+    return RunFigures(
+        network=charts.drawn(charts.network, runset, period),
+        timeline=charts.drawn(charts.timeline, runset, period),
+        waterfall=charts.drawn(charts.waterfall, seen, decision) if decision else None,
+    )
+
+
 @solara.component
 def RunTab(runset: RunSet, key: Any, period: int) -> None:
-    """The run stepped through: the map, the commitments called and why, the timeline."""
+    """The run stepped through: the map, the commitments called and why, the timeline.
+
+    The tables and P(honour) are shown as soon as the runs are made; the figures follow, and
+    the last ones stay on screen until the new ones are drawn.
+    """
     chosen = solara.use_reactive(cast(str | None, None))
-    task = solara.lab.use_task(
+    shown = solara.use_memo(
         lambda: kept(
             ("run", key, period, chosen.value), lambda: run_view(runset, period, chosen.value)
         ),
         dependencies=[key, period, chosen.value],
+    )
+    figures = solara.lab.use_task(
+        lambda: kept(
+            ("figures", key, period, shown.decision),
+            lambda: run_figures(runset, period, shown.decision),
+        ),
+        dependencies=[key, period, shown.decision],
         raise_error=False,
     )
-    Waiting(task.pending)
-    shown = task.value if task.finished else task.latest
-    if task.error:
-        solara.Error(f"cannot draw the run: {task.exception}")
-    if shown is None:
-        return
-    RunCards(shown, chosen)
+    Waiting(figures.pending)
+    if figures.error:
+        solara.Error(f"cannot draw the run: {figures.exception}")
+    drawn = figures.value if figures.finished else figures.latest
+    RunCards(shown, drawn or RunFigures(None, None, None), chosen, drawn is None)
 
 
 @solara.component
-def RunCards(shown: RunView, chosen: solara.Reactive[str | None]) -> None:
+def RunCards(
+    shown: RunView, figures: RunFigures, chosen: solara.Reactive[str | None], drawing: bool
+) -> None:
     """The run tab's cards, each titled by the period it shows."""
     label, stem = shown.label, shown.stem
     title = f"Commitments called by {label}: P(honour) over {shown.runs} runs"
+    wait = "drawing..." if drawing else None
     with solara.Card(title, margin=0, classes=["sim-card"]):
         Table(shown.calls, "no commitment has been called yet", f"decisions_{stem}")
     with solara.Columns([1, 1]):
         with solara.Card("Why? One decision, factor by factor", margin=0, classes=["sim-card"]):
-            Why(shown, chosen, stem)
+            Why(shown, figures.waterfall, chosen, stem, wait)
         with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
-            Figure(shown.network, "no state in this period", f"network_{stem}")
+            Figure(figures.network, wait or "no state in this period", f"network_{stem}")
     with solara.Columns([1, 1]):
         with solara.Card("Timeline of alliances (run 0)", margin=0, classes=["sim-card"]):
-            Figure(shown.timeline, "no alliance in force by then", f"timeline_{stem}")
+            Figure(figures.timeline, wait or "no alliance in force by then", f"timeline_{stem}")
         with solara.Card(f"Alliances in force, {label} (run 0)", margin=0, classes=["sim-card"]):
             Table(shown.in_force, "no alliance in force", f"alliances_{stem}")
 
 
 @solara.component
-def Why(shown: RunView, chosen: solara.Reactive[str | None], stem: str) -> None:
+def Why(
+    shown: RunView,
+    waterfall: Picture | None,
+    chosen: solara.Reactive[str | None],
+    stem: str,
+    wait: str | None,
+) -> None:
     """One commitment called: its P(honour) over the runs, and its factors as a waterfall."""
     if shown.calls.empty:
         solara.Info("no commitment has been called yet", dense=True)
@@ -126,7 +160,7 @@ def Why(shown: RunView, chosen: solara.Reactive[str | None], stem: str) -> None:
     row = shown.calls[shown.calls["decision"] == picked].iloc[0]
     solara.Text(f"{picked}: P(honour) = {row['P(honour)']:.3f} (90% of runs: {row['90% of runs']})",
                 classes=["sim-p-honour"])  # fmt: skip
-    Figure(shown.waterfall, "no decision", f"waterfall_{picked.replace(':', '_')}_{stem}")
+    Figure(waterfall, wait or "no decision", f"waterfall_{picked.replace(':', '_')}_{stem}")
 
 
 @dataclass(frozen=True)
