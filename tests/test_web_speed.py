@@ -56,3 +56,52 @@ def test_a_change_of_parameters_reads_no_file_and_draws_no_png(monkeypatch):
     drawn = tabs.run_figures(session.runs(library, moved), 0, None)
     assert drawn.network is not None and "svg" in encoded and "png" not in encoded
     assert drawn.network.png[:4] == b"\x89PNG" and encoded.count("png") == 1
+
+
+def test_the_years_beside_the_one_shown_are_drawn_ahead(monkeypatch):
+    """A step to the next year finds its view made while the page showed this one."""
+    import threading
+
+    result = worldrun.run(compiled.open_world(1816, 1870), Params(), 0)
+    h = world.History.of(result)
+    monkeypatch.setattr(world, "history", lambda params, seed: h)
+    made: list[int] = []
+    real = tabs.year_view
+
+    def counted(params, seed, year):
+        made.append(year)
+        return real(params, seed, year)
+
+    monkeypatch.setattr(tabs, "year_view", counted)
+    params = Params().replace(w_sites=5.5)  # a key no other test keeps
+    tabs.kept_year(params, 0, 1860)
+    for thread in threading.enumerate():
+        if thread.name == "sim-ahead":
+            thread.join(timeout=120)
+    assert sorted(made) == [1859, 1860, 1861]
+    tabs.kept_year(params, 0, 1861)
+    for thread in threading.enumerate():
+        if thread.name == "sim-ahead":
+            thread.join(timeout=120)
+    assert sorted(made) == [1859, 1860, 1861, 1862]  # 1861 was kept; only 1862 is new
+
+
+def test_a_figure_is_sent_once_until_it_is_enlarged():
+    """The enlarged copy of a figure carries its image only once a click has opened it."""
+    import ipyvue
+    import matplotlib.pyplot as plt
+    import solara
+
+    from sim.web import charts
+    from sim.web.widgets import Figure
+
+    figure, _ = plt.subplots()
+    picture = charts.picture(figure, "test")
+    _, rc = solara.render(Figure(picture, "none", "test"), handle_error=False)
+    images = {tuple(w.class_.split()): w for w in rc.find(ipyvue.Html).widgets if w.tag == "img"}
+    small, large = images[("sim-figure",)], images[("sim-figure-large",)]
+    assert small.attributes["src"].startswith("data:image/svg+xml")
+    assert large.attributes["src"] == ""
+    small.fire_event("click", {})
+    large = next(w for w in rc.find(ipyvue.Html).widgets if "sim-figure-large" in w.class_)
+    assert large.attributes["src"] == small.attributes["src"]

@@ -10,11 +10,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, cast
 
 import pandas as pd
 import solara
 
+from sim.history.openworld import FIRST_YEAR, LAST_YEAR
 from sim.model.params import Params
 from sim.results.runs import RunSet
 from sim.web import charts, views, world
@@ -247,8 +249,36 @@ def year_view(params: Params, seed: int, year: int) -> YearView:
 
 
 def kept_year(params: Params, seed: int, year: int) -> YearView:
-    """Return a year of the open world, drawn once."""
-    return kept(("year", params, seed, year), lambda: year_view(params, seed, year))
+    """Return a year of the open world, drawn once; the years beside it are drawn after it.
+
+    A user steps a year at a time, so the year before and the year after are drawn in the
+    background while the page shows this one: the next step finds its view kept.
+    """
+    shown = kept(("year", params, seed, year), lambda: year_view(params, seed, year))
+    for near in (year + 1, year - 1):
+        if FIRST_YEAR <= near <= LAST_YEAR:
+            ahead(("year", params, seed, near), partial(year_view, params, seed, near))
+    return shown
+
+
+_AHEAD: set[Hashable] = set()
+
+
+def ahead(key: Hashable, make: Callable[[], Any]) -> None:
+    """Make and keep a view in the background, unless it is kept or being made."""
+    with _KEEPING:
+        if key in _KEPT or key in _AHEAD:
+            return
+        _AHEAD.add(key)
+
+    def work() -> None:
+        try:
+            kept(key, make)
+        finally:
+            with _KEEPING:
+                _AHEAD.discard(key)
+
+    threading.Thread(target=work, name="sim-ahead", daemon=True).start()
 
 
 WORLD = (
@@ -266,9 +296,7 @@ def WorldTab(params: Params, seed: int) -> None:
     """The open world year by year: its map, its wars and the back-test's cases."""
     year = solara.use_reactive(1914)
     task = solara.lab.use_task(
-        lambda: kept(
-            ("year", params, seed, year.value), lambda: year_view(params, seed, year.value)
-        ),
+        lambda: kept_year(params, seed, year.value),
         dependencies=[params, seed, year.value],
         raise_error=False,
     )
@@ -289,14 +317,15 @@ def YearControl(year: solara.Reactive[int]) -> None:
     """A year of 1816-2003: a slider, and a step back and forward."""
 
     def set_year(raw: Any) -> None:
-        if isinstance(raw, int | float) and 1816 <= raw <= 2003:
+        if isinstance(raw, int | float) and FIRST_YEAR <= raw <= LAST_YEAR:
             year.set(int(raw))
 
     with solara.Row(gap="12px", style={"align-items": "center"}):
-        solara.Button("◀", on_click=lambda: set_year(year.value - 1), disabled=year.value <= 1816)
+        back, on = year.value - 1, year.value + 1
+        solara.Button("◀", on_click=lambda: set_year(back), disabled=back < FIRST_YEAR)
         with solara.Column(style={"flex-grow": "1"}):
-            Slider("year", year.value, 1816, 2003, 1, set_year, hint="the year shown")
-        solara.Button("▶", on_click=lambda: set_year(year.value + 1), disabled=year.value >= 2003)
+            Slider("year", year.value, FIRST_YEAR, LAST_YEAR, 1, set_year, hint="the year shown")
+        solara.Button("▶", on_click=lambda: set_year(on), disabled=on > LAST_YEAR)
 
 
 @solara.component

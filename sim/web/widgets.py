@@ -52,10 +52,16 @@ def Slider(
 @solara.component
 def Figure(picture: Picture | None, empty: str, stem: str) -> None:
     """A figure, with buttons to download it as PNG and SVG (``stem`` names the files)."""
-    enlarged = solara.use_reactive(False)
     if picture is None:
         solara.Info(empty, dense=True)
-        return
+    else:
+        Shown(picture, stem)
+
+
+@solara.component
+def Shown(picture: Picture, stem: str) -> None:
+    """A figure that enlarges on a click, and its files to download."""
+    enlarged = solara.use_reactive(False)
     shown = solara.v.Html(
         tag="img",
         attributes={"src": picture.data_url(), "alt": picture.name, "title": "click to enlarge"},
@@ -64,11 +70,12 @@ def Figure(picture: Picture | None, empty: str, stem: str) -> None:
     use_event(shown, "click", lambda *_: enlarged.set(True))
     dialog = solara.v.Dialog(v_model=enlarged.value, on_v_model=enlarged.set, max_width="96vw")
     with dialog, solara.v.Card(class_="sim-enlarged"):
-        big = solara.v.Html(
+        big = solara.v.Html(  # the figure is sent to the browser again only once it is enlarged
             tag="img",
-            attributes={"src": picture.data_url(), "alt": picture.name, "title": "close"},
+            attributes={"src": picture.data_url() if enlarged.value else "", "alt": picture.name,
+                        "title": "close"},
             class_="sim-figure-large",
-        )
+        )  # fmt: skip
         use_event(big, "click", lambda *_: enlarged.set(False))
     with solara.Row(gap="8px", classes=["sim-downloads"]):
         solara.FileDownload(
