@@ -367,12 +367,34 @@ def _study_sections(before: str | None) -> list[str]:
     ]
 
 
+def _web_sections(before: str | None) -> list[str]:
+    from benchmarks import web
+
+    found = web.timings()
+    if not found:
+        return ["## The web view", "", f"Not timed: no Chromium at {web.CHROMIUM}.", ""]
+    p, figure, year = (found[k] for k in ("slider_p_honour", "slider_first_figure", "year_step"))
+    return [
+        "## The web view in headless Chromium (Playwright)",
+        "",
+        f"First render (P(honour) and a figure on screen): {found['first_render']:.2f} s.",
+        f"A weight slider moved to a new value ({len(p)} moves): P(honour) redrawn after a median "
+        f"of **{web.median(p):.2f} s** ({min(p):.2f}-{max(p):.2f}; target "
+        f"{web.TARGETS['slider_p_honour']:g} s); the first figure after "
+        f"{web.median(figure):.2f} s.",
+        f"The open world's year step ({len(year)} steps): **{web.median(year):.2f} s** "
+        f"({min(year):.2f}-{max(year):.2f}; target {web.TARGETS['year_step']:g} s).",
+        "",
+    ]
+
+
 SECTIONS = {
     "model": _model_sections,
     "replications": _replication_sections,
     "sweep": _sweep_sections,
     "processes": _process_sections,
     "study": _study_sections,
+    "web": _web_sections,
 }
 """The report's sections, in order: ``--sections`` picks some."""
 

@@ -1,4 +1,4 @@
-"""The web view timed as a user meets it: ``run.py serve`` driven by Playwright in headless Chromium.
+"""The web view timed as a user meets it: `run.py serve` driven by Playwright in Chromium.
 
 * the first render: from opening the page to P(honour) and the first figure on screen;
 * a weight slider moved to a value not seen before (``w_sites`` one step, with the arrow key):
