@@ -76,7 +76,7 @@ def timings(moves: int = 7) -> dict[str, Any]:
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        found = {"first_render": _first_render(page, url)}
+        found: dict[str, Any] = {"first_render": _first_render(page, url)}
         found.update(_slider(page, moves))
         found["year_step"] = _year_steps(page, max(3, moves // 2))
         browser.close()
