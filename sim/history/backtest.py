@@ -144,11 +144,13 @@ def best_single_factor(cases: pd.DataFrame, y: np.ndarray, wars: np.ndarray) -> 
 
     Each weighted factor's value, signed as the theory signs it, ranks the cases; the best of
     the era (chosen on the era itself, which flatters the reference) is scored as
-    :func:`~sim.history.scores.one_factor` scores any single factor.
+    :func:`~sim.history.scores.one_factor` scores any single factor. Only the chosen factor's
+    forecast is fitted: the choice reads the ranking alone.
     """
     nan = math.nan
     best: dict[str, Any] = {"name": "", "n": len(y), "accuracy": nan, "brier": nan}
     best |= {"log_loss": nan, "auc": nan}
+    chosen, ranks = None, nan
     for factor in FACTORS:
         column = f"value_{factor.name}"
         if factor.weight is None or factor.group == "intercept" or column not in cases:
@@ -156,10 +158,13 @@ def best_single_factor(cases: pd.DataFrame, y: np.ndarray, wars: np.ndarray) -> 
         value = cases[column].to_numpy(float)
         if len(value) == 0 or float(np.ptp(value)) == 0.0:
             continue
-        found = scores.one_factor(value, y, wars, float(factor.sign))
-        if not found["auc"] <= best["auc"]:  # the first factor, or a better one
-            best = {"name": factor.name, **_brief_of(found)}
-    return best
+        found = scores.auc(float(factor.sign) * value, y)
+        if not found <= ranks:  # the first factor, or a better one
+            chosen, ranks = factor, found
+    if chosen is None:
+        return best
+    value = cases[f"value_{chosen.name}"].to_numpy(float)
+    return {"name": chosen.name, **_brief_of(scores.one_factor(value, y, wars, float(chosen.sign)))}
 
 
 def _brief_of(s: dict[str, Any]) -> dict[str, Any]:
