@@ -419,7 +419,7 @@ def _apply_terms(
         c.against_allies_of[row] = _state_mask([spec.against.allies_of], at)[0]
     if spec.conditions is not None:
         c.unprovoked[row] = spec.conditions.unprovoked
-        attackers = spec.conditions.attackers
+        attackers = spec.conditions.attackers_at_least
         if attackers.major:
             c.min_majors[row] = attackers.count
         else:

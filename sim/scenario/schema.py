@@ -16,6 +16,7 @@ file as a whole, and re-exports the rest so that every model is reached from her
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
@@ -260,6 +261,15 @@ class AttackersSpec(Strict):
     major: bool = False
 
 
+def _attackers_form(value: Any) -> Any:
+    """Accept a plain number of attackers as ``{count: N}``; refuse what is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"count": value}
+    if isinstance(value, Mapping | AttackersSpec):
+        return value
+    raise ValueError("input should be a valid integer, or {count: N, major: true}")
+
+
 class ConditionsSpec(Strict):
     """The conditions under which a commitment applies when it is called (ATOP's codes).
 
@@ -268,17 +278,13 @@ class ConditionsSpec(Strict):
     """
 
     unprovoked: bool = False  # defconpr: only if the partner did not provoke the war
-    attackers_at_least: Annotated[int, Field(ge=1, le=50)] | AttackersSpec = 1  # defconum
+    attackers_at_least: Annotated[AttackersSpec, BeforeValidator(_attackers_form)] = AttackersSpec(
+        count=1
+    )  # defconum: a plain number counts any state
     area: AreaSpec | None = None  # defcoloc
     war: Id | None = None  # defcocon: only in this war (an event id)
     after: list[StateId] = []
     source: Text | None = None
-
-    @property
-    def attackers(self) -> AttackersSpec:
-        """Return ``attackers_at_least`` in its full form (a plain number counts any state)."""
-        a = self.attackers_at_least
-        return a if isinstance(a, AttackersSpec) else AttackersSpec(count=a)
 
 
 class MemberTermsSpec(Strict):

@@ -63,8 +63,10 @@ def _chain_problems(base: list[str | int], c: CommitmentSpec, state: StateCheck)
     after = c.conditions.after if c.conditions else []
     path = [*base, "conditions", "after"]
     if after and c.kind not in DUTY_KINDS:
-        yield path, "expected no condition on another guarantor for a commitment of this kind", (
-            c.kind
+        yield (
+            path,
+            "expected no condition on another guarantor for a commitment of this kind",
+            (c.kind),
         )
     own = set(c.guarantors or c.members)
     partners = set(c.beneficiaries or []) | (set(c.members) - own if c.guarantors else set())
@@ -83,7 +85,7 @@ def _chain_problems(base: list[str | int], c: CommitmentSpec, state: StateCheck)
 
 def _major_problems(base: list[str | int], c: CommitmentSpec, majors: int) -> Any:
     """A count of major attackers can be met by the states the scenario marks ``major``."""
-    attackers = c.conditions.attackers if c.conditions else None
+    attackers = c.conditions.attackers_at_least if c.conditions else None
     if attackers is None or not attackers.major or attackers.count <= majors:
         return
     yield (
