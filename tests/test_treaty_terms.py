@@ -137,7 +137,7 @@ def test_attackers_at_least_counts_major_powers_when_it_says_so(tmp_path, majors
 
 
 def test_a_mandate_that_protects_a_state_calls_its_guarantors_when_that_state_is_attacked(
-    tmp_path,
+    tmp_path, main
 ):
     mandate = {
         "name": "a peacekeeping mandate",
@@ -152,6 +152,8 @@ def test_a_mandate_that_protects_a_state_calls_its_guarantors_when_that_state_is
     d = decisions(write(tmp_path, protected), 2)
     assert set(d["guarantor"]) == {"GRT", "OTH"} and set(d["partner"]) == {"PAR"}
     assert d["duty"].eq("none").all() and not d["covered"].any()
+    code, out, _ = main("explain", str(write(tmp_path, protected)), "1", "--runs", "2")
+    assert code == 0 and "un (mandate) binds" in out, out
 
 
 # --- narrow seas -------------------------------------------------------------------------------

@@ -143,6 +143,6 @@ def _binding(runset: RunSet, first: pd.Series) -> list[tuple[str, str, bool]]:
         for r in range(len(c.ids))
         if c.kinds[r] in DUTY_KINDS
         and c.guarantors[r, g]
-        and c.members[r, p]
+        and (c.members[r, p] or c.beneficiaries[r, p])  # a mandate's protected, too
         and c.starts[r] <= int(first["period"])
     ]

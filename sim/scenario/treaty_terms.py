@@ -66,7 +66,7 @@ def _chain_problems(base: list[str | int], c: CommitmentSpec, state: StateCheck)
         yield (
             path,
             "expected no condition on another guarantor for a commitment of this kind",
-            (c.kind),
+            c.kind,
         )
     own = set(c.guarantors or c.members)
     partners = set(c.beneficiaries or []) | (set(c.members) - own if c.guarantors else set())
