@@ -60,6 +60,12 @@ def test_a_reservation_against_a_state_beside_the_attacker_holds_when_it_fights(
     assert covered_for(tmp_path, backed) == {"GRT": {False}}
 
 
+def test_explain_says_a_members_reservation(tmp_path, main):
+    reserved = pact(member_terms={"GRT": {"not_against": ["ADV"], "source": "its declaration"}})
+    code, out, _ = main("explain", str(write(tmp_path, reserved)), "1", "--runs", "2")
+    assert code == 0 and "pact: GRT's duty does not hold against ADV" in out, out
+
+
 def test_a_reserved_member_is_not_triggered_where_it_would_have_violated(tmp_path):
     reserved = pact(member_terms={"GRT": {"not_against": ["ADV"], "source": "its declaration"}})
     rows = of(decisions(write(tmp_path, reserved), 4, **NEVER))
@@ -82,9 +88,11 @@ CHAINED = {
 }
 
 
-def test_a_chained_guarantee_holds_once_the_named_guarantor_fights_already(tmp_path):
+def test_a_chained_guarantee_holds_once_the_named_guarantor_fights_already(tmp_path, main):
     chained = {"commitments": {"chained": CHAINED}}
     assert covered_for(tmp_path, chained)["OTH"] == {False}  # GRT decides in the same period
+    code, out, _ = main("explain", str(write(tmp_path, chained)), "OTH", "--runs", "2")
+    assert code == 0 and "chained: holds once GRT fights for PAR" in out, out
     beside = {**chained, "events": {"attack": {"defender_backers": ["GRT"]}}}
     assert covered_for(tmp_path, beside)["OTH"] == {True}
     unchained = {"commitments": {"chained": {**CHAINED, "conditions": None}}}
@@ -133,6 +141,13 @@ def test_attackers_at_least_counts_major_powers_when_it_says_so(tmp_path, majors
     assert covered_for(tmp_path, changes) == {"GRT": {covered}}
 
 
+def test_explain_says_a_count_of_major_attackers(tmp_path, main):
+    majors = pact(conditions={"attackers_at_least": {"count": 1, "major": True}})
+    changes = {"states": {"ADV": {"major": True}}, **majors}
+    code, out, _ = main("explain", str(write(tmp_path, changes)), "1", "--runs", "2")
+    assert code == 0 and "pact: holds if at least 1 major power fights PAR" in out, out
+
+
 # --- a mandate's protection of a state not party to it ---------------------------------------
 
 
@@ -153,7 +168,7 @@ def test_a_mandate_that_protects_a_state_calls_its_guarantors_when_that_state_is
     assert set(d["guarantor"]) == {"GRT", "OTH"} and set(d["partner"]) == {"PAR"}
     assert d["duty"].eq("none").all() and not d["covered"].any()
     code, out, _ = main("explain", str(write(tmp_path, protected)), "1", "--runs", "2")
-    assert code == 0 and "un (mandate) binds" in out, out
+    assert code == 0 and "un (mandate) binds" in out and "un: protects PAR" in out, out
 
 
 # --- narrow seas -------------------------------------------------------------------------------
