@@ -334,3 +334,17 @@ def test_validate_accepts_each_new_field(tmp_path, main):
     }  # fmt: skip
     code, out, err = main("validate", str(write(tmp_path, changes)))
     assert code == 0 and err == "" and out.startswith("ok: ")
+
+
+def test_figures_prints_major_status_and_narrow_seas_from_cow(main):
+    code, out, err = main("figures", "1939", "UKG", "FRN", "POL")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines.count("    major: true  # COW Major Powers (majors2016): 1816-1940") == 1  # FRN
+    assert sum("major: true" in line for line in lines) == 2  # not Poland
+    assert lines[-2:] == [
+        "narrow_seas:",
+        '  - {between: [UKG, FRN], source: "COW Direct Contiguity v3.2, type 3"}',
+    ]
+    code, out, _ = main("figures", "1946", "FRN", "POL")  # France off the list 1940-45: back
+    assert code == 0 and "narrow_seas" not in out and "major: true" in out
