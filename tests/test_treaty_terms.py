@@ -28,6 +28,7 @@ NEVER = {
     "end_on_violation": 0.0,
 }
 THREE = {"members": ["GRT", "OTH", "PAR"]}
+EVERY = {"events": {"attack": {"calls": "every_period"}}}
 
 
 def pact(**fields) -> dict:
@@ -186,6 +187,16 @@ def test_a_narrow_sea_makes_two_states_near_but_not_neighbours_by_land(tmp_path)
     assert across["p_honour"].mean() > plain["p_honour"].mean()
 
 
+def test_a_narrow_sea_holds_between_its_dates(tmp_path):
+    dated = {"between": ["GRT", "ADV"], "since": "2000-03-01", "until": "2000-05-01"}
+    world = build(load(write(tmp_path, {"narrow_seas": [dated]})))
+    g, a = world.index("GRT"), world.index("ADV")
+    assert [bool(world.near_in(t)[g, a]) for t in range(6)] == [0, 0, 1, 1, 0, 0]
+    d = of(decisions(write(tmp_path, {"narrow_seas": [dated], **EVERY}), 2, **NEVER))
+    threat = d.groupby("period")["value_border_threat"].max()
+    assert threat[1] == 0 and threat[2] > 0 and threat[3] > 0 and threat[4] == 0
+
+
 def test_a_narrow_sea_may_carry_its_source(tmp_path):
     sea = {"narrow_seas": [{"between": ["GRT", "ADV"], "source": "COW contiguity, type 3"}]}
     world = build(load(write(tmp_path, sea)))
@@ -298,6 +309,11 @@ BAD = {
         "narrow_seas[1].between",
         "each pair of states once",
     ),
+    "a narrow sea that ends before it begins": (
+        {"narrow_seas": [{"between": ["GRT", "ADV"], "since": "2000-03", "until": "2000-02"}]},
+        "narrow_seas[0].until",
+        "expected a date after since",
+    ),
     "a narrow sea of three states": (
         {"narrow_seas": [["GRT", "ADV", "PAR"]]},
         "narrow_seas[0]",
@@ -320,7 +336,11 @@ def test_validate_refuses_each_misuse_with_file_line_and_field(tmp_path, main, c
 def test_validate_accepts_each_new_field(tmp_path, main):
     changes = {
         "states": {"ADV": {"major": True}, "ALY": {"major": True}},
-        "narrow_seas": [["GRT", "ADV"], {"between": ["OTH", "PAR"], "source": "s"}],
+        "narrow_seas": [
+            ["GRT", "ADV"],
+            {"between": ["OTH", "PAR"], "until": "2000-03", "source": "a spell"},
+            {"between": ["OTH", "PAR"], "since": "2000-05", "source": "another spell"},
+        ],
         "commitments": {
             "pact": {
                 **THREE,

@@ -278,17 +278,19 @@ def _borders(spec: ScenarioSpec, at: dict[str, int]) -> BoolArray:
 
 
 def _narrow_seas(spec: ScenarioSpec, at: dict[str, int], calendar: Calendar) -> BoolArray | None:
-    """Return the narrow seas between states, the same in every period (None if there are none).
+    """Return the narrow seas between states in each period (None if there are none).
 
     A narrow sea makes two states near (:meth:`World.near_in`), not neighbours by land.
     """
     if not spec.narrow_seas:
         return None
-    water = np.zeros((len(at), len(at)), dtype=bool)
+    water = np.zeros((calendar.n_periods, len(at), len(at)), dtype=bool)
     for sea in spec.narrow_seas:
         a, b = (at[s] for s in sea.between)
-        water[a, b] = water[b, a] = True
-    return np.repeat(water[None, :, :], calendar.n_periods, axis=0)
+        first = max(calendar.period_of(sea.since), 0) if sea.since else 0
+        last = max(calendar.period_of(sea.until), 0) if sea.until else calendar.n_periods
+        water[first:last, a, b] = water[first:last, b, a] = True
+    return water
 
 
 def _relations(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:

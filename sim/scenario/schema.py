@@ -356,10 +356,13 @@ class NarrowSeaSpec(Strict):
     """Two states across a narrow sea (at most 24 miles of water: COW contiguity types 2-3).
 
     A narrow sea makes them near (the adversary on one's border, a neighbour that is asked),
-    not neighbours by land: a buffer needs a land border.
+    not neighbours by land: a buffer needs a land border. It holds throughout the scenario,
+    or from ``since`` and until ``until`` (a COW contiguity spell that begins or ends in it).
     """
 
     between: Annotated[tuple[StateId, StateId], Field(strict=False)]
+    since: Date | None = None
+    until: Date | None = None
     source: Text | None = None
 
 

@@ -112,17 +112,24 @@ def _protection_problems(base: list[str | int], c: CommitmentSpec, state: StateC
 
 def _sea_problems(spec: ScenarioSpec, state: StateCheck) -> Iterator[Problem]:
     """Each narrow sea lies between two different known states, and is given once."""
-    seen: dict[frozenset[str], int] = {}
+    seen: dict[frozenset[str], int] = {}  # the undated seas: a pair with spells may recur
     for i, sea in enumerate(spec.narrow_seas):
         for j, sid in enumerate(sea.between):
             yield from state(["narrow_seas", i, "between", j], sid)
+        if sea.since and sea.until and sea.until <= sea.since:
+            yield (
+                ["narrow_seas", i, "until"],
+                f"expected a date after since ({sea.since})",
+                str(sea.until),
+            )
         pair = frozenset(sea.between)
         if len(pair) == 1:
             yield ["narrow_seas", i, "between"], "expected two different states", list(pair)
-        elif pair in seen:
+        elif pair in seen and not (sea.since or sea.until):
             yield (
                 ["narrow_seas", i, "between"],
                 f"expected each pair of states once (narrow_seas[{seen[pair]}] gives it already)",
                 list(sea.between),
             )
-        seen.setdefault(pair, i)
+        if not (sea.since or sea.until):
+            seen.setdefault(pair, i)
