@@ -209,16 +209,17 @@ class Summons:
         )
 
     def _reserved(self, front: Front) -> BoolArray:
-        """Return (rows, states): a member's duty that does not hold against this front's foes.
+        """Return (rows, states), or (1, 1) if none: the duties that do not hold against these foes.
 
         A reservation (``member_terms.X.not_against``) excuses X when a state it names fights
         the partner (the adversary or beside it); the other members stay bound.
         """
         book, exempt = self.model.book, self.model.world.commitments.exempt
+        if not len(exempt):  # most worlds: nothing reserved, and no (rows, states) array to build
+            return np.zeros((1, 1), dtype=bool)
         reserved = np.zeros(book.duty.shape, dtype=bool)
-        if len(exempt):
-            hit = exempt[np.isin(exempt[:, 2], list(_foes(front)))]
-            reserved[hit[:, 0], hit[:, 1]] = True
+        hit = exempt[np.isin(exempt[:, 2], list(_foes(front)))]
+        reserved[hit[:, 0], hit[:, 1]] = True
         return reserved
 
     def _mask(self, states: set[int]) -> BoolArray:
