@@ -96,6 +96,33 @@ SCENARIO_CASES = [
         "    covers: members\n    member_terms: {TUR: {duty: consult, source: s}}\n"
         "    since: 1997-08-29\n",
     ),
+    (
+        "a member's reservation against itself",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    member_terms: {RUS: {not_against: [RUS], source: s}}\n"
+        "    since: 1997-08-29\n",
+    ),
+    (
+        "a duty chained on its own guarantor",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    conditions: {after: [ARM]}\n    since: 1997-08-29\n",
+    ),
+    (
+        "more major attackers than the states marked major",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    conditions: {attackers_at_least: {count: 2, major: true}}\n"
+        "    since: 1997-08-29\n",
+    ),
+    (
+        "a defence pact that protects a state",
+        "    covers: members\n    since: 1997-08-29\n",
+        "    covers: members\n    protects: [AZE]\n    since: 1997-08-29\n",
+    ),
+    (
+        "a narrow sea from a state to itself",
+        "\nrelations:\n",
+        "\nnarrow_seas: [[RUS, RUS]]\nrelations:\n",
+    ),
 ]
 
 OTHER_CASES = [

@@ -48,6 +48,7 @@ class Explanation:
     outcomes: dict[str, float]
     commitments: list[tuple[str, str, bool]]  # (id, kind, covers the theatre)
     factors: list[FactorLine]
+    terms: tuple[str, ...] = ()  # the binding commitments' terms beyond their territory
 
     @property
     def logit(self) -> float:
@@ -113,6 +114,7 @@ def explain(runset: RunSet, decision: str) -> Explanation:
         for i, f in enumerate(FACTORS)
     ]
     p = rows["p_honour"].to_numpy()
+    binding = _binding(runset, first)
     return Explanation(
         decision=decision_id(first),
         guarantor=first["guarantor"],
@@ -127,9 +129,36 @@ def explain(runset: RunSet, decision: str) -> Explanation:
         outcomes={
             str(k): float(v) for k, v in rows["outcome"].value_counts(normalize=True).items()
         },
-        commitments=_binding(runset, first),
+        commitments=binding,
         factors=factors,
+        terms=_terms(runset, first, [cid for cid, _, _ in binding]),
     )
+
+
+def _terms(runset: RunSet, first: pd.Series, binding: list[str]) -> tuple[str, ...]:
+    """Return, in words, the terms of the binding commitments that decide whether they apply.
+
+    A member's reservation against named states, a duty chained on another guarantor, a
+    count of major attackers, a mandate's protection of a state not party to it.
+    """
+    spec, g, p = runset.scenario.spec, first["guarantor"], first["partner"]
+    found: list[str] = []
+    for cid in binding:
+        c = spec.commitments.get(cid)
+        if c is None:  # a row the run formed: no written terms
+            continue
+        reserved = c.member_terms[g].not_against if g in c.member_terms else []
+        if reserved:
+            found.append(f"{cid}: {g}'s duty does not hold against {', '.join(reserved)}")
+        if c.conditions is not None and c.conditions.after:
+            found.append(f"{cid}: holds once {', '.join(c.conditions.after)} fights for {p}")
+        if c.conditions is not None and c.conditions.attackers_at_least.major:
+            count = c.conditions.attackers_at_least.count
+            powers = "major power fights" if count == 1 else "major powers fight"
+            found.append(f"{cid}: holds if at least {count} {powers} {p}")
+        if p in c.protects:
+            found.append(f"{cid}: protects {p}, which is not party to it")
+    return tuple(found)
 
 
 def _binding(runset: RunSet, first: pd.Series) -> list[tuple[str, str, bool]]:
@@ -143,6 +172,6 @@ def _binding(runset: RunSet, first: pd.Series) -> list[tuple[str, str, bool]]:
         for r in range(len(c.ids))
         if c.kinds[r] in DUTY_KINDS
         and c.guarantors[r, g]
-        and c.members[r, p]
+        and (c.members[r, p] or c.beneficiaries[r, p])  # a mandate's protected, too
         and c.starts[r] <= int(first["period"])
     ]

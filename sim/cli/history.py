@@ -217,10 +217,39 @@ def cmd_figures(args: argparse.Namespace) -> int:
             print("    nuclear: true")
         if f.capital:
             print(f"    capital: {{city: {f.capital}, lat: {f.lat}, lng: {f.lng}}}")
+        if spell := _major_spell(state, args.year):
+            print(f"    major: true  # COW Major Powers (majors2016): {spell}")
         if f.borders:
             print(f"    borders: [{', '.join(f.borders)}]")
         print(f'    source: "{f.source()}"')
+    seas = _narrow_seas(among, args.year)
+    if seas:
+        print("narrow_seas:")
+        for a, b, kind in seas:
+            print(f'  - {{between: [{a}, {b}], source: "COW Direct Contiguity v3.2, type {kind}"}}')
     return 0
+
+
+def _major_spell(state: str, year: int) -> str | None:
+    """Return the spell (``1816-1940``) in which COW lists a state as a major power that year."""
+    from sim.history import cow
+
+    majors = cow.data_table("cow_majors2016.csv")
+    spells = majors[(majors["stateabb"] == state) & majors["styear"].le(year)]
+    spells = spells[spells["endyear"].ge(year)]
+    return None if spells.empty else f"{spells['styear'].iloc[0]}-{spells['endyear'].iloc[0]}"
+
+
+def _narrow_seas(among: tuple[str, ...], year: int) -> list[tuple[str, str, int]]:
+    """Return the pairs of ``among`` across a narrow sea in a year (COW contiguity types 2-3)."""
+    from sim.history import cow
+
+    c = cow.data_table("cow_contdir_v3_2.csv")
+    inside = c["statelab"].isin(among) & c["statehab"].isin(among) & c["conttype"].isin((2, 3))
+    spans = c["begin"].le(year * 100 + 12) & c["end"].ge(year * 100 + 1)
+    found = c[inside & spans].drop_duplicates(["statelab", "statehab"])
+    rows = zip(found["statelab"], found["statehab"], found["conttype"], strict=True)
+    return [(str(a), str(b), int(kind)) for a, b, kind in rows]
 
 
 def _state_figures(state: str, year: int, among: tuple[str, ...]) -> cow.Figures:

@@ -239,6 +239,7 @@ def explain_json(exp: explaining.Explanation) -> dict[str, Any]:
             {"id": c, "kind": k, "covers_theatre": cov} for c, k, cov in exp.commitments
         ],
         "factors": [vars(f) for f in exp.factors],
+        "terms": list(exp.terms),
     }
 
 
@@ -258,6 +259,7 @@ def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
         for cid, kind, covers in exp.commitments:
             where = "covers" if covers else "does NOT cover"
             lines.append(f"  {cid} ({kind}) binds {g} to {p} and {where} {exp.theatre}")
+        lines += [f"  {term}" for term in exp.terms]
     else:
         lines.append(f"  no commitment in force binds {g} to {p}")
     lines += ["", "Factor by factor (value x weight = contribution to the log-odds):"]

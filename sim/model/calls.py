@@ -62,6 +62,8 @@ class Terms(NamedTuple):
     unprovoked: BoolArray
     min_attackers: NDArray[np.int64]
     conflict: NDArray[np.object_]
+    min_majors: NDArray[np.int64]
+    after: BoolArray
 
 
 class Summons:
@@ -166,7 +168,7 @@ class Summons:
         war.allies[front.side].update(int(g) for g in binders if g != front.partner)
         excluded = self._excluded(front)
         applies = rows & book.covers[:, front.theatre] & self._conditions(front)
-        covering = bound & applies[:, None] & (book.duty > NONE)
+        covering = bound & applies[:, None] & (book.duty > NONE) & ~self._reserved(front)
         others = (book.guarantors.sum(axis=1) - book.guarantors[:, front.partner]).astype(float)
         texts = diluted(self._texts(), others[:, None], self.model.params)
         text = np.where(covering, texts, 0.0).max(axis=0, initial=0.0)
@@ -187,16 +189,49 @@ class Summons:
         ]
 
     def _conditions(self, front: Front) -> BoolArray:
-        """Return which rows' conditions hold on this front (ATOP's codes, by row)."""
+        """Return which rows' conditions hold on this front (ATOP's codes, by row).
+
+        A chained row (``after``) holds once each guarantor it names already fights on the
+        partner's side: a belligerent or backer from the start, or one that joined in an
+        earlier period (the decisions of one period are drawn together).
+        """
         book, t = self.model.book, self._current_terms()
         allies = book.allied_pairs(self.model.period)[:, front.adversary]
+        beside = self._mask(front.war.camp(front.side) | set(front.partner_backers))
         return (
             (front.defensive | t.offensive)
             & (t.against[:, front.adversary] | (t.against_allies_of & allies[None, :]).any(axis=1))
             & ~(t.unprovoked & front.provoked)
             & (t.min_attackers <= front.attackers)
+            & (t.min_majors <= int((self._mask(_foes(front)) & self._majors()).sum()))
             & ((t.conflict == "") | (t.conflict == front.war.war_id))
+            & ~(t.after & ~beside[None, :]).any(axis=1)
         )
+
+    def _reserved(self, front: Front) -> BoolArray:
+        """Return (rows, states), or (1, 1) if none: the duties that do not hold against these foes.
+
+        A reservation (``member_terms.X.not_against``) excuses X when a state it names fights
+        the partner (the adversary or beside it); the other members stay bound.
+        """
+        book, exempt = self.model.book, self.model.world.commitments.exempt
+        if not len(exempt):  # most worlds: nothing reserved, and no (rows, states) array to build
+            return np.zeros((1, 1), dtype=bool)
+        reserved = np.zeros(book.duty.shape, dtype=bool)
+        hit = exempt[np.isin(exempt[:, 2], list(_foes(front)))]
+        reserved[hit[:, 0], hit[:, 1]] = True
+        return reserved
+
+    def _mask(self, states: set[int]) -> BoolArray:
+        """Return a mask over all states of ``states``."""
+        mask = np.zeros(self.model.world.n, dtype=bool)
+        mask[list(states)] = True
+        return mask
+
+    def _majors(self) -> BoolArray:
+        """Return the major powers, as the world marks them (none where it does not)."""
+        major = self.model.world.major
+        return np.zeros(self.model.world.n, dtype=bool) if major is None else major
 
     def _current_terms(self) -> Terms:
         """Return the rows' terms, padded for the rows formed during the run."""
@@ -304,7 +339,14 @@ def _terms(c: Commitments, rows: int) -> Terms:
         unprovoked=np.concatenate([c.unprovoked, np.zeros(extra, dtype=bool)]),
         min_attackers=np.concatenate([c.min_attackers, np.ones(extra, dtype=np.int64)]),
         conflict=np.array([*c.conflict, *([""] * extra)], dtype=object),
+        min_majors=np.concatenate([c.min_majors, np.zeros(extra, dtype=np.int64)]),
+        after=np.vstack([c.after, np.zeros((extra, n), dtype=bool)]),
     )
+
+
+def _foes(front: Front) -> set[int]:
+    """Return the states that fight the partner on a front: its adversary and those beside it."""
+    return {front.adversary, *front.adversary_backers}
 
 
 def _strongest(covering: BoolArray, bound: BoolArray, duty: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -79,6 +79,9 @@ class Commitments:
     joins: IntArray  # (commitments, states): the period each member joins (-1: before the start)
     leaves: IntArray  # (commitments, states): the period each member leaves (NEVER)
     ends: IntArray  # (commitments,): the period it ends by its text or notice (NEVER)
+    min_majors: IntArray  # (commitments,): the fewest major powers that must fight the partner
+    after: BoolArray  # (commitments, states): guarantors that must fight already (a chain)
+    exempt: IntArray  # (reservations, 3): row, member, state its duty does not hold against
 
     @classmethod
     def plain(
@@ -112,6 +115,9 @@ class Commitments:
             joins=np.full((m, n), -1, dtype=np.int64),
             leaves=np.full((m, n), NEVER, dtype=np.int64),
             ends=np.full(m, NEVER, dtype=np.int64),
+            min_majors=np.zeros(m, dtype=np.int64),
+            after=np.zeros((m, n), dtype=bool),
+            exempt=np.zeros((0, 3), dtype=np.int64),
         )
 
 
@@ -154,6 +160,7 @@ class World:
     water_table: BoolArray | None = None  # (periods, states, states): a narrow sea between
     data_relations: DataRelations | None = None  # similarity and wars by period, from data
     running: tuple[tuple[str, Event], ...] = ()  # wars under way when the scenario starts
+    major: BoolArray | None = None  # (states,): major powers (COW), where the world marks them
 
     def borders_in(self, period: int) -> BoolArray:
         """Return the borders in force in a period (``borders`` unless they change)."""
@@ -232,6 +239,8 @@ def build(scenario: Scenario) -> World:
             [s.actor == "state" and s.in_system for s in spec.states.values()], dtype=bool
         ),
         running=tuple((eid, e) for eid, e in spec.events.items() if _running(e)),
+        water_table=_narrow_seas(spec, at, calendar),
+        major=np.array([s.major for s in spec.states.values()], dtype=bool),
     )
 
 
@@ -266,6 +275,22 @@ def _borders(spec: ScenarioSpec, at: dict[str, int]) -> BoolArray:
         for other in state.borders:
             borders[at[sid], at[other]] = borders[at[other], at[sid]] = True
     return borders
+
+
+def _narrow_seas(spec: ScenarioSpec, at: dict[str, int], calendar: Calendar) -> BoolArray | None:
+    """Return the narrow seas between states in each period (None if there are none).
+
+    A narrow sea makes two states near (:meth:`World.near_in`), not neighbours by land.
+    """
+    if not spec.narrow_seas:
+        return None
+    water = np.zeros((calendar.n_periods, len(at), len(at)), dtype=bool)
+    for sea in spec.narrow_seas:
+        a, b = (at[s] for s in sea.between)
+        first = max(calendar.period_of(sea.since), 0) if sea.since else 0
+        last = max(calendar.period_of(sea.until), 0) if sea.until else calendar.n_periods
+        water[first:last, a, b] = water[first:last, b, a] = True
+    return water
 
 
 def _relations(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:
@@ -329,7 +354,7 @@ def _commitments(spec: ScenarioSpec, at: dict[str, int], calendar: Calendar) -> 
     for row, (_, c) in enumerate(items):
         _apply_terms(plain, row, c, spec, at, calendar)
     conflict = tuple((c.conditions.war if c.conditions else None) or "" for _, c in items)
-    return dataclasses.replace(plain, conflict=conflict)
+    return dataclasses.replace(plain, conflict=conflict, exempt=_exemptions(spec, at))
 
 
 def _state_mask(lists: list[list[str]], at: dict[str, int]) -> BoolArray:
@@ -356,8 +381,8 @@ def _covers(spec: ScenarioSpec, at: dict[str, int]) -> BoolArray:
             continue
         if c.covers == "members" and c.kind == "offence_pact":  # a duty to attack: anywhere
             covers[row] = True
-        elif c.covers == "members":
-            covers[row] = np.isin(owners, [at[m] for m in c.members])
+        elif c.covers == "members":  # a mandate's: the land of those it protects, too
+            covers[row] = np.isin(owners, [at[m] for m in (*c.members, *c.protects)])
         else:
             covers[row, [territory_ids.index(t) for t in c.covers]] = True
         area = c.conditions.area if c.conditions else None
@@ -378,7 +403,7 @@ def _apply_terms(
     calendar: Calendar,
 ) -> None:
     """Write one commitment's terms into its row: who may invoke it, against whom, when."""
-    c.beneficiaries[row] = _state_mask([beneficiaries_of(spec)], at)[0]
+    c.beneficiaries[row] = _state_mask([[*beneficiaries_of(spec), *spec.protects]], at)[0]
     for sid, terms in spec.member_terms.items():
         if terms.duty is not None:
             c.duty[row, at[sid]] = DUTIES.index(terms.duty)
@@ -396,7 +421,23 @@ def _apply_terms(
         c.against_allies_of[row] = _state_mask([spec.against.allies_of], at)[0]
     if spec.conditions is not None:
         c.unprovoked[row] = spec.conditions.unprovoked
-        c.min_attackers[row] = spec.conditions.attackers_at_least
+        attackers = spec.conditions.attackers_at_least
+        if attackers.major:
+            c.min_majors[row] = attackers.count
+        else:
+            c.min_attackers[row] = attackers.count
+        c.after[row] = _state_mask([spec.conditions.after], at)[0]
+
+
+def _exemptions(spec: ScenarioSpec, at: dict[str, int]) -> IntArray:
+    """Return each member's reservation against a named state: (row, member, state) rows."""
+    found = [
+        (row, at[sid], at[other])
+        for row, c in enumerate(spec.commitments.values())
+        for sid, terms in c.member_terms.items()
+        for other in terms.not_against
+    ]
+    return np.array(found, dtype=np.int64).reshape(len(found), 3)
 
 
 def _running(event: Event) -> bool:

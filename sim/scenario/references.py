@@ -21,6 +21,7 @@ from sim.scenario.schema import (
     SiteOpenedEvent,
     WarEvent,
 )
+from sim.scenario.treaty_terms import term_problems
 
 Problem = tuple[list[str | int], str, Any]
 """A problem of a scenario: the field path, what was expected, what was got."""
@@ -57,6 +58,7 @@ def problems_of(spec: ScenarioSpec) -> Iterator[Problem]:
     yield from _history_problems(spec, state, known_territory)
     yield from _actor_problems(spec, state)
     yield from _term_problems(spec, state)
+    yield from term_problems(spec, state)
     yield from _front_problems(spec, state, known_territory)
     yield from _invocation_problems(spec)
 
@@ -299,7 +301,7 @@ def _one_way_problems(base: list[str | int], c: Any) -> Iterator[Any]:
         return
     if c.guarantors is None:
         yield [*base, "guarantors"], f"expected the guarantors: a {c.kind} is one-way", None
-    elif not set(c.beneficiaries or c.members) - set(c.guarantors):
+    elif not set(c.beneficiaries or c.members) - set(c.guarantors) and not c.protects:
         yield [*base, "members"], "expected a member that is not a guarantor", None
 
 

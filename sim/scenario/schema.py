@@ -16,6 +16,7 @@ file as a whole, and re-exports the rest so that every model is reached from her
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
@@ -65,6 +66,7 @@ __all__ = [
     "ONE_WAY_KINDS",
     "AgainstSpec",
     "AreaSpec",
+    "AttackersSpec",
     "Capital",
     "CommitmentKind",
     "CommitmentSpec",
@@ -91,6 +93,7 @@ __all__ = [
     "Latitude",
     "Longitude",
     "MemberTermsSpec",
+    "NarrowSeaSpec",
     "NuclearEvent",
     "Outcome",
     "OverlaySpec",
@@ -142,6 +145,10 @@ class StateSpec(Strict):
         description="COW CINC share, one figure or a series by year"
     )
     nuclear: bool = False
+    major: bool = Field(
+        default=False,
+        description="a major power at the scenario's start, as COW's major-power list has it",
+    )
     capital: Capital
     borders: list[StateId] = []
     loyalty: Share = 0.5
@@ -243,22 +250,55 @@ class AreaSpec(Strict):
     source: Text | None = None
 
 
+class AttackersSpec(Strict):
+    """How many states must fight the partner; with ``major``, only major powers count.
+
+    "If attacked by two or more Great Powers" is ``{count: 2, major: true}``; a state is a major
+    power when the scenario marks it ``major: true`` (COW's major-power list).
+    """
+
+    count: Annotated[int, Field(ge=1, le=50)]
+    major: bool = False
+
+
+def _attackers_form(value: Any) -> Any:
+    """Accept a plain number of attackers as ``{count: N}``; refuse what is neither."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"count": value}
+    if isinstance(value, Mapping | AttackersSpec):
+        return value
+    raise ValueError("input should be a valid integer, or {count: N, major: true}")
+
+
 class ConditionsSpec(Strict):
-    """The conditions under which a commitment applies when it is called (ATOP's codes)."""
+    """The conditions under which a commitment applies when it is called (ATOP's codes).
+
+    ``after`` names guarantors (of other commitments) that must already fight on the partner's
+    side when the call comes: a chained guarantee, which holds once another power acts.
+    """
 
     unprovoked: bool = False  # defconpr: only if the partner did not provoke the war
-    attackers_at_least: Annotated[int, Field(ge=1, le=50)] = 1  # defconum
+    attackers_at_least: Annotated[AttackersSpec, BeforeValidator(_attackers_form)] = AttackersSpec(
+        count=1
+    )  # defconum: a plain number counts any state
     area: AreaSpec | None = None  # defcoloc
     war: Id | None = None  # defcocon: only in this war (an event id)
+    after: list[StateId] = []
     source: Text | None = None
 
 
 class MemberTermsSpec(Strict):
-    """One member's own terms: when it joined and left, and a reservation on its duty."""
+    """One member's own terms: when it joined and left, and reservations on its duty.
+
+    ``duty`` reserves what it owes (to consult only, or nothing); ``not_against`` names states
+    against which its duty does not hold (a war in which one of them fights the partner), while
+    the other members' duties do.
+    """
 
     joined: Date | None = None
     left: Date | None = None
     duty: Duty | None = None
+    not_against: list[StateId] = []
     source: Text
 
 
@@ -267,7 +307,9 @@ class CommitmentSpec(Strict):
 
     ``guarantors`` owe the duty (all members if omitted); ``beneficiaries`` may invoke it
     (all members if omitted; for a guarantee, a declaration or a mandate, the members that
-    are not guarantors). ``until`` is the date it ends by its text or a party's notice.
+    are not guarantors). ``until`` is the date it ends by its text or a party's notice. A
+    mandate ``protects`` states or actors that are not party to it: an attack on one calls
+    the mandate's guarantors as an attack on a member would.
     """
 
     name: Text
@@ -279,6 +321,9 @@ class CommitmentSpec(Strict):
     against: Annotated[AgainstSpec | None, BeforeValidator(_states_list)] = None
     conditions: ConditionsSpec | None = None
     member_terms: dict[StateId, MemberTermsSpec] = {}
+    protects: list[StateId] = Field(
+        default=[], description="a mandate only: states or actors it protects, not party to it"
+    )
     institution: Id | None = None
     since: Date | None = None
     until: Date | None = None
@@ -302,6 +347,25 @@ class InstitutionSpec(Strict):
     source: Text
 
 
+def _pair_form(value: Any) -> Any:
+    """Accept a plain pair of states as ``{between: [A, B]}``."""
+    return {"between": value} if isinstance(value, list) else value
+
+
+class NarrowSeaSpec(Strict):
+    """Two states across a narrow sea (at most 24 miles of water: COW contiguity types 2-3).
+
+    A narrow sea makes them near (the adversary on one's border, a neighbour that is asked),
+    not neighbours by land: a buffer needs a land border. It holds throughout the scenario,
+    or from ``since`` and until ``until`` (a COW contiguity spell that begins or ends in it).
+    """
+
+    between: Annotated[tuple[StateId, StateId], Field(strict=False)]
+    since: Date | None = None
+    until: Date | None = None
+    source: Text | None = None
+
+
 class ScenarioSpec(Strict):
     """One case, as written in a scenario file."""
 
@@ -316,6 +380,7 @@ class ScenarioSpec(Strict):
     territories: dict[Id, TerritorySpec]
     sites: dict[Id, SiteSpec] = {}
     relations: list[RelationSpec] = []
+    narrow_seas: list[Annotated[NarrowSeaSpec, BeforeValidator(_pair_form)]] = []
     commitments: dict[Id, CommitmentSpec] = {}
     institutions: dict[Id, InstitutionSpec] = {}
     groups: dict[Id, GroupSpec] = {}
