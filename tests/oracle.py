@@ -64,6 +64,7 @@ def random_world(
         site_open=rng.random(sites) < 0.8,
         technology=float(rng.uniform(0, 0.9)),
         threat_level=float(rng.uniform(0, 2)),
+        committed=rng.uniform(0, 1, n) * (rng.uniform(size=n) < 0.3),
     )
     calls = Calls(
         guarantor=g,
@@ -149,6 +150,7 @@ def oracle(calls: Calls, s: Situation, params: Params, noise: np.ndarray) -> lis
             / (1 + s.capital_km[g, p] / params.threat_km),
             "survival": survival,
             "own_war": float(s.at_war[g, a]),
+            "committed_elsewhere": float(s.committed[g]) if s.committed is not None else 0.0,
             "adversary_strength": strength / (strength + s.power[g] + s.power[p]),
             "nuclear_risk": nuclear,
             "great_power_clash": clash,

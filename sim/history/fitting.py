@@ -47,6 +47,7 @@ ESSAY = {
     "w_partner_danger": 1.0,
     "w_survival": 5.0,
     "w_own_war": 3.0,
+    "w_committed_elsewhere": 2.0,  # a stated share: the record states none, so nothing fits it
     "w_adversary": 2.0,
     "w_nuclear": 2.5,
     "w_clash": 1.5,

@@ -167,6 +167,7 @@ class AllianceModel(mesa.Model):
             site_open=self.site_open,
             technology=self.technology,
             threat_level=self.threat_level,
+            committed=w.committed_in(self.period),
         )
 
     def pair_draws(self) -> FloatArray:

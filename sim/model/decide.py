@@ -10,9 +10,10 @@ The factors follow the essay (see ``docs/ODD.md``):
 * stakes that push towards fighting: the guarantor's own sites at risk, the theatre's value
   to it, the partner as a buffer on its border, the adversary near it, a rival's gain, the
   danger of losing a near partner, a threat to its own survival, a war it already fights;
-* costs and risks that push against: the adversary's strength with its backers (and a share
-  of its suppliers'), nuclear arms on the side of those who fight, a clash with strong
-  backers, distance less reach, good relations with the adversary;
+* costs and risks that push against: the share of the guarantor's forces a scenario states
+  are engaged elsewhere, the adversary's strength with its backers (and a share of its
+  suppliers'), nuclear arms on the side of those who fight, a clash with strong backers,
+  distance less reach, good relations with the adversary;
 * small terms (P3): the commitment's text covering the theatre, the partner's loyalty.
 """
 
@@ -112,6 +113,13 @@ FACTORS: tuple[Factor, ...] = (
         "own_war", "w_own_war", +1, "stake", "the guarantor is already at war with the adversary"
     ),
     Factor(
+        "committed_elsewhere",
+        "w_committed_elsewhere",
+        -1,
+        "cost",
+        "the share of the guarantor's forces engaged elsewhere, as the scenario states it",
+    ),
+    Factor(
         "adversary_strength",
         "w_adversary",
         -1,
@@ -187,6 +195,7 @@ class Situation:
     site_open: BoolArray
     technology: float
     threat_level: float
+    committed: FloatArray | None = None  # (n,): share of each state's forces engaged elsewhere
 
     @cached_property
     def hostility(self) -> FloatArray:
@@ -274,6 +283,7 @@ def stakes(calls: Calls, situation: Situation, params: Params) -> FloatArray:
         "partner_danger": _partner_danger(calls, s, params, strength),
         "survival": _survival(calls, s, params),
         "own_war": s.at_war[g, a].astype(float),
+        "committed_elsewhere": s.committed[g] if s.committed is not None else np.zeros(len(g)),
         "adversary_strength": strength / (strength + s.power[g] + s.power[calls.partner]),
         "nuclear_risk": (side * s.nuclear).max(axis=1, initial=0.0),
         "great_power_clash": _clash(calls, s, side),

@@ -108,6 +108,13 @@ class Params:
         3.0, 0.0, 10.0, "logit", "weight of the guarantor already being at war with the adversary"
     )
     # --- costs and risks (push against) ---
+    w_committed_elsewhere: float = _p(
+        2.0,
+        0.0,
+        10.0,
+        "logit per unit",
+        "weight of the share of the guarantor's forces a scenario states are engaged elsewhere",
+    )
     w_adversary: float = _p(
         1.95, 0.0, 10.0, "logit per unit", "weight of the strength of the adversary and its backers"
     )

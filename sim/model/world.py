@@ -161,10 +161,15 @@ class World:
     data_relations: DataRelations | None = None  # similarity and wars by period, from data
     running: tuple[tuple[str, Event], ...] = ()  # wars under way when the scenario starts
     major: BoolArray | None = None  # (states,): major powers (COW), where the world marks them
+    committed: FloatArray | None = None  # (periods, states): share of forces engaged elsewhere
 
     def borders_in(self, period: int) -> BoolArray:
         """Return the borders in force in a period (``borders`` unless they change)."""
         return self.borders if self.border_table is None else self.border_table[period]
+
+    def committed_in(self, period: int) -> FloatArray | None:
+        """Return the share of each state's forces the scenario states are engaged elsewhere."""
+        return None if self.committed is None else self.committed[period]
 
     def near_in(self, period: int) -> BoolArray:
         """Return who is near whom in a period: a border, or a narrow sea (where known)."""
@@ -241,6 +246,7 @@ def build(scenario: Scenario) -> World:
         running=tuple((eid, e) for eid, e in spec.events.items() if _running(e)),
         water_table=_narrow_seas(spec, at, calendar),
         major=np.array([s.major for s in spec.states.values()], dtype=bool),
+        committed=_committed(spec, calendar),
     )
 
 
@@ -291,6 +297,22 @@ def _narrow_seas(spec: ScenarioSpec, at: dict[str, int], calendar: Calendar) -> 
         last = max(calendar.period_of(sea.until), 0) if sea.until else calendar.n_periods
         water[first:last, a, b] = water[first:last, b, a] = True
     return water
+
+
+def _committed(spec: ScenarioSpec, calendar: Calendar) -> FloatArray | None:
+    """Return each state's share of forces engaged elsewhere in each period (None if none).
+
+    Spells that overlap add up, to all of its forces at most.
+    """
+    if not any(state.committed_elsewhere for state in spec.states.values()):
+        return None
+    shares = np.zeros((calendar.n_periods, len(spec.states)))
+    for i, state in enumerate(spec.states.values()):
+        for spell in state.committed_elsewhere:
+            first = max(calendar.period_of(spell.since), 0) if spell.since else 0
+            last = max(calendar.period_of(spell.until), 0) if spell.until else calendar.n_periods
+            shares[first:last, i] += spell.share
+    return np.minimum(shares, 1.0)
 
 
 def _relations(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:

@@ -127,6 +127,23 @@ class Capital(Strict):
     lng: Annotated[float, Field(ge=-180.0, le=180.0)]
 
 
+class CommittedSpec(Strict):
+    """A share of a state's forces engaged elsewhere (a war off the scenario's map), sourced.
+
+    It holds throughout the scenario, or from ``since`` and until ``until``.
+    """
+
+    share: Share
+    since: Date | None = None
+    until: Date | None = None
+    source: Text
+
+
+def _spells(value: Any) -> Any:
+    """Let one spell be written as a mapping rather than a list of one."""
+    return [value] if isinstance(value, dict) else value
+
+
 class StateSpec(Strict):
     """A state (or another actor) and its figures.
 
@@ -153,6 +170,10 @@ class StateSpec(Strict):
     borders: list[StateId] = []
     loyalty: Share = 0.5
     loyalty_to: dict[StateId, Share] = {}
+    committed_elsewhere: Annotated[list[CommittedSpec], BeforeValidator(_spells)] = Field(
+        default=[],
+        description="shares of its forces engaged elsewhere, each with its source and dates",
+    )
     source: Text
 
 

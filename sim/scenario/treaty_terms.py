@@ -4,7 +4,9 @@ A member's reservation against named states (``member_terms.X.not_against``), a 
 holds once another guarantor fights (``conditions.after``), a count of attackers that are
 major powers (``conditions.attackers_at_least: {count, major: true}``), a mandate's
 protection of a state that is not party to it (``protects``) and the narrow seas between
-states (``narrow_seas``): each names states that exist, never the commitment's own party
+states (``narrow_seas``), and a state's forces engaged elsewhere (``committed_elsewhere``,
+whose spells end after they begin and never add up to more than all its forces): each names
+states that exist, never the commitment's own party
 where that would make it wait on itself, and sits on a kind of commitment that can bear it.
 Problems are yielded as :mod:`sim.scenario.references` yields them (path, expected, got).
 """
@@ -44,6 +46,10 @@ def term_problems(spec: ScenarioSpec, state: StateCheck) -> Iterator[Problem]:
         yield from _major_problems(base, c, majors)
         yield from _protection_problems(base, c, state)
     yield from _sea_problems(spec, state)
+    for sid, st in spec.states.items():
+        yield from _committed_problems(
+            ["states", sid, "committed_elsewhere"], st.committed_elsewhere
+        )
 
 
 def _reservation_problems(base: list[str | int], c: CommitmentSpec, state: StateCheck) -> Any:
@@ -133,3 +139,29 @@ def _sea_problems(spec: ScenarioSpec, state: StateCheck) -> Iterator[Problem]:
             )
         if not (sea.since or sea.until):
             seen.setdefault(pair, i)
+
+
+def _committed_problems(base: list[str | int], spells: list[Any]) -> Iterator[Problem]:
+    """Each spell of forces engaged elsewhere ends after it begins; at once, they add up to 1."""
+    for i, spell in enumerate(spells):
+        if spell.since and spell.until and spell.until <= spell.since:
+            yield (
+                [*base, i, "until"],
+                f"expected a date after since ({spell.since})",
+                str(spell.until),
+            )
+    for i, spell in enumerate(spells):
+        total = sum(other.share for other in spells if _holds_at(other, spell.since))
+        if total > 1.0 + 1e-9:
+            yield (
+                [*base, i, "share"],
+                "expected shares that add up to 1 at most among the spells in force at once",
+                round(total, 6),
+            )
+            return
+
+
+def _holds_at(spell: Any, day: Any) -> bool:
+    """Whether a spell holds on ``day`` (None: the scenario's start)."""
+    began = spell.since is None or (day is not None and spell.since <= day)
+    return began and (spell.until is None or (day is not None and day < spell.until) or day is None)
