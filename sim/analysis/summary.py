@@ -45,9 +45,10 @@ def p_fought(rows: pd.DataFrame) -> float:
     """Return the chance that the guarantor fought, over the runs that asked it.
 
     Asked once in a run: its mean P(honour). Asked in several periods (a war that asks each
-    period): the share of those runs in which it fought in one of them; the periods' chances
-    compound in the draws, and a guarantor that fights, or whose commitment ends, is not
-    asked again.
+    period): the share of those runs in which it fought in one of them. Asked again in an
+    unchanged situation, it decides as it did (:mod:`sim.model.readings`); the periods' chances
+    add up only as the situation moves. A guarantor that fights, or whose commitment ends, is
+    not asked again.
     """
     if not len(rows):
         return 0.0
