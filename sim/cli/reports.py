@@ -61,8 +61,8 @@ def run_text(
     lines = _heading(runset)
     lines += [
         "",
-        "Commitments called (P(fight): mean and 90% interval over runs; "
-        "P(supply): arms, money, advisers, no fighting)",
+        "Commitments called: P(fight) (mean and 90% interval over runs), "
+        "P(supply) short of war, P(stay out)",
     ]
     lines.append(_decision_table(decisions, render))
     lines += ["", "Alliances (share of runs in which each ended)"]
