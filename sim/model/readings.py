@@ -7,9 +7,10 @@ decisions are not coin flips repeated monthly: a state that stays out stays out 
 something changes. So each call of such a war keeps its first *reading* (the perception
 draw, the partner's invocation draw and the uniform draw that settles fight, supply or
 stay out) for as long as the call's situation is the same; a call whose situation has
-moved (see :func:`sim.model.calls.Summons`) reads it afresh. The figures between periods
-(power, relations) still move P: with the same uniform draw, a state fights once P rises
-past it, and a state whose P does not move repeats its decision (docs/ODD.md, 3.12).
+moved (:class:`sim.model.calls.Summons` says what it is) reads it afresh. The figures
+between periods (power, relations) still move P: with the same uniform draw, a state fights
+once P rises past it, and a state whose P does not move repeats its decision (docs/ODD.md,
+3.12).
 
 The model draws every call's reading each period, kept or not, so that the stream of
 random numbers, and all that follows from it, does not depend on which readings are kept.
