@@ -64,6 +64,17 @@ def test_dyad_years_hold_each_pact_in_its_years_and_each_call_once():
     assert 1992 not in set(table["year"])
 
 
+def test_dyad_years_say_who_supplied_without_fighting_where_the_folder_records_it():
+    alliances, decisions, states = _hand_made()
+    assert "supplied" not in export.dyad_years(alliances, decisions, states).columns
+    more = decisions.assign(period=[3, 6], supplied=[False, True], p_supply=[0.1, 0.5])
+    table = export.dyad_years(alliances, more, states).set_index(["state1", "state2", "year"])
+    assert table.loc[("USA", "UKG", 1991), "supplied"] == 0, "it fought"
+    assert table.loc[("USA", "UKG", 1992), "supplied"] == 1
+    assert table.loc[("USA", "UKG", 1992), "p_supply"] == 0.5
+    assert table.loc[("UKG", "USA", 1991), "supplied"] == 0
+
+
 def test_state_years_average_the_years_periods_and_count_memberships_and_calls():
     table = export.state_years(*_hand_made())
     assert len(table) == 3 * 3  # three states alive in three years

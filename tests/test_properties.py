@@ -40,6 +40,19 @@ def test_every_probability_lies_in_0_1(world, noise):
 
 
 @SETTINGS
+@given(worlds, noises, st.floats(0.0, 4.0))
+def test_the_three_outcomes_are_probabilities_that_add_up_and_fighting_ignores_the_margin(
+    world, noise, margin
+):
+    calls, situation = world
+    params = Params().replace(supply_margin=margin)
+    s = score(calls, situation, params, noise[: len(calls)])
+    assert np.all(s.p_supply >= -1e-12) and np.all(s.p_stay_out >= 0)
+    assert np.allclose(s.p_honour + s.p_supply + s.p_stay_out, 1.0)
+    assert np.array_equal(s.p_honour, p_of(calls, situation, noise))
+
+
+@SETTINGS
 @given(worlds, noises, st.floats(1.01, 3.0))
 def test_a_larger_stake_never_lowers_p_honour(world, noise, factor):
     calls, situation = world

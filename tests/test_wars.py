@@ -65,15 +65,18 @@ def test_a_late_joiners_decision_is_recorded_when_its_commitment_comes(tmp_path)
 
 def test_the_scorecard_scores_fighting_by_a_date_over_the_periods_asked(tmp_path):
     path = write(tmp_path, EACH)
-    # a pact left unhonoured in February is still there to be honoured in March
+    # a pact left unhonoured in February is still there to be honoured in March; the partner
+    # loses an army in April, and the guarantor reads the war afresh
+    lost = {"kind": "power", "at": "2000-04-01", "state": "PAR", "factor": 0.9, "source": "s"}
+    path = write(tmp_path, {**EACH, "events": {**EACH["events"], "lost": lost}})
     rs = runs(path, 200, w_buffer=0.0, end_on_violation=0.0)
     rows = of(rs.decisions)
     by_march = rows[rows["period"] <= 2]
     p_march, p_june = summary.p_fought(by_march), summary.p_fought(rows)
     assert 0.0 < p_march < p_june < 1.0
     assert p_march == by_march.groupby("run")["fought"].any().mean()
-    first = rows[rows["period"] == 1]["p_honour"].mean()
-    assert p_march > first, "two months asked give more chances to fight than one"
+    first = rows[rows["period"] == 1]
+    assert p_march == first["fought"].mean(), "asked again unchanged, it decides as it did"
     assert summary.p_fought(rows[rows["period"] == 1].head(0)) == 0.0
     assert summary.decisions(rs)["p_honour"].iloc[0] == p_june
     cases = scorecard.cases_of(rs)

@@ -2,7 +2,8 @@
 
 An explanation averages each factor's value and signed contribution over the runs of a
 :class:`~sim.results.runs.RunSet`, and says which of the guarantor's commitments bind it to the
-partner and whether they cover the theatre.
+partner and whether they cover the theatre. The call's three outcomes share the factors:
+supplying (arms, money, advisers) adds ``supply_margin`` to fighting's log-odds.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ class Explanation:
     commitments: list[tuple[str, str, bool]]  # (id, kind, covers the theatre)
     factors: list[FactorLine]
     terms: tuple[str, ...] = ()  # the binding commitments' terms beyond their territory
+    p_supply: float = 0.0
+    supply_margin: float = 0.0  # the log-odds that supplying adds to fighting's (ordered logit)
+
+    @property
+    def p_stay_out(self) -> float:
+        """Mean P(stay out): neither fighting nor supplying."""
+        return max(1.0 - self.p_honour - self.p_supply, 0.0)
 
     @property
     def logit(self) -> float:
@@ -132,6 +140,8 @@ def explain(runset: RunSet, decision: str) -> Explanation:
         commitments=binding,
         factors=factors,
         terms=_terms(runset, first, [cid for cid, _, _ in binding]),
+        p_supply=float(rows["p_supply"].mean()),
+        supply_margin=runset.params.supply_margin,
     )
 
 

@@ -6,7 +6,9 @@ a user can join them to COW, ATOP or peacesciencer tables in R or pandas:
 * **dyad-year** — one row per run, year and *directed* dyad (``ccode1``, ``ccode2``) that shared
   an alliance in force that year or in which ``ccode1`` was called to fight for ``ccode2``:
   a 0/1 column per kind of commitment, the alliances' ids, and the decisions (``called``,
-  ``fought``, mean ``p_honour``, the adversaries and wars). Dyads with neither are left out:
+  ``fought``, mean ``p_honour``, and, from folders that record them, ``supplied`` (supplied
+  without fighting) and mean ``p_supply``; the adversaries and wars). Dyads with neither are
+  left out:
   join the table onto your own dyad-years and read a missing row as 0.
 * **state-year** — one row per run, year and state alive: its figures (power as a CINC
   share, effective power, nuclear arms, demand for allies, ...; the mean over the year's
@@ -57,7 +59,8 @@ def dyad_years(
     allied, called = _allied_dyads(spells), _called_dyads(calls)
     table = allied.merge(called, on=["run", "year", "state1", "state2"], how="outer")
     table[list(KINDS)] = table[list(KINDS)].astype(float).fillna(0).astype(int)
-    table[["called", "fought"]] = table[["called", "fought"]].astype(float).fillna(0).astype(int)
+    counts = [c for c in ("called", "fought", "supplied") if c in table.columns]
+    table[counts] = table[counts].astype(float).fillna(0).astype(int)
     table = _with_codes(_with_codes(table, "state1", "ccode1"), "state2", "ccode2")
     return _ordered(table, ["run", "year", "ccode1", "ccode2", "state1", "state2"])
 
@@ -95,16 +98,25 @@ def _ordered_pairs(members: list[str]) -> list[tuple[str, str]]:
 
 
 def _called_dyads(decisions: pd.DataFrame) -> pd.DataFrame:
-    """Return each guarantor-partner-year's calls: how many, fought, P(honour), whom."""
+    """Return each guarantor-partner-year's calls: how many, fought, P(honour), whom.
+
+    Folders written before calls could be answered by supply have no ``supplied`` column;
+    their dyad-years have none either.
+    """
     calls = decisions.rename(columns={"guarantor": "state1", "partner": "state2"})
+    supply = {"supplied": ("supplied", "max"), "p_supply": ("p_supply", "mean")}
     grouped = calls.groupby(["run", "year", "state1", "state2"])
-    return grouped.agg(
+    table = grouped.agg(
         called=("war", "size"),
         fought=("fought", "max"),
         p_honour=("p_honour", "mean"),
+        **{k: v for k, v in supply.items() if v[0] in calls.columns},
         adversaries=("adversary", lambda a: ";".join(sorted(set(a)))),
         wars=("war", lambda w: ";".join(sorted(set(w)))),
     ).reset_index()
+    if "supplied" in table.columns:  # supplied, and fought in none of the year's calls
+        table["supplied"] = table["supplied"].astype(bool) & ~table["fought"].astype(bool)
+    return table
 
 
 def state_years(

@@ -8,6 +8,9 @@ Each historical outcome becomes a binary case with the model's probability:
   fighting in one of the periods asked (:func:`sim.analysis.summary.p_fought`). Where
   history codes ``duty_kept`` (a duty to consult, say, kept without fighting), a second
   case scores the duty's own terms: the share of runs in which the guarantor broke no duty;
+  where history codes ``supplied``, a case scores support short of war: the model's chance
+  that the guarantor supplied the partner's side without fighting
+  (:func:`sim.analysis.summary.p_supplied`);
 * an alliance: had it ended by the year history gives (or, if it held, by the scenario's
   end)? (the share of runs in which it had, against 1 or 0).
 
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.analysis.summary import p_fought
+from sim.analysis.summary import p_fought, p_supplied
 from sim.errors import ScenarioError
 from sim.model.params import Params
 from sim.results.runs import RunSet, replicate
@@ -120,6 +123,10 @@ def _decision_cases(runset: RunSet) -> list[Case]:
             duty = rows["duty"].mode().iloc[0] if len(rows) else "no"
             what = f"{h.guarantor} keeps its duty ({duty}) to {where}"
             cases.append(_case(name, what, p_kept(rows), h.duty_kept, detail))
+        if h.supplied is not None:
+            what = f"{h.guarantor} supplies {where} without fighting"
+            supplied = f"history: {'supplied' if h.supplied else 'did not supply'}, {fought}"
+            cases.append(_case(name, what, p_supplied(rows), h.supplied, supplied))
     return cases
 
 

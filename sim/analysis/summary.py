@@ -1,9 +1,9 @@
 """Summaries of a set of replications, set beside the scenario's history.
 
-For each decision (a guarantor called by a war), across runs: P(honour) with a 90%
-interval, the share of each outcome, the most likely outcome, what history records and
-whether they agree, and the factors that weighed most. For each alliance: how often and
-when it ended, and why, beside history.
+For each decision (a guarantor called by a war), across runs: P(honour) (that it fights)
+with a 90% interval, P(supply) and P(stay out), the share of each outcome, the most likely
+outcome, what history records and whether they agree, and the factors that weighed most.
+For each alliance: how often and when it ended, and why, beside history.
 """
 
 from __future__ import annotations
@@ -45,15 +45,31 @@ def p_fought(rows: pd.DataFrame) -> float:
     """Return the chance that the guarantor fought, over the runs that asked it.
 
     Asked once in a run: its mean P(honour). Asked in several periods (a war that asks each
-    period): the share of those runs in which it fought in one of them; the periods' chances
-    compound in the draws, and a guarantor that fights, or whose commitment ends, is not
-    asked again.
+    period): the share of those runs in which it fought in one of them. Asked again in an
+    unchanged situation, it decides as it did (:mod:`sim.model.readings`); the periods' chances
+    add up only as the situation moves. A guarantor that fights, or whose commitment ends, is
+    not asked again.
     """
     if not len(rows):
         return 0.0
     if rows["run"].is_unique:
         return float(rows["p_honour"].mean())
     return float(rows.groupby("run", sort=True)["fought"].any().mean())
+
+
+def p_supplied(rows: pd.DataFrame) -> float:
+    """Return the chance that the guarantor supplied the partner's side and did not fight.
+
+    Over the runs that asked it, as :func:`p_fought`: asked once in a run, its mean
+    P(supply); asked in several periods, the share of those runs in which it supplied in one
+    of them and fought in none.
+    """
+    if not len(rows):
+        return 0.0
+    if rows["run"].is_unique:
+        return float(rows["p_supply"].mean())
+    runs = rows.groupby("run", sort=True)
+    return float((runs["supplied"].any() & ~runs["fought"].any()).mean())
 
 
 def by_run(group: pd.DataFrame) -> pd.DataFrame:
@@ -70,6 +86,7 @@ def by_run(group: pd.DataFrame) -> pd.DataFrame:
     collapsed = runs[contrib].mean()
     collapsed["outcome"] = runs["outcome"].last()
     collapsed["fought"] = runs["fought"].any()
+    collapsed["supplied"] = runs["supplied"].any() & ~collapsed["fought"]
     collapsed["date"] = runs["date"].first()
     return collapsed.reset_index()
 
@@ -79,7 +96,7 @@ def _decision_row(
 ) -> dict[str, Any]:
     row: dict[str, Any] = dict(zip(KEY, key, strict=True))
     p = group["p_honour"].to_numpy()  # a period's P(honour), over runs (and periods)
-    p_any = p_fought(group)
+    p_any, p_supply = p_fought(group), p_supplied(group)
     group = by_run(group)
     shares = group["outcome"].value_counts(normalize=True)
     outcome = max(OUTCOMES, key=lambda o: (shares.get(o, 0.0), -OUTCOMES.index(o)))
@@ -99,8 +116,11 @@ def _decision_row(
             "p_honour": p_any,
             "p_low": float(np.quantile(p, 0.05)),
             "p_high": float(np.quantile(p, 0.95)),
+            "p_supply": p_supply,
+            "p_stay_out": max(1.0 - p_any - p_supply, 0.0),
             **{f"p_{o}": float(shares.get(o, 0.0)) for o in OUTCOMES},
             "p_fought": float(group["fought"].mean()),
+            "p_supplied": float(group["supplied"].mean()),
             "outcome": outcome,
             "history": hist or "",
             "agrees": None if hist is None else outcome == hist,

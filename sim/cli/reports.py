@@ -59,7 +59,11 @@ def run_text(
     ``render`` lays out the tables (wide columns, or records on a narrow terminal).
     """
     lines = _heading(runset)
-    lines += ["", "Commitments called (P(honour): mean and 90% interval over runs)"]
+    lines += [
+        "",
+        "Commitments called: P(fight) (mean and 90% interval over runs), "
+        "P(supply) short of war, P(stay out)",
+    ]
     lines.append(_decision_table(decisions, render))
     lines += ["", "Alliances (share of runs in which each ended)"]
     lines.append(_alliance_table(alliances, render))
@@ -88,7 +92,9 @@ DECISION_HEADER = [
     "when",
     "who",
     "theatre",
-    "P(honour)",
+    "P(fight)",
+    "P(supply)",
+    "P(stay out)",
     "model",
     "history",
     "agree",
@@ -97,7 +103,7 @@ DECISION_HEADER = [
 
 
 def _decision_table(decisions: Any, render: Render) -> str:
-    """Return every decision: who for whom, P(honour), the likely outcome, history, factors."""
+    """Return every decision: who for whom, its three outcomes' P, the likely one, history, why."""
     rows = [
         [
             d["id"],
@@ -105,6 +111,8 @@ def _decision_table(decisions: Any, render: Render) -> str:
             f"{d['guarantor']} for {d['partner']} vs {d['adversary']}",
             d["theatre"],
             f"{d['p_honour']:.2f} [{d['p_low']:.2f}-{d['p_high']:.2f}]",
+            f"{d['p_supply']:.2f}",
+            f"{d['p_stay_out']:.2f}",
             _likely(d),
             d["history"] or "-",
             _agree(d["agrees"]),
@@ -233,6 +241,9 @@ def explain_json(exp: explaining.Explanation) -> dict[str, Any]:
         "p_honour": exp.p_honour,
         "p_low": exp.p_low,
         "p_high": exp.p_high,
+        "p_supply": exp.p_supply,
+        "p_stay_out": exp.p_stay_out,
+        "supply_margin": exp.supply_margin,
         "outcomes": exp.outcomes,
         "logit": exp.logit,
         "commitments": [
@@ -251,7 +262,8 @@ def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
     theatre = w.territory_names[w.territory_ids.index(exp.theatre)]
     lines = [
         f"Will {g} fight for {p} against {a} in {theatre} ({exp.date})?",
-        f"P(honour) = {exp.p_honour:.3f} (90% of runs: {exp.p_low:.3f}-{exp.p_high:.3f}); "
+        f"P(fight) = {exp.p_honour:.3f} (90% of runs: {exp.p_low:.3f}-{exp.p_high:.3f}); "
+        f"P(supply) = {exp.p_supply:.3f}; P(stay out) = {exp.p_stay_out:.3f}",
         "outcomes: " + ", ".join(f"{o} {s:.0%}" for o, s in exp.outcomes.items()),
         "",
     ]
@@ -272,6 +284,9 @@ def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
         "",
         f"Sum of contributions (log-odds): {exp.logit:+.3f}; "
         "positive pushes towards fighting, negative against.",
+        f"Supplying {p} instead (arms, money, advisers; no fighting) weighs the same factors "
+        f"with supply_margin {exp.supply_margin:+.2f}: log-odds of fighting or supplying "
+        f"{exp.logit + exp.supply_margin:+.3f}.",
         _verdict(exp, g),
     ]
     return "\n".join(lines)

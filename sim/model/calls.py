@@ -11,13 +11,17 @@ no commitment binds them but their stakes reach ``interest_floor`` (their decisi
 recorded as not bound: they intervene or stay out). All calls are scored together by the
 kernel (:func:`sim.model.decide.score`); then, in this order, a perception draw per call, a
 draw whether the partner invokes the commitment (or the scenario's record of it) and a draw
-whether the guarantor fights. A guarantor that fights joins its partner's side (one side of a
-war at most: :func:`one_side`); one that breaks a duty to defend a bilateral alliance may end
-it.
+that settles whether the guarantor fights, supplies its partner's side or stays out (the
+kernel's ordered outcomes). A war that asks each period asks again with the same draws while
+a call's situation holds (:mod:`sim.model.readings`). A guarantor that fights joins its
+partner's side (one side of a war at most: :func:`one_side`); one that supplies becomes a
+supplier of that side (its power counts, by ``supply_share``, in later calls); one that
+breaks a duty to defend a bilateral alliance may end it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -25,6 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
+from sim.model.readings import Reading, Readings
 from sim.model.standing import Standing
 from sim.model.wars import Front, War
 from sim.model.world import DUTIES, Commitments
@@ -77,6 +82,7 @@ class Summons:
         self.model = model
         self._text_of = np.zeros((0, 0))
         self._terms = _terms(model.world.commitments, 0)
+        self._readings = Readings()
 
     def decide(self, wars: list[War]) -> None:
         """Call the guarantors and the interested states to ``wars``; score and settle them."""
@@ -90,16 +96,54 @@ class Summons:
         if not called:
             return
         calls = self._calls(called)
-        noise = m.rng.normal(0.0, m.params.perception_noise, len(calls))
-        scores = score(calls, situation, m.params, noise)
-        drawn = m.rng.random(len(calls)) < m.params.invoke_probability
-        fights = one_side(called, m.rng.random(len(calls)) < scores.p_honour, scores.p_honour)
-        self._settle_all(called, calls, drawn, fights, scores)
+        fresh = Reading(
+            m.rng.normal(0.0, m.params.perception_noise, len(calls)),
+            m.rng.random(len(calls)),
+            m.rng.random(len(calls)),
+        )
+        reading = self._readings.recall(*self._identities(called), fresh)
+        scores = score(calls, situation, m.params, reading.noise)
+        drawn = reading.invoke < m.params.invoke_probability
+        fights = one_side(called, reading.decide < scores.p_honour, scores.p_honour)
+        supplies = one_supplied_side(called, reading.decide < scores.p_support, fights, scores)
+        self._settle_all(called, calls, drawn, (fights, supplies), scores)
+
+    def _identities(self, called: list[Call]) -> tuple[list[Hashable], list[Hashable]]:
+        """Return each call's identity across periods and its situation (None if asked once)."""
+        again = [c.front.war.every_period for c in called]
+        keys = [_key(c) if a else None for c, a in zip(called, again, strict=True)]
+        return keys, [self._standing(c) if a else None for c, a in zip(called, again, strict=True)]
+
+    def _standing(self, call: Call) -> Hashable:
+        """Return the situation a call is decided in; when it changes, the state reads afresh.
+
+        The call's own terms (bound, covered, duty, text, the record of invocation), who holds
+        the theatre, who fights on each side and beside them, and the standing of each of them
+        (a defeat, a lost army or sanctions cut it; a war's end beats its losers).
+        """
+        m, war = self.model, call.front.war
+        fighting = sorted(war.camp(0) | war.camp(1) | {*war.backers, *war.defender_backers})
+        return (
+            (call.bound, call.covered, call.duty, call.text, call.invoked),
+            int(m.territory_holder[call.front.theatre]),
+            (frozenset(war.camp(0)), frozenset(war.camp(1))),
+            (tuple(war.backers), tuple(war.defender_backers)),
+            tuple((s, float(m.shock[s]), bool(m.beaten[s] > 0)) for s in fighting),
+        )
 
     def _settle_all(
-        self, called: list[Call], calls: Calls, drawn: BoolArray, fights: BoolArray, scores: Any
+        self,
+        called: list[Call],
+        calls: Calls,
+        drawn: BoolArray,
+        decided: tuple[BoolArray, BoolArray],
+        scores: Any,
     ) -> None:
-        """Apply and record the decisions; the scenario's record of invocation overrides a draw."""
+        """Apply and record the decisions (who fights, who supplies).
+
+        The scenario's record of invocation overrides a draw.
+        """
+        fights, supplies = decided
         invoked = np.array(
             [d if c.invoked is None else c.invoked for c, d in zip(called, drawn, strict=True)],
             dtype=bool,
@@ -109,8 +153,12 @@ class Summons:
         broken = triggered & (duty == DEFEND) & ~fights
         for call, fought, was_broken in zip(called, fights, broken, strict=True):
             self._settle(call.front, call.guarantor, bool(was_broken), bool(fought))
+        for call in (c for c, supplied in zip(called, supplies, strict=True) if supplied):
+            _supply(call.front, call.guarantor)
         bound = np.array([c.bound for c in called], dtype=bool)
-        self.model.recorder.decisions(called, calls, invoked, triggered, fights, scores, bound)
+        self.model.recorder.decisions(
+            called, calls, invoked, triggered, (fights, supplies), scores, bound
+        )
 
     def _interested(self, front: Front, situation: Situation) -> list[Call]:
         """Return calls to the states no commitment binds to an attacked partner that have a stake.
@@ -327,6 +375,39 @@ def one_side(called: list[Call], fights: BoolArray, p_honour: NDArray[np.float64
             key = (call.front.war.war_id, call.guarantor)
             kept[k] = side_of.setdefault(key, call.front.side) == call.front.side
     return kept
+
+
+def one_supplied_side(
+    called: list[Call], supports: BoolArray, fights: BoolArray, scores: Any
+) -> BoolArray:
+    """Return who supplies: drawn to fight or supply, fighting in the war for no one, one side.
+
+    A state drawn to supply both sides of one war in the same period supplies the side it is
+    likelier to support (the first call on a tie).
+    """
+    fighting = {(c.front.war.war_id, c.guarantor) for c, f in zip(called, fights, strict=True) if f}
+    kept = supports.copy()
+    side_of: dict[tuple[str, int], int] = {}
+    for k in np.argsort(-scores.p_support, kind="stable"):
+        if kept[k]:
+            call = called[k]
+            key = (call.front.war.war_id, call.guarantor)
+            free = key not in fighting
+            kept[k] = free and side_of.setdefault(key, call.front.side) == call.front.side
+    return kept
+
+
+def _supply(front: Front, g: int) -> None:
+    """A state that supplies its partner's side adds to that side's suppliers (once)."""
+    suppliers = (front.war.suppliers, front.war.defender_suppliers)[front.side]
+    if g not in suppliers:
+        suppliers.append(g)
+
+
+def _key(call: Call) -> Hashable:
+    """Return a call's identity across the periods of its war: a new front is a new call."""
+    f = call.front
+    return (f.war.war_id, call.guarantor, f.partner, f.adversary, f.theatre, f.side)
 
 
 def _terms(c: Commitments, rows: int) -> Terms:

@@ -233,7 +233,18 @@ class Scores:
 
     values: FloatArray  # (calls, factors)
     contributions: FloatArray  # (calls, factors)
-    p_honour: FloatArray  # (calls,)
+    p_honour: FloatArray  # (calls,): P(fight)
+    p_support: FloatArray  # (calls,): P(fight or supply), the same log-odds + supply_margin
+
+    @property
+    def p_supply(self) -> FloatArray:
+        """P(supply): supplying a side without fighting for it (ordered logit)."""
+        return self.p_support - self.p_honour
+
+    @property
+    def p_stay_out(self) -> FloatArray:
+        """P(stay out): neither fighting nor supplying."""
+        return 1.0 - self.p_support
 
 
 def signed_weights(params: Params) -> FloatArray:
@@ -242,11 +253,17 @@ def signed_weights(params: Params) -> FloatArray:
 
 
 def score(calls: Calls, situation: Situation, params: Params, noise: FloatArray) -> Scores:
-    """Score every call at once and return values, contributions and P(honour)."""
+    """Score every call at once and return values, contributions and the three outcomes' P.
+
+    The outcomes are ordered (stay out < supply < fight) on one log-odds: P(fight) is its
+    logistic, P(fight or supply) the logistic of it plus ``supply_margin``: supplying costs
+    less than fighting, for the same stakes.
+    """
     values = factor_values(calls, situation, params, noise)
     contributions = values * signed_weights(params)
     logit = contributions.sum(axis=1)
-    return Scores(values, contributions, 1.0 / (1.0 + np.exp(-logit)))
+    p_support = 1.0 / (1.0 + np.exp(-(logit + params.supply_margin)))
+    return Scores(values, contributions, 1.0 / (1.0 + np.exp(-logit)), p_support)
 
 
 def factor_values(

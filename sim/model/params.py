@@ -195,6 +195,14 @@ class Params:
         "probability",
         "chance that a partner invokes a commitment that covers the theatre",
     )
+    supply_margin: float = _p(
+        1.0,
+        0.0,
+        4.0,
+        "logit",
+        "how much readier a state is to supply a side (arms, money, land, advisers) than to fight"
+        " for it: P(fight or supply) is the logistic of the same factors plus this margin",
+    )
     # --- the setting (P7, P12) ---
     technology: float = _p(
         0.3, 0.0, 0.95, "0-1", "projection technology: discounts sites, buffers and distance"

@@ -53,11 +53,14 @@ class Recorder:
         calls: Calls,
         invoked: NDArray[np.bool_],
         triggered: NDArray[np.bool_],
-        fights: NDArray[np.bool_],
+        decided: tuple[NDArray[np.bool_], NDArray[np.bool_]],
         scores: Any,
         bound: NDArray[np.bool_],
     ) -> None:
         """Record the period's decisions, a row per call, with each factor's contribution.
+
+        ``decided`` is who fights and who supplies; P(fight), P(supply) and P(stay out) are
+        recorded beside them.
 
         A bound state honours (keeps its duty's terms: a duty to defend by fighting, one to
         consult by consulting, which the model's states always do when invoked; a mandate's
@@ -65,6 +68,7 @@ class Recorder:
         intervenes or stays out.
         """
         k, ids, t = len(called), self._id_array, self.model.period
+        fights, supplies = decided
         figures = {}
         for f, name in enumerate(FACTOR_NAMES):
             figures[f"value_{name}"] = scores.values[:, f]
@@ -85,10 +89,13 @@ class Recorder:
             invoked=invoked,
             triggered=triggered,
             fought=fights,
+            supplied=supplies,
             outcome=_outcomes(bound, triggered, kept, fights),
             duty=np.array(DUTIES, dtype=object)[duty],
             duty_kept=kept,
             p_honour=scores.p_honour,
+            p_supply=scores.p_supply,
+            p_stay_out=scores.p_stay_out,
             **figures,
         )
 

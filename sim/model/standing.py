@@ -53,11 +53,11 @@ class Recording(Protocol):
         calls: Calls,
         invoked: BoolArray,
         triggered: BoolArray,
-        fights: BoolArray,
+        decided: tuple[BoolArray, BoolArray],
         scores: Any,
         bound: BoolArray,
     ) -> None:
-        """Record the period's decisions, a row per call."""
+        """Record the period's decisions (who fights, who supplies), a row per call."""
 
     def memberships(self, rows: IntArray, w: institutions.Weighing) -> None:
         """Record what each member of the institutions in force makes of them."""
@@ -84,6 +84,7 @@ class Standing(Protocol):
     borders: BoolArray
     near: BoolArray
     shock: FloatArray
+    beaten: FloatArray
     site_open: BoolArray
     site_value: FloatArray
     territory_holder: IntArray

@@ -56,10 +56,13 @@ DECISION_COLUMNS = (
     "invoked",
     "triggered",
     "fought",
+    "supplied",
     "outcome",
     "duty",
     "duty_kept",
     "p_honour",
+    "p_supply",
+    "p_stay_out",
     *(f"{kind}_{name}" for name in FACTOR_NAMES for kind in ("value", "contrib")),
 )
 """The decisions table: a row per call, with each factor's value and signed contribution.
@@ -68,6 +71,8 @@ DECISION_COLUMNS = (
 conditions hold); ``invoked``: the partner invoked it; ``triggered``: both; ``duty``: what the
 guarantor owes (defend, consult or none); ``outcome``: not triggered, or honoured or violated
 by the duty's own terms; ``duty_kept``: the outcome was not a violation; ``fought``: whether it
-fought, whatever it owed (what P(honour) predicts)."""
+fought, whatever it owed (what P(honour) predicts); ``supplied``: it supplied the partner's side
+(arms, money, land, advisers) without fighting; ``p_supply`` and ``p_stay_out``: the chances of
+the other two outcomes of the call (the three add up to 1)."""
 OUTCOME_COLUMNS = ("period", "date", "kind", "subject", "state", "value", "result")
 """The outcomes table: mechanisms other than a decision to fight (membership, presence, ...)."""

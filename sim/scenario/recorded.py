@@ -19,8 +19,10 @@ class HistoricalDecision(Strict):
 
     ``fought`` is whether it fought for the partner (by the date ``by``, or by the end of the
     case): what the scorecard scores. ``outcome`` codes the duty's own terms; ``duty_kept``,
-    where given, is scored too. ``invoked`` and ``conditions_met`` record what the sources say
-    of invocation and of the commitment's conditions, apart.
+    where given, is scored too; so is ``supplied``, where given: whether it supplied the
+    partner's side (arms, money, territory, advisers) without fighting for it. ``invoked``
+    and ``conditions_met`` record what the sources say of invocation and of the commitment's
+    conditions, apart.
     """
 
     guarantor: StateId
@@ -33,6 +35,7 @@ class HistoricalDecision(Strict):
     invoked: bool | None = None
     conditions_met: bool | None = None
     duty_kept: bool | None = None
+    supplied: bool | None = None
     note: Text
     source: Text
 

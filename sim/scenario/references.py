@@ -61,6 +61,7 @@ def problems_of(spec: ScenarioSpec) -> Iterator[Problem]:
     yield from term_problems(spec, state)
     yield from _front_problems(spec, state, known_territory)
     yield from _invocation_problems(spec)
+    yield from _supply_problems(spec)
 
 
 def _state_problems(spec: ScenarioSpec, state: Any) -> Iterator[Any]:
@@ -384,6 +385,18 @@ def _invocation_problems(spec: ScenarioSpec) -> Iterator[Any]:
                 yield [*base, "guarantors", i], f"expected a guarantor of {event.commitment}", g
         if event.war is not None and not isinstance(spec.events.get(event.war), WarEvent):
             yield [*base, "war"], "expected the id of a war event", event.war
+
+
+def _supply_problems(spec: ScenarioSpec) -> Iterator[Any]:
+    """A decision history codes ``supplied`` is support short of war: not one that fought."""
+    for i, decision in enumerate(spec.history.decisions if spec.history else []):
+        if decision.fought and decision.supplied:
+            yield (
+                ["history", "decisions", i, "supplied"],
+                "expected false or no supplied where fought is true (supplied is support short"
+                " of war; a decision by an earlier date 'by' can record the supply)",
+                True,
+            )
 
 
 def beneficiaries_of(c: CommitmentSpec) -> list[str]:
