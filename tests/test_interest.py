@@ -7,6 +7,7 @@ treaty binds, borders nothing there and holds no site there.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from sim.model.params import Params
 from sim.model.world import build
 from sim.results.runs import replicate, replication_rngs
 from sim.scenario.loading import load
+
+from conftest import cli
 
 FOLDER = Path(__file__).resolve().parent / "scenarios_interest"
 
@@ -88,3 +91,22 @@ def test_the_screen_asks_exactly_the_states_whose_stakes_reach_the_floor(monkeyp
     assert {world.ids.index("MAJ")} in [asked for asked, _ in seen]
     for asked, expected in seen:
         assert asked == expected
+
+
+def test_run_reports_each_distant_power_as_an_unbound_call():
+    for name, low, high in (("distant_stake_high", 0.55, 1.0), ("distant_stake_low", 0.0, 0.45)):
+        args = ("run", name, "--dir", str(FOLDER), "--runs", "40")
+        out = cli(*args).stdout
+        assert "MAJ for SML vs ATK (unbound)" in out
+        assert "unbound: no commitment binds the state" in out
+        (major,) = json.loads(cli(*args, "--json").stdout)["decisions"]
+        assert major["guarantor"] == "MAJ" and major["bound"] is False
+        assert major["asked"] == 1.0
+        assert low < major["p_honour"] < high
+
+
+def test_check_scores_the_two_cases_as_unbound():
+    card = json.loads(cli("check", "--dir", str(FOLDER), "--runs", "40", "--json").stdout)
+    assert [c["bound"] for c in card["cases"]] == [False, False]
+    assert card["summary"]["right"] == 2
+    assert all("bound by no duty" in c["detail"] for c in card["cases"])

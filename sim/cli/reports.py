@@ -102,7 +102,7 @@ def _decision_table(decisions: Any, render: Render) -> str:
         [
             d["id"],
             d["date"],
-            f"{d['guarantor']} for {d['partner']} vs {d['adversary']}",
+            _who(d),
             d["theatre"],
             f"{d['p_honour']:.2f} [{d['p_low']:.2f}-{d['p_high']:.2f}]",
             _likely(d),
@@ -112,7 +112,22 @@ def _decision_table(decisions: Any, render: Render) -> str:
         ]
         for _, d in decisions.iterrows()
     ]
-    return render(DECISION_HEADER, rows) if rows else "  (none)"
+    if not rows:
+        return "  (none)"
+    unbound = "bound" in decisions and not decisions["bound"].all()
+    return render(DECISION_HEADER, rows) + (f"\n{UNBOUND_NOTE}" if unbound else "")
+
+
+UNBOUND_NOTE = (
+    "  unbound: no commitment binds the state; asked where its own stakes reach interest_floor;"
+    "\n  its P is over all runs, a run that did not ask it counting as one it stayed out"
+)
+
+
+def _who(d: Any) -> str:
+    """Return who decides for whom against whom, marked ``unbound`` where no commitment binds."""
+    who = f"{d['guarantor']} for {d['partner']} vs {d['adversary']}"
+    return who if d.get("bound", True) else f"{who} (unbound)"
 
 
 ALLIANCE_HEADER = ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"]
@@ -301,7 +316,9 @@ def _factor_cells(top: Any) -> str:
 
 SCORED = (
     "A decision is scored on whether the guarantor fought (history's `fought`), whatever it "
-    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`)."
+    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`);\n"
+    "a decision no duty bound (history's `bound: false`) is scored over all runs, a run that\n"
+    "did not ask the state counting as one in which it did not fight."
 )
 """What the scorecard scores, printed under its totals."""
 CHECK_HEADER = ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"]
