@@ -110,3 +110,10 @@ def test_check_scores_the_two_cases_as_unbound():
     assert [c["bound"] for c in card["cases"]] == [False, False]
     assert card["summary"]["right"] == 2
     assert all("bound by no duty" in c["detail"] for c in card["cases"])
+
+
+def test_explain_says_why_an_unbound_state_was_asked():
+    args = ("explain", "distant_stake_high", "invasion:MAJ:SML", "--dir", str(FOLDER))
+    out = cli(*args, "--runs", "20").stdout
+    assert "no commitment in force binds Major to Small: asked as an unbound state" in out
+    assert "(interest_floor 1.00)" in out

@@ -112,8 +112,6 @@ def _decision_row(
             "id": decision_id(row),
             "date": group["date"].iloc[0],
             "runs": len(group),
-            "bound": bound,
-            "asked": asked,
             "p_honour": p_any,
             "p_low": float(np.quantile(p, 0.05)),
             "p_high": float(np.quantile(p, 0.95)),
@@ -123,6 +121,8 @@ def _decision_row(
             "history": hist or "",
             "agrees": None if hist is None else outcome == hist,
             "top_factors": [(c.removeprefix("contrib_"), float(contrib[c])) for c in ranked],
+            "bound": bound,
+            "asked": asked,
         }
     )
     return row

@@ -274,7 +274,10 @@ def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
             where = "covers" if covers else "does NOT cover"
             lines.append(f"  {cid} ({kind}) binds {g} to {p} and {where} {exp.theatre}")
     else:
-        lines.append(f"  no commitment in force binds {g} to {p}")
+        stake = sum(f.contribution for f in exp.factors if f.group == "stake")
+        floor = runset.params.interest_floor
+        lines.append(f"  no commitment in force binds {g} to {p}: asked as an unbound state,")
+        lines.append(f"  its stakes summing to {stake:+.2f} log-odds (interest_floor {floor:.2f})")
     lines += ["", "Factor by factor (value x weight = contribution to the log-odds):"]
     rows = [
         [f.name, f.group, f"{f.value:.3f}", f"{f.weight:+.2f}", f"{f.contribution:+.3f}", f.meaning]
