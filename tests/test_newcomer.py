@@ -63,8 +63,10 @@ def test_a_check_row_where_a_state_fought_without_its_duty_does_not_read_as_a_co
     assert code == 0, err
     cases = pd.read_csv(pd.io.common.StringIO(out))
     row = cases[cases["what"].str.startswith("MNG fights for YUG")].iloc[0]
-    assert row["history"] == 1 and "history: fought, duty not triggered" in row["detail"]
+    assert row["history"] == 1 and "history: fought, bound by no duty" in row["detail"]
+    assert not row["bound"], "coded bound: false: its treaty with Serbia was against Turkey"
     assert all("history: not_triggered" not in d for d in cases["detail"])
+    assert all("history: fought, duty not triggered" not in d for d in cases["detail"])
 
 
 def test_tune_without_cv_shows_no_empty_cross_validation_and_one_precision(

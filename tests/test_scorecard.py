@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from pathlib import Path
 
-from sim.analysis.scorecard import scorecard
+import pandas as pd
+
+from sim.analysis.scorecard import cases_of, scorecard
+from sim.analysis.summary import p_fought
 from sim.model.params import Params
+from sim.results.runs import replicate
+from sim.scenario.loading import load
 
 from conftest import SCENARIOS, cli
+
+INTEREST = Path(__file__).resolve().parent / "scenarios_interest"
 
 
 def test_scorecard_json_has_cases_and_a_summary():
@@ -23,6 +32,37 @@ def test_scorecard_json_has_cases_and_a_summary():
     brier = sum((c["p_model"] - c["history"]) ** 2 for c in out["cases"]) / len(out["cases"])
     assert abs(out["summary"]["brier"] - brier) < 1e-12
     assert "P11" in out["propositions"]["russia_china"]
+    decisions = [c for c in out["cases"] if " fights for " in c["what"]]
+    assert {c["bound"] for c in decisions} == {True, False}, "each decision says if a duty bound"
+    for case in decisions:
+        assert "history: fought, duty not triggered" not in case["detail"], case
+    montenegro = next(c for c in decisions if c["what"].startswith("MNG fights for YUG"))
+    assert montenegro["bound"] is False and montenegro["history"] == 1
+
+
+def test_p_fought_over_all_runs_counts_a_run_not_asked_as_not_fought():
+    asked = pd.DataFrame({"run": [0, 2], "p_honour": [0.8, 0.6], "fought": [True, False]})
+    assert p_fought(asked) == 0.7
+    assert p_fought(asked, runs=4) == 0.35
+    again = pd.DataFrame({"run": [0, 0, 1], "p_honour": [0.5] * 3, "fought": [False, True, False]})
+    assert p_fought(again) == 0.5
+    assert p_fought(again, runs=4) == 0.25
+
+
+def test_an_unbound_decision_is_scored_over_every_run():
+    """A run in which the state no duty bound was not asked is a run in which it did not fight."""
+    runset = replicate(load(INTEREST / "distant_stake_high.yaml"), Params(), seed=0, runs=10)
+    d = runset.decisions
+    major = d[d["guarantor"] == "MAJ"]
+    assert major["run"].nunique() == 10
+    kept = d[~((d["guarantor"] == "MAJ") & (d["run"] >= 5))]
+    (full,) = cases_of(runset)
+    (half,) = cases_of(dataclasses.replace(runset, decisions=kept))
+    assert full.bound is False and half.bound is False
+    assert abs(full.p_model - major["p_honour"].mean()) < 1e-12
+    expected = major.loc[major["run"] < 5, "p_honour"].sum() / 10
+    assert abs(half.p_model - expected) < 1e-12
+    assert "asked in 50% of runs" in half.detail
 
 
 def test_every_proposition_is_demonstrated_by_some_scenario():

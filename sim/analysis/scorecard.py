@@ -5,7 +5,9 @@ Each historical outcome becomes a binary case with the model's probability:
 * a decision: did the guarantor fight for its partner (by the date ``by``, or by the end)?
   The model's P(honour) against ``fought``: what the scorecard scores is fighting, whatever
   the duty. Where a war asks a guarantor each period, the model's probability is that of
-  fighting in one of the periods asked (:func:`sim.analysis.summary.p_fought`). Where
+  fighting in one of the periods asked (:func:`sim.analysis.summary.p_fought`). A decision
+  history codes ``bound: false`` (no duty bound the state) is scored over all runs, a run
+  that never asked the state counting as one in which it did not fight. Where
   history codes ``duty_kept`` (a duty to consult, say, kept without fighting), a second
   case scores the duty's own terms: the share of runs in which the guarantor broke no duty;
   where history codes ``supplied``, a case scores support short of war: the model's chance
@@ -46,6 +48,7 @@ class Case:
     right: bool
     brier: float
     detail: str
+    bound: bool | None = None  # a decision: whether history says a duty bound it; else None
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,12 @@ class Scorecard:
         }
 
 
-def _case(scenario: str, what: str, p: float, happened: bool, detail: str) -> Case:
+def _case(
+    scenario: str, what: str, p: float, happened: bool, detail: str, bound: bool | None = None
+) -> Case:
     truth = int(happened)
-    return Case(scenario, what, p, truth, (p >= 0.5) == happened, (p - truth) ** 2, detail)
+    right = (p >= 0.5) == happened
+    return Case(scenario, what, p, truth, right, (p - truth) ** 2, detail, bound)
 
 
 def cases_of(runset: RunSet) -> list[Case]:
@@ -111,23 +117,37 @@ def _decision_cases(runset: RunSet) -> list[Case]:
         rows = d[_matches(d, h)] if len(d) else d
         if h.by is not None and len(rows):
             rows = rows[rows["period"] <= calendar.period_of(h.by)]
-        likely = rows["outcome"].mode().iloc[0] if len(rows) else "not called"
         by = f" by {calendar.label(calendar.period_of(h.by))}" if h.by else ""
         where = f"{h.partner} against {h.adversary} in {h.theatre}{by}"
-        fought = "fought" if h.fought else "did not fight"
-        detail = f"model: mostly {_words(likely)}; history: {fought}, duty {_words(h.outcome)}"
-        cases.append(
-            _case(name, f"{h.guarantor} fights for {where}", p_fought(rows), h.fought, detail)
-        )
+        p = p_fought(rows, None if h.bound else runset.runs)
+        detail = _detail(h, rows, runset.runs)
+        what = f"{h.guarantor} fights for {where}"
+        cases.append(_case(name, what, p, h.fought, detail, h.bound))
         if h.duty_kept is not None:
             duty = rows["duty"].mode().iloc[0] if len(rows) else "no"
             what = f"{h.guarantor} keeps its duty ({duty}) to {where}"
-            cases.append(_case(name, what, p_kept(rows), h.duty_kept, detail))
+            cases.append(_case(name, what, p_kept(rows), h.duty_kept, detail, h.bound))
         if h.supplied is not None:
             what = f"{h.guarantor} supplies {where} without fighting"
+            fought = "fought" if h.fought else "did not fight"
             supplied = f"history: {'supplied' if h.supplied else 'did not supply'}, {fought}"
-            cases.append(_case(name, what, p_supplied(rows), h.supplied, supplied))
+            p_supply = p_supplied(rows, None if h.bound else runset.runs)
+            cases.append(_case(name, what, p_supply, h.supplied, supplied, h.bound))
     return cases
+
+
+def _detail(h: HistoricalDecision, rows: pd.DataFrame, runs: int) -> str:
+    """Return what the model mostly did and what history records, in words.
+
+    A decision bound by a duty gives the duty's outcome on both sides; one that no duty bound
+    (``bound: false``) gives the share of runs that asked the state and what it did.
+    """
+    fought = "fought" if h.fought else "did not fight"
+    if not h.bound:
+        asked = rows["run"].nunique() / runs if len(rows) else 0.0
+        return f"model: asked in {asked:.0%} of runs; history: {fought}, bound by no duty"
+    likely = rows["outcome"].mode().iloc[0] if len(rows) else "not called"
+    return f"model: mostly {_words(likely)}; history: {fought}, duty {_words(h.recorded)}"
 
 
 def _words(outcome: str) -> str:

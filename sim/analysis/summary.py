@@ -37,39 +37,50 @@ def decisions(runset: RunSet, top: int = 3) -> pd.DataFrame:
     if d.empty:
         return pd.DataFrame(columns=["id", *KEY, "p_honour"])
     history = _history_outcomes(runset.scenario.spec.history)
-    rows = [_decision_row(key, group, history, top) for key, group in d.groupby(KEY, sort=False)]
+    rows = [
+        _decision_row(key, group, history, top, runset.runs)
+        for key, group in d.groupby(KEY, sort=False)
+    ]
     return pd.DataFrame(rows)
 
 
-def p_fought(rows: pd.DataFrame) -> float:
-    """Return the chance that the guarantor fought, over the runs that asked it.
+def p_fought(rows: pd.DataFrame, runs: int | None = None) -> float:
+    """Return the chance that the guarantor fought, over the runs that asked it (or ``runs``).
 
     Asked once in a run: its mean P(honour). Asked in several periods (a war that asks each
     period): the share of those runs in which it fought in one of them. Asked again in an
     unchanged situation, it decides as it did (:mod:`sim.model.readings`); the periods' chances
     add up only as the situation moves. A guarantor that fights, or whose commitment ends, is
-    not asked again.
+    not asked again. Given ``runs`` (all the runs made), a run that never asked the guarantor
+    counts as one in which it did not fight: so a state no commitment binds, asked only when
+    its stakes reach the floor, is scored over every run.
     """
     if not len(rows):
         return 0.0
+    if runs is not None:
+        if rows["run"].is_unique:
+            return float(rows["p_honour"].sum() / runs)
+        return float(rows.groupby("run", sort=True)["fought"].any().sum() / runs)
     if rows["run"].is_unique:
         return float(rows["p_honour"].mean())
     return float(rows.groupby("run", sort=True)["fought"].any().mean())
 
 
-def p_supplied(rows: pd.DataFrame) -> float:
+def p_supplied(rows: pd.DataFrame, runs: int | None = None) -> float:
     """Return the chance that the guarantor supplied the partner's side and did not fight.
 
-    Over the runs that asked it, as :func:`p_fought`: asked once in a run, its mean
-    P(supply); asked in several periods, the share of those runs in which it supplied in one
-    of them and fought in none.
+    Over the runs that asked it (or all ``runs``), as :func:`p_fought`: asked once in a run,
+    its mean P(supply); asked in several periods, the share of those runs in which it
+    supplied in one of them and fought in none.
     """
     if not len(rows):
         return 0.0
     if rows["run"].is_unique:
-        return float(rows["p_supply"].mean())
-    runs = rows.groupby("run", sort=True)
-    return float((runs["supplied"].any() & ~runs["fought"].any()).mean())
+        total = float(rows["p_supply"].sum())
+    else:
+        by_run = rows.groupby("run", sort=True)
+        total = float((by_run["supplied"].any() & ~by_run["fought"].any()).sum())
+    return total / (runs if runs is not None else rows["run"].nunique())
 
 
 def by_run(group: pd.DataFrame) -> pd.DataFrame:
@@ -92,11 +103,19 @@ def by_run(group: pd.DataFrame) -> pd.DataFrame:
 
 
 def _decision_row(
-    key: tuple[Any, ...], group: pd.DataFrame, history: dict[tuple[str, ...], str], top: int
+    key: tuple[Any, ...],
+    group: pd.DataFrame,
+    history: dict[tuple[str, ...], str],
+    top: int,
+    runs: int,
 ) -> dict[str, Any]:
+    """Summarise one decision; a state no commitment binds is scored over all ``runs``."""
     row: dict[str, Any] = dict(zip(KEY, key, strict=True))
     p = group["p_honour"].to_numpy()  # a period's P(honour), over runs (and periods)
-    p_any, p_supply = p_fought(group), p_supplied(group)
+    bound = bool(group["bound"].mean() >= 0.5)
+    over = None if bound else runs
+    p_any, p_supply = p_fought(group, over), p_supplied(group, over)
+    asked = group["run"].nunique() / runs
     group = by_run(group)
     shares = group["outcome"].value_counts(normalize=True)
     outcome = max(OUTCOMES, key=lambda o: (shares.get(o, 0.0), -OUTCOMES.index(o)))
@@ -125,6 +144,8 @@ def _decision_row(
             "history": hist or "",
             "agrees": None if hist is None else outcome == hist,
             "top_factors": [(c.removeprefix("contrib_"), float(contrib[c])) for c in ranked],
+            "bound": bound,
+            "asked": asked,
         }
     )
     return row
@@ -133,7 +154,7 @@ def _decision_row(
 def _history_outcomes(history: History | None) -> dict[tuple[str, ...], str]:
     if history is None:
         return {}
-    return {(h.guarantor, h.partner, h.adversary, h.theatre): h.outcome for h in history.decisions}
+    return {(h.guarantor, h.partner, h.adversary, h.theatre): h.recorded for h in history.decisions}
 
 
 def alliances(runset: RunSet) -> pd.DataFrame:

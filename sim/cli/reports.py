@@ -108,7 +108,7 @@ def _decision_table(decisions: Any, render: Render) -> str:
         [
             d["id"],
             d["date"],
-            f"{d['guarantor']} for {d['partner']} vs {d['adversary']}",
+            _who(d),
             d["theatre"],
             f"{d['p_honour']:.2f} [{d['p_low']:.2f}-{d['p_high']:.2f}]",
             f"{d['p_supply']:.2f}",
@@ -120,7 +120,22 @@ def _decision_table(decisions: Any, render: Render) -> str:
         ]
         for _, d in decisions.iterrows()
     ]
-    return render(DECISION_HEADER, rows) if rows else "  (none)"
+    if not rows:
+        return "  (none)"
+    unbound = "bound" in decisions and not decisions["bound"].all()
+    return render(DECISION_HEADER, rows) + (f"\n{UNBOUND_NOTE}" if unbound else "")
+
+
+UNBOUND_NOTE = (
+    "  unbound: no commitment binds the state; asked where its own stakes reach interest_floor;"
+    "\n  its P is over all runs, a run that did not ask it counting as one it stayed out"
+)
+
+
+def _who(d: Any) -> str:
+    """Return who decides for whom against whom, marked ``unbound`` where no commitment binds."""
+    who = f"{d['guarantor']} for {d['partner']} vs {d['adversary']}"
+    return who if d.get("bound", True) else f"{who} (unbound)"
 
 
 ALLIANCE_HEADER = ["alliance", "kind", "members", "shape", "ended", "median end", "why", "history"]
@@ -273,7 +288,10 @@ def explain_text(exp: explaining.Explanation, runset: RunSet) -> str:
             lines.append(f"  {cid} ({kind}) binds {g} to {p} and {where} {exp.theatre}")
         lines += [f"  {term}" for term in exp.terms]
     else:
-        lines.append(f"  no commitment in force binds {g} to {p}")
+        stake = sum(f.contribution for f in exp.factors if f.group == "stake")
+        floor = runset.params.interest_floor
+        lines.append(f"  no commitment in force binds {g} to {p}: asked as an unbound state,")
+        lines.append(f"  its stakes summing to {stake:+.2f} log-odds (interest_floor {floor:.2f})")
     lines += ["", "Factor by factor (value x weight = contribution to the log-odds):"]
     rows = [
         [f.name, f.group, f"{f.value:.3f}", f"{f.weight:+.2f}", f"{f.contribution:+.3f}", f.meaning]
@@ -318,7 +336,9 @@ def _factor_cells(top: Any) -> str:
 
 SCORED = (
     "A decision is scored on whether the guarantor fought (history's `fought`), whatever it "
-    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`)."
+    "owed;\n'keeps its duty' cases score the duty's own terms (history's `duty_kept`);\n"
+    "a decision no duty bound (history's `bound: false`) is scored over all runs, a run that\n"
+    "did not ask the state counting as one in which it did not fight."
 )
 """What the scorecard scores, printed under its totals."""
 CHECK_HEADER = ["scenario", "outcome", "model P", "happened", "side of 0.5", "Brier", "detail"]

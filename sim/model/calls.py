@@ -1,22 +1,22 @@
 """Step 4 of a period: the commitments that wars call, scored at once and decided.
 
 For every war that began this period (and, each period, every war that asks again), each
-belligerent on each front is a partner that calls on every state bound to it by a
-commitment it may invoke (except those already in the war and its backers). A commitment
-applies when it covers the theatre and its conditions hold: the adversary is one it binds
-against, the partner did not provoke the war, enough states attack, the war is the one it
-names (:mod:`sim.scenario.schema`, ``against`` and ``conditions``). An attacked partner's
-neighbours, and the attacker's, and the holders of sites in the theatre are asked too when
-no commitment binds them but their stakes reach ``interest_floor`` (their decisions are
-recorded as not bound: they intervene or stay out). All calls are scored together by the
-kernel (:func:`sim.model.decide.score`); then, in this order, a perception draw per call, a
-draw whether the partner invokes the commitment (or the scenario's record of it) and a draw
-that settles whether the guarantor fights, supplies its partner's side or stays out (the
-kernel's ordered outcomes). A war that asks each period asks again with the same draws while
-a call's situation holds (:mod:`sim.model.readings`). A guarantor that fights joins its
-partner's side (one side of a war at most: :func:`one_side`); one that supplies becomes a
-supplier of that side (its power counts, by ``supply_share``, in later calls); one that
-breaks a duty to defend a bilateral alliance may end it.
+belligerent on each front is a partner that calls on every state bound to it by a commitment
+it may invoke (except those already in the war and its backers). A commitment applies when
+it covers the theatre and its conditions hold: the adversary is one it binds against, the
+partner did not provoke the war, enough states attack, the war is the one it names
+(:mod:`sim.scenario.schema`, ``against`` and ``conditions``). Any living state that no
+commitment binds to an attacked partner is asked too, wherever it stands, when its own
+stakes in the war reach ``interest_floor`` (its decisions are recorded as not bound: it
+intervenes or stays out); distance and reach weigh only as costs in the decision. All calls
+are scored together by the kernel (:func:`sim.model.decide.score`); then, in this order, a
+perception draw per call, a draw whether the partner invokes the commitment (or the
+scenario's record of it) and a draw that settles whether the guarantor fights, supplies its
+partner's side or stays out (the kernel's ordered outcomes). A war that asks each period asks
+again with the same draws while a call's situation holds (:mod:`sim.model.readings`). A
+guarantor that fights joins its partner's side (one side of a war at most: :func:`one_side`);
+one that supplies becomes a supplier of that side (its power counts, by ``supply_share``, in
+later calls); one that breaks a duty to defend a bilateral alliance may end it.
 """
 
 from __future__ import annotations
@@ -163,26 +163,45 @@ class Summons:
     def _interested(self, front: Front, situation: Situation) -> list[Call]:
         """Return calls to the states no commitment binds to an attacked partner that have a stake.
 
-        A state near the partner or the attacker (a border or a narrow sea), or holding
-        sites in the theatre, is asked when its stakes add up to ``interest_floor``
-        log-odds or more; its decision is recorded as not bound.
+        Every living state not in the war, not bound to the partner and not at war with it is
+        screened at once, wherever it stands: it is asked when its own stakes (the kernel's
+        stake factors: the theatre's value to it, its sites, the partner as a buffer, a rival's
+        gain, the danger to a partner near it, the adversary on its border...) add up to
+        ``interest_floor`` log-odds or more. Distance and reach are costs, weighed only in
+        the decision itself, as for a bound state. Its decision is recorded as not bound.
         """
         m = self.model
         if not front.defensive:
             return []
         _, bound = self._binding(front.partner)
-        taken = self._excluded(front) | set(np.flatnonzero(bound.any(axis=0)).tolist())
-        near = m.near[front.partner] | m.near[front.adversary] | self._holds_sites(front.theatre)
-        found = [
-            Call(front, int(g), False, 0.0, NONE, None, bound=False)
-            for g in np.flatnonzero(near & m.alive)
-            if int(g) not in taken
-        ]
-        if not found:
+        free = m.alive & ~bound.any(axis=0)
+        free[sorted(self._excluded(front))] = False
+        candidates = np.flatnonzero(free)
+        if not len(candidates):
             return []
-        values = stakes(self._calls(found), situation, m.params) * signed_weights(m.params)
-        weigh = values[:, STAKES].sum(axis=1)
-        return [c for c, w in zip(found, weigh, strict=True) if w >= m.params.interest_floor]
+        asked = self._front_calls(front, candidates)
+        values = stakes(asked, situation, m.params) * signed_weights(m.params)
+        interested = candidates[values[:, STAKES].sum(axis=1) >= m.params.interest_floor]
+        return [Call(front, int(g), False, 0.0, NONE, None, bound=False) for g in interested]
+
+    def _front_calls(self, front: Front, guarantors: NDArray[np.int64]) -> Calls:
+        """Return the kernel's arrays for one front asking each of ``guarantors``, unbound."""
+        k, n = len(guarantors), self.model.world.n
+        backers = np.zeros((k, n), dtype=bool)
+        backers[:, front.adversary_backers] = True
+        suppliers = np.zeros((k, n), dtype=bool)
+        suppliers[:, front.adversary_suppliers] = True
+        return Calls(
+            guarantor=np.asarray(guarantors, dtype=np.int64),
+            partner=np.full(k, front.partner, dtype=np.int64),
+            adversary=np.full(k, front.adversary, dtype=np.int64),
+            theatre=np.full(k, front.theatre, dtype=np.int64),
+            scale=np.full(k, float(front.war.scale)),
+            backers=backers,
+            covered=np.zeros(k, dtype=bool),
+            text=np.zeros(k),
+            suppliers=suppliers,
+        )
 
     def _binding(self, partner: int) -> tuple[BoolArray, BoolArray]:
         """Return the rows in force the partner may invoke, and whom each binds (rows, states)."""
@@ -195,14 +214,6 @@ class Summons:
         war = front.war
         taken = war.camp(0) | war.camp(1) | set(war.backers) | set(war.defender_backers)
         return taken | set(np.flatnonzero(self.model.at_war()[front.partner]).tolist())
-
-    def _holds_sites(self, theatre: int) -> BoolArray:
-        """Return which states hold open sites in a territory."""
-        m, w = self.model, self.model.world
-        holders = np.zeros(w.n, dtype=bool)
-        inside = (w.site_territory == theatre) & m.site_open
-        holders[w.site_holder[inside]] = True
-        return holders
 
     def _called(self, front: Front) -> list[Call]:
         """Return a call for every state with a commitment the partner may invoke.

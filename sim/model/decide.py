@@ -326,7 +326,9 @@ def _adversary_side(calls: Calls, s: Situation, params: Params) -> tuple[FloatAr
     rows = np.arange(len(calls))
     core = calls.backers.astype(float)
     core[rows, calls.adversary] = 1.0
-    allies = (core @ s.defence_partners.astype(float)) > 0
+    # Few states stand behind any adversary: multiply through those columns only.
+    behind = np.flatnonzero(core.any(axis=0))
+    allies = (core[:, behind] @ s.defence_partners[behind].astype(float)) > 0
     side = np.maximum(core, params.allied_backing * allies)
     for weights in (core, side):
         weights[rows, calls.guarantor] = 0.0

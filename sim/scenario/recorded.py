@@ -11,17 +11,25 @@ from pydantic import Field
 
 from sim.scenario.fields import Date, Id, StateId, Strict, Text
 
-Outcome = Literal["honoured", "violated", "not_triggered"]
+Outcome = Literal["honoured", "violated", "not_triggered", "intervened", "stayed_out"]
+DUTY_OUTCOMES = ("honoured", "violated", "not_triggered")
+"""What a duty's own terms can come to: the outcomes of a decision a commitment bound."""
+FREE_OUTCOMES = ("intervened", "stayed_out")
+"""What a state no duty bound can do: the outcomes of a decision with ``bound: false``."""
 
 
 class HistoricalDecision(Strict):
     """What a guarantor did when its partner was attacked (checked, never read by the model).
 
     ``fought`` is whether it fought for the partner (by the date ``by``, or by the end of the
-    case): what the scorecard scores. ``outcome`` codes the duty's own terms; ``duty_kept``,
+    case): what the scorecard scores. ``bound`` is whether a duty bound the guarantor to the
+    partner in this war (a commitment whose terms covered it); ``outcome`` codes the duty's own
+    terms (honoured, violated, not_triggered). A decision with ``bound: false`` is a state's own
+    choice, which no duty governed: it has no duty's outcome (``outcome`` is left out, or is
+    ``intervened`` or ``stayed_out`` as it fought or not) and no ``duty_kept``. ``duty_kept``,
     where given, is scored too; so is ``supplied``, where given: whether it supplied the
-    partner's side (arms, money, territory, advisers) without fighting for it. ``invoked``
-    and ``conditions_met`` record what the sources say of invocation and of the commitment's
+    partner's side (arms, money, territory, advisers) without fighting for it. ``invoked`` and
+    ``conditions_met`` record what the sources say of invocation and of the commitment's
     conditions, apart.
     """
 
@@ -30,7 +38,8 @@ class HistoricalDecision(Strict):
     adversary: StateId
     theatre: Id
     by: Date | None = None
-    outcome: Outcome
+    bound: bool = True
+    outcome: Outcome | None = None
     fought: bool
     invoked: bool | None = None
     conditions_met: bool | None = None
@@ -38,6 +47,13 @@ class HistoricalDecision(Strict):
     supplied: bool | None = None
     note: Text
     source: Text
+
+    @property
+    def recorded(self) -> str:
+        """Return the outcome as written, or, for a state no duty bound, what it did."""
+        if self.outcome is not None:
+            return self.outcome
+        return "intervened" if self.fought else "stayed_out"
 
 
 class HistoricalAlliance(Strict):

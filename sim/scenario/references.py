@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from sim.scenario.recorded import DUTY_OUTCOMES
 from sim.scenario.schema import (
     ONE_WAY_KINDS,
     CommitmentSpec,
@@ -218,6 +219,7 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
             yield [*base, "by"], "expected a date within the scenario", str(decision.by)
         if decision.theatre not in spec.territories:
             yield [*base, "theatre"], known_territory, decision.theatre
+        yield from _bound_problems(base, decision)
     for i, formed in enumerate(spec.history.formations):
         for j, sid in enumerate(formed.members):
             yield from state(["history", "formations", i, "members", j], sid)
@@ -239,6 +241,39 @@ def _history_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> I
                 "expected a commitment id",
                 alliance.commitment,
             )
+
+
+def _bound_problems(base: list[str | int], decision: Any) -> Iterator[Problem]:
+    """A duty's outcome only where a duty bound; a free state's only where none did."""
+    if decision.bound:
+        if decision.outcome not in DUTY_OUTCOMES:
+            expected = "expected a duty's outcome (honoured, violated, not_triggered)"
+            yield (
+                [*base, "outcome"],
+                f"{expected}; write bound: false for a state no duty bound",
+                decision.outcome,
+            )
+        return
+    free = "intervened" if decision.fought else "stayed_out"
+    if decision.outcome is not None and decision.outcome != free:
+        yield (
+            [*base, "outcome"],
+            f"expected {free} or no outcome: with bound: false no duty bound the state, "
+            f"and it {'fought' if decision.fought else 'did not fight'}",
+            decision.outcome,
+        )
+    if decision.duty_kept is not None:
+        yield (
+            [*base, "duty_kept"],
+            "expected no duty_kept where no duty bound (bound: false)",
+            decision.duty_kept,
+        )
+    if decision.conditions_met and decision.invoked:
+        yield (
+            [*base, "bound"],
+            "expected bound: true: a commitment invoked with its conditions met binds",
+            False,
+        )
 
 
 # --- the fields of issue 18: actors, terms of commitments, fronts, invocations -----------
