@@ -2,7 +2,7 @@
 
 A decision ``bound: false`` is a state's own choice, which no duty governed: it has no duty's
 outcome and no ``duty_kept``; a bound decision has no free state's outcome. Montenegro's
-division against Bulgaria in 1913 (``balkan_league_1912``, the sixth decision, line 394) is
+division against Bulgaria in 1913 (``balkan_league_1912``, the sixth decision) is
 the seed scenarios' example.
 """
 
@@ -79,6 +79,9 @@ def test_a_misused_bound_is_refused_with_file_line_and_path(
     main, scenario_copy, replacement, field, words
 ):
     path = _edited(scenario_copy, replacement)
+    line = 1 + path.read_text(encoding="utf-8").splitlines().index(
+        next(x for x in path.read_text(encoding="utf-8").splitlines() if replacement in x)
+    )
     code, out, err = main("validate", str(path))
     assert code == 2 and not out
-    one_error(err, str(path), "line 394", f"{PATH}.{field}", *words)
+    one_error(err, str(path), f"line {line}", f"{PATH}.{field}", *words)
