@@ -248,3 +248,22 @@ def test_backtest_trial_refuses_a_single_scale():
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert out.returncode == 2 and "--trial" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_bystander_is_asked_by_the_models_own_rule_its_stakes_reaching_the_floor():
+    """In the back-test as in the model, a state no treaty bound is asked only for its stakes."""
+    import pandas as pd
+
+    from sim.history import worldrun
+    from sim.model.decide import FACTORS
+    from sim.model.params import Params
+
+    params = Params()
+    row = {f"contrib_{f.name}": 0.0 for f in FACTORS}
+    low = {**row, "contrib_buffer": params.interest_floor - 0.01, "p_model": 0.4}
+    high = {**row, "contrib_buffer": params.interest_floor + 0.01, "p_model": 0.3}
+    cost = {**row, "contrib_distance": -5.0, "contrib_buffer": params.interest_floor, "p_model": 0.2}
+    found = worldrun.screened(pd.DataFrame([low, high, cost]), params)
+    assert found["asked"].tolist() == [0.0, 1.0, 1.0]  # costs do not decide who is asked
+    assert found["p_model"].tolist() == [0.0, 0.3, 0.2]
+    assert found["p_if_asked"].tolist() == [0.4, 0.3, 0.2]

@@ -121,6 +121,10 @@ def bystanders_text(report: dict[str, Any]) -> str:
         rows.append(
             [era, "all", found["n"], found["intervened"], fmt(found["brier"]), fmt(found["auc"])]
         )
+        if "if_asked" in found:
+            rows.append([era, f"asked ({found['asked']:.0%})", "", "", "", ""])
+            ask = found["if_asked"]
+            rows.append([era, "P had all been asked", "", "", fmt(ask["brier"]), fmt(ask["auc"])])
         rows += [
             [era, why, g["n"], fmt(g["intervened"]), "", fmt(g["p_model"])]
             for why, g in found["by_reason"].items()
@@ -128,7 +132,8 @@ def bystanders_text(report: dict[str, Any]) -> str:
     return "\n".join(
         [
             "States no treaty bound, near the partner or the attacker or a major power "
-            "(Siverson & Starr), scored apart:",
+            "(Siverson & Starr), scored apart; each is asked, as in the model, only when its "
+            "stakes reach interest_floor:",
             table(["era", "who", "n", "intervened", "Brier", "AUC / mean P"], rows),
         ]
     )

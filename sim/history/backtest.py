@@ -93,7 +93,10 @@ def bystanders_report(table: pd.DataFrame) -> dict[str, Any]:
     """Return, by era, how well the kernel ranks the states no treaty bound (Siverson & Starr).
 
     Scored apart from the invoked obligations: n, intervened, the model's scores beside the
-    era's base rate, and the share that intervened by why the state was concerned.
+    era's base rate, and the share that intervened by why the state was concerned. The
+    model's P is that of being asked (its stakes reach ``interest_floor``, the model's own rule)
+    and fighting; ``asked`` is the share asked, and ``if_asked`` scores the kernel's P had each
+    state been asked, whatever its stakes.
     """
     kept = table[table["p_model"].notna()]
     eras = era(kept["year"])
@@ -108,6 +111,9 @@ def bystanders_report(table: pd.DataFrame) -> dict[str, Any]:
         entry["references"] = {
             "base_rate": _brief(np.full(len(y), y.mean() if len(y) else np.nan), y)
         }
+        if "asked" in part:
+            entry["asked"] = float(part["asked"].mean()) if len(part) else math.nan
+            entry["if_asked"] = _brief(part["p_if_asked"].to_numpy(float), y)
         entry["by_reason"] = {
             why: {
                 "n": len(g),

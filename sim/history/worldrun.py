@@ -22,6 +22,7 @@ from sim.history.interventions import bystanders
 from sim.history.kernelcases import FIGURES, KEYS, CaseBook, score_year
 from sim.history.openworld import DATA_VERSIONS, OpenWorld
 from sim.model.alliance_model import AllianceModel
+from sim.model.decide import FACTORS
 from sim.model.params import Params
 from sim.model.records import gather
 from sim.results.runs import replication_rngs
@@ -70,9 +71,10 @@ class WorldRun:
         indices = [f"{who}_at" for who in ("guarantor", "partner", "adversary")]
         data = self.books[name].table.drop(columns=indices)
         runs = self.scored[name]
+        figures = [c for c in runs.columns if c not in KEYS and c != "run"]
         if runs.empty:
-            return data.assign(**{f: np.nan for f in FIGURES})
-        means = runs.groupby(list(KEYS), sort=False)[list(FIGURES)].mean().reset_index()
+            return data.assign(**{f: np.nan for f in figures})
+        means = runs.groupby(list(KEYS), sort=False)[figures].mean().reset_index()
         return data.merge(means, on=list(KEYS), how="left")
 
     def table(self, name: str) -> pd.DataFrame:
@@ -129,7 +131,22 @@ def run(
         if progress is not None:
             progress(1)
     scored = {name: pd.concat(frames[name], ignore_index=True) for name in BOOKS}
+    scored["bystanders"] = screened(scored["bystanders"], params)
     return WorldRun(openworld, params, seed, models, books, scored)
+
+
+def screened(rows: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Return the bystanders' scores under the model's own rule of who is asked.
+
+    A state no commitment binds is asked only when its stakes reach ``interest_floor``
+    (:class:`sim.model.calls.Summons`): ``asked`` says whether it was, ``p_if_asked`` is the
+    kernel's P had it been, and ``p_model`` is the chance that it was asked and fought.
+    """
+    stakes = [f"contrib_{f.name}" for f in FACTORS if f.group == "stake"]
+    asked = rows[stakes].sum(axis=1) >= params.interest_floor
+    return rows.assign(
+        p_if_asked=rows["p_model"], p_model=rows["p_model"].where(asked, 0.0), asked=asked * 1.0
+    )
 
 
 def alliances(openworld: OpenWorld, params: Params, seed: int, runs: int = 1) -> pd.DataFrame:
