@@ -262,7 +262,8 @@ def test_a_bystander_is_asked_by_the_models_own_rule_its_stakes_reaching_the_flo
     row = {f"contrib_{f.name}": 0.0 for f in FACTORS}
     low = {**row, "contrib_buffer": params.interest_floor - 0.01, "p_model": 0.4}
     high = {**row, "contrib_buffer": params.interest_floor + 0.01, "p_model": 0.3}
-    cost = {**row, "contrib_distance": -5.0, "contrib_buffer": params.interest_floor, "p_model": 0.2}
+    cost = {**row, "contrib_distance": -5.0, "contrib_buffer": params.interest_floor}
+    cost["p_model"] = 0.2
     found = worldrun.screened(pd.DataFrame([low, high, cost]), params)
     assert found["asked"].tolist() == [0.0, 1.0, 1.0]  # costs do not decide who is asked
     assert found["p_model"].tolist() == [0.0, 0.3, 0.2]

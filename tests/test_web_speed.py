@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pandas as pd
+
 from sim.analysis import compiled
 from sim.history import backtest, worldrun
 from sim.model.params import Params
@@ -105,3 +109,31 @@ def test_a_figure_is_sent_once_until_it_is_enlarged():
     small.fire_event("click", {})
     large = next(w for w in rc.find(ipyvue.Html).widgets if "sim-figure-large" in w.class_)
     assert large.attributes["src"] == small.attributes["src"]
+
+
+def test_a_weight_slider_weighs_the_last_runs_again(monkeypatch):
+    """A kernel weight's move runs again only the runs it moves, and shows what a run shows."""
+    from sim.results import reweigh
+    from sim.results.runs import replicate
+    from sim.web import session
+    from sim.web.library import Library
+    from sim.web.session import Choice
+
+    from conftest import SCENARIOS
+
+    library = Library(SCENARIOS)
+    first = Choice("karabakh_2020", ("karabakh_attack_on_armenia",), runs=30, seed=9)
+    session.runs(library, first)
+    made: list[int] = []
+    real = reweigh._run
+
+    def counted(world, params, seed, run):
+        made.append(run)
+        return real(world, params, seed, run)
+
+    monkeypatch.setattr(reweigh, "_run", counted)
+    moved = dataclasses.replace(first, params=Params().replace(w_sites=6.1))
+    shown = session.runs(library, moved)
+    assert len(made) < first.runs // 3
+    full = replicate(session.scenario(library, moved), moved.params, seed=9, runs=30)
+    pd.testing.assert_frame_equal(shown.decisions, full.decisions, check_exact=True)

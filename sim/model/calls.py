@@ -29,12 +29,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
+from sim.model.params import Params
 from sim.model.readings import Reading, Readings
 from sim.model.standing import Standing
 from sim.model.wars import Front, War
 from sim.model.world import DUTIES, Commitments
 
 BoolArray = NDArray[np.bool_]
+FloatArray = NDArray[np.float64]
 NONE, CONSULT, DEFEND = (DUTIES.index(d) for d in ("none", "consult", "defend"))
 
 
@@ -83,6 +85,9 @@ class Summons:
         self._text_of = np.zeros((0, 0))
         self._terms = _terms(model.world.commitments, 0)
         self._readings = Readings()
+        self.screens: list[FloatArray] = []
+        """Each screen's candidates' stake values before weighing (candidates, stakes): what
+        another set of weights would have asked (:mod:`sim.results.reweigh`)."""
 
     def decide(self, wars: list[War]) -> None:
         """Call the guarantors and the interested states to ``wars``; score and settle them."""
@@ -106,7 +111,7 @@ class Summons:
         drawn = reading.invoke < m.params.invoke_probability
         fights = one_side(called, reading.decide < scores.p_honour, scores.p_honour)
         supplies = one_supplied_side(called, reading.decide < scores.p_support, fights, scores)
-        self._settle_all(called, calls, drawn, (fights, supplies), scores)
+        self._settle_all(called, calls, drawn, (fights, supplies), scores, reading.decide)
 
     def _identities(self, called: list[Call]) -> tuple[list[Hashable], list[Hashable]]:
         """Return each call's identity across periods and its situation (None if asked once)."""
@@ -138,8 +143,9 @@ class Summons:
         drawn: BoolArray,
         decided: tuple[BoolArray, BoolArray],
         scores: Any,
+        draw: FloatArray,
     ) -> None:
-        """Apply and record the decisions (who fights, who supplies).
+        """Apply and record the decisions (who fights, who supplies) and the draw that settled them.
 
         The scenario's record of invocation overrides a draw.
         """
@@ -157,7 +163,7 @@ class Summons:
             _supply(call.front, call.guarantor)
         bound = np.array([c.bound for c in called], dtype=bool)
         self.model.recorder.decisions(
-            called, calls, invoked, triggered, (fights, supplies), scores, bound
+            called, calls, invoked, triggered, (fights, supplies), scores, bound, draw
         )
 
     def _interested(self, front: Front, situation: Situation) -> list[Call]:
@@ -180,8 +186,9 @@ class Summons:
         if not len(candidates):
             return []
         asked = self._front_calls(front, candidates)
-        values = stakes(asked, situation, m.params) * signed_weights(m.params)
-        interested = candidates[values[:, STAKES].sum(axis=1) >= m.params.interest_floor]
+        stake_values = stakes(asked, situation, m.params)[:, STAKES]
+        self.screens.append(stake_values)
+        interested = candidates[screen(stake_values, m.params)]
         return [Call(front, int(g), False, 0.0, NONE, None, bound=False) for g in interested]
 
     def _front_calls(self, front: Front, guarantors: NDArray[np.int64]) -> Calls:
@@ -446,3 +453,12 @@ def _strongest(covering: BoolArray, bound: BoolArray, duty: NDArray[np.int64]) -
     applying = np.where(covering, duty, -1).max(axis=0, initial=-1)
     binding = np.where(bound, duty, -1).max(axis=0, initial=-1)
     return np.where(covering.any(axis=0), applying, binding)
+
+
+def screen(stake_values: FloatArray, params: Params) -> BoolArray:
+    """Return which candidates are asked: their stakes, weighed, reach ``interest_floor``.
+
+    ``stake_values`` holds the values of the kernel's stake factors (candidates, stakes).
+    """
+    weights = signed_weights(params)[STAKES]
+    return np.asarray((stake_values * weights).sum(axis=1) >= params.interest_floor)

@@ -259,7 +259,15 @@ def score(calls: Calls, situation: Situation, params: Params, noise: FloatArray)
     logistic, P(fight or supply) the logistic of it plus ``supply_margin``: supplying costs
     less than fighting, for the same stakes.
     """
-    values = factor_values(calls, situation, params, noise)
+    return weighed(factor_values(calls, situation, params, noise), params)
+
+
+def weighed(values: FloatArray, params: Params) -> Scores:
+    """Return the scores of calls whose factor values are known: contributions and the P.
+
+    :func:`score` weighs the values it reads; :mod:`sim.results.reweigh` weighs recorded ones
+    again under other weights, with the same arithmetic.
+    """
     contributions = values * signed_weights(params)
     logit = contributions.sum(axis=1)
     p_support = 1.0 / (1.0 + np.exp(-(logit + params.supply_margin)))

@@ -56,6 +56,7 @@ class Recorder:
         decided: tuple[NDArray[np.bool_], NDArray[np.bool_]],
         scores: Any,
         bound: NDArray[np.bool_],
+        draw: FloatArray,
     ) -> None:
         """Record the period's decisions, a row per call, with each factor's contribution.
 
@@ -96,6 +97,7 @@ class Recorder:
             p_honour=scores.p_honour,
             p_supply=scores.p_supply,
             p_stay_out=scores.p_stay_out,
+            draw=draw,
             **figures,
         )
 

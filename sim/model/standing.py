@@ -56,6 +56,7 @@ class Recording(Protocol):
         decided: tuple[BoolArray, BoolArray],
         scores: Any,
         bound: BoolArray,
+        draw: FloatArray,
     ) -> None:
         """Record the period's decisions (who fights, who supplies), a row per call."""
 

@@ -63,6 +63,7 @@ DECISION_COLUMNS = (
     "p_honour",
     "p_supply",
     "p_stay_out",
+    "draw",
     *(f"{kind}_{name}" for name in FACTOR_NAMES for kind in ("value", "contrib")),
 )
 """The decisions table: a row per call, with each factor's value and signed contribution.
@@ -73,6 +74,8 @@ guarantor owes (defend, consult or none); ``outcome``: not triggered, or honoure
 by the duty's own terms; ``duty_kept``: the outcome was not a violation; ``fought``: whether it
 fought, whatever it owed (what P(honour) predicts); ``supplied``: it supplied the partner's side
 (arms, money, land, advisers) without fighting; ``p_supply`` and ``p_stay_out``: the chances of
-the other two outcomes of the call (the three add up to 1)."""
+the other two outcomes of the call (the three add up to 1); ``draw``: the uniform draw that
+settled them (fight below P(fight), supply below P(fight or supply)), so that a run can be
+weighed again under other weights (:mod:`sim.results.reweigh`)."""
 OUTCOME_COLUMNS = ("period", "date", "kind", "subject", "state", "value", "result")
 """The outcomes table: mechanisms other than a decision to fight (membership, presence, ...)."""
