@@ -23,17 +23,18 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.model.decide import STAKES, Calls, Situation, diluted, score, signed_weights, stakes
-from sim.model.params import Params
+from sim.model.callterms import Terms, strongest, terms_of
+from sim.model.decide import STAKES, Calls, Situation, diluted, score, stakes
+from sim.model.interest import screen
 from sim.model.readings import Reading, Readings
 from sim.model.standing import Standing
 from sim.model.wars import Front, War
-from sim.model.world import DUTIES, Commitments
+from sim.model.world import DUTIES
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -60,19 +61,6 @@ class Call:
     bound: bool = True
 
 
-class Terms(NamedTuple):
-    """The conditions of every row of the book (rows formed in a run have none)."""
-
-    offensive: BoolArray
-    against: BoolArray
-    against_allies_of: BoolArray
-    unprovoked: BoolArray
-    min_attackers: NDArray[np.int64]
-    conflict: NDArray[np.object_]
-    min_majors: NDArray[np.int64]
-    after: BoolArray
-
-
 class Summons:
     """Who is called to the period's wars, and what each guarantor decides.
 
@@ -83,7 +71,7 @@ class Summons:
     def __init__(self, model: Standing) -> None:
         self.model = model
         self._text_of = np.zeros((0, 0))
-        self._terms = _terms(model.world.commitments, 0)
+        self._terms = terms_of(model.world.commitments, 0)
         self._readings = Readings()
         self.screens: list[FloatArray] = []
         """Each screen's candidates' stake values before weighing (candidates, stakes): what
@@ -239,7 +227,7 @@ class Summons:
         texts = diluted(self._texts(), others[:, None], self.model.params)
         text = np.where(covering, texts, 0.0).max(axis=0, initial=0.0)
         covered = covering.any(axis=0)
-        duty = _strongest(covering, bound, book.duty)
+        duty = strongest(covering, bound, book.duty)
         recorded = war.recorded_invocations
         return [
             Call(
@@ -303,7 +291,7 @@ class Summons:
         """Return the rows' terms, padded for the rows formed during the run."""
         rows = len(self.model.book.ids)
         if len(self._terms.offensive) != rows:  # rows are only ever added
-            self._terms = _terms(self.model.world.commitments, rows)
+            self._terms = terms_of(self.model.world.commitments, rows)
         return self._terms
 
     def _invoked(self, front: Front, guarantor: int, binding: BoolArray) -> bool:
@@ -428,37 +416,6 @@ def _key(call: Call) -> Hashable:
     return (f.war.war_id, call.guarantor, f.partner, f.adversary, f.theatre, f.side)
 
 
-def _terms(c: Commitments, rows: int) -> Terms:
-    """Return the scenario's terms for ``rows`` rows (at least the scenario's own)."""
-    extra, n = max(rows - len(c.ids), 0), c.members.shape[1]
-    return Terms(
-        offensive=np.concatenate([c.offensive, np.zeros(extra, dtype=bool)]),
-        against=np.vstack([c.against, np.ones((extra, n), dtype=bool)]),
-        against_allies_of=np.vstack([c.against_allies_of, np.zeros((extra, n), dtype=bool)]),
-        unprovoked=np.concatenate([c.unprovoked, np.zeros(extra, dtype=bool)]),
-        min_attackers=np.concatenate([c.min_attackers, np.ones(extra, dtype=np.int64)]),
-        conflict=np.array([*c.conflict, *([""] * extra)], dtype=object),
-        min_majors=np.concatenate([c.min_majors, np.zeros(extra, dtype=np.int64)]),
-        after=np.vstack([c.after, np.zeros((extra, n), dtype=bool)]),
-    )
-
-
 def _foes(front: Front) -> set[int]:
     """Return the states that fight the partner on a front: its adversary and those beside it."""
     return {front.adversary, *front.adversary_backers}
-
-
-def _strongest(covering: BoolArray, bound: BoolArray, duty: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Return each state's duty: the strongest that applies, else the strongest that binds it."""
-    applying = np.where(covering, duty, -1).max(axis=0, initial=-1)
-    binding = np.where(bound, duty, -1).max(axis=0, initial=-1)
-    return np.where(covering.any(axis=0), applying, binding)
-
-
-def screen(stake_values: FloatArray, params: Params) -> BoolArray:
-    """Return which candidates are asked: their stakes, weighed, reach ``interest_floor``.
-
-    ``stake_values`` holds the values of the kernel's stake factors (candidates, stakes).
-    """
-    weights = signed_weights(params)[STAKES]
-    return np.asarray((stake_values * weights).sum(axis=1) >= params.interest_floor)

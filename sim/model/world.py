@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from sim.model import statetables
 from sim.model.calendar import MONTHS_PER_PERIOD
 from sim.model.calendar import Calendar as Calendar  # re-exported: sim.history reads it here
 from sim.model.geography import haversine_km
@@ -25,7 +26,6 @@ from sim.scenario.schema import (
     Event,
     ScenarioSpec,
     SiteOpenedEvent,
-    StateSpec,
     WarEvent,
 )
 
@@ -215,11 +215,11 @@ def build(scenario: Scenario) -> World:
         calendar=calendar,
         ids=ids,
         names=tuple(s.name for s in spec.states.values()),
-        power=_power_table(spec, calendar),
+        power=statetables.power_table(spec, calendar),
         nuclear=np.array([s.nuclear for s in spec.states.values()], dtype=bool),
-        loyalty=_loyalty(spec, at),
-        borders=_borders(spec, at),
-        relations=_relations(spec, at),
+        loyalty=statetables.loyalty(spec, at),
+        borders=statetables.borders(spec, at),
+        relations=statetables.relations(spec, at),
         capitals=tuple(zip(lat.tolist(), lng.tolist(), strict=True)),
         capital_km=haversine_km(lat, lng, lat, lng),
         territory_ids=territory_ids,
@@ -229,7 +229,7 @@ def build(scenario: Scenario) -> World:
             [at[t.held_by or t.owner] for t in spec.territories.values()], dtype=np.int64
         ),
         territory_value=np.array([t.value for t in spec.territories.values()]),
-        territory_value_to=_value_to(spec, at),
+        territory_value_to=statetables.value_to(spec, at),
         theatre_km=haversine_km(lat, lng, t_lat, t_lng),
         site_ids=tuple(sites),
         site_holder=np.array([at[h] for h, _, _, _ in sites.values()], dtype=np.int64),
@@ -244,9 +244,9 @@ def build(scenario: Scenario) -> World:
             [s.actor == "state" and s.in_system for s in spec.states.values()], dtype=bool
         ),
         running=tuple((eid, e) for eid, e in spec.events.items() if _running(e)),
-        water_table=_narrow_seas(spec, at, calendar),
+        water_table=statetables.narrow_seas(spec, at, calendar),
         major=np.array([s.major for s in spec.states.values()], dtype=bool),
-        committed=_committed(spec, calendar),
+        committed=statetables.committed(spec, calendar),
     )
 
 
@@ -255,91 +255,6 @@ def _calendar(spec: ScenarioSpec) -> Calendar:
     per = MONTHS_PER_PERIOD[spec.period]
     start = dt.date(spec.start.year, spec.start.month, 1)
     return Calendar(start=start, period=spec.period, n_periods=months // per + 1)
-
-
-def _power_series(state: StateSpec, years: list[int]) -> list[float]:
-    """Power by year: a series is carried forward (and back) to the years it lacks."""
-    if isinstance(state.power, float):
-        return [state.power] * len(years)
-    known = sorted(state.power)
-    values = []
-    for year in years:
-        before = [y for y in known if y <= year]
-        values.append(state.power[before[-1] if before else known[0]])
-    return values
-
-
-def _power_table(spec: ScenarioSpec, calendar: Calendar) -> FloatArray:
-    years = [calendar.first_day(t).year for t in range(calendar.n_periods)]
-    columns = [_power_series(state, years) for state in spec.states.values()]
-    return np.array(columns, dtype=np.float64).T.reshape(calendar.n_periods, len(columns))
-
-
-def _borders(spec: ScenarioSpec, at: dict[str, int]) -> BoolArray:
-    borders = np.zeros((len(at), len(at)), dtype=bool)
-    for sid, state in spec.states.items():
-        for other in state.borders:
-            borders[at[sid], at[other]] = borders[at[other], at[sid]] = True
-    return borders
-
-
-def _narrow_seas(spec: ScenarioSpec, at: dict[str, int], calendar: Calendar) -> BoolArray | None:
-    """Return the narrow seas between states in each period (None if there are none).
-
-    A narrow sea makes two states near (:meth:`World.near_in`), not neighbours by land.
-    """
-    if not spec.narrow_seas:
-        return None
-    water = np.zeros((calendar.n_periods, len(at), len(at)), dtype=bool)
-    for sea in spec.narrow_seas:
-        a, b = (at[s] for s in sea.between)
-        first = max(calendar.period_of(sea.since), 0) if sea.since else 0
-        last = max(calendar.period_of(sea.until), 0) if sea.until else calendar.n_periods
-        water[first:last, a, b] = water[first:last, b, a] = True
-    return water
-
-
-def _committed(spec: ScenarioSpec, calendar: Calendar) -> FloatArray | None:
-    """Return each state's share of forces engaged elsewhere in each period (None if none).
-
-    Spells that overlap add up, to all of its forces at most.
-    """
-    if not any(state.committed_elsewhere for state in spec.states.values()):
-        return None
-    shares = np.zeros((calendar.n_periods, len(spec.states)))
-    for i, state in enumerate(spec.states.values()):
-        for spell in state.committed_elsewhere:
-            first = max(calendar.period_of(spell.since), 0) if spell.since else 0
-            last = max(calendar.period_of(spell.until), 0) if spell.until else calendar.n_periods
-            shares[first:last, i] += spell.share
-    return np.minimum(shares, 1.0)
-
-
-def _relations(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:
-    relations = np.zeros((len(at), len(at)))
-    for relation in spec.relations:
-        a, b = (at[s] for s in relation.between)
-        relations[a, b] = relations[b, a] = relation.value
-    return relations
-
-
-def _loyalty(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:
-    """Return ``loyalty[p, g]``: p's loyalty to g, its own figure unless given towards g."""
-    states = list(spec.states.values())
-    loyalty = np.repeat(np.array([s.loyalty for s in states])[:, None], len(states), axis=1)
-    for p, state in enumerate(states):
-        for patron, value in state.loyalty_to.items():
-            loyalty[p, at[patron]] = value
-    return loyalty
-
-
-def _value_to(spec: ScenarioSpec, at: dict[str, int]) -> FloatArray:
-    """Return ``value_to[s, t]``: territory t's value to state s, 0 unless the file gives it."""
-    value = np.zeros((len(at), len(spec.territories)))
-    for t, territory in enumerate(spec.territories.values()):
-        for sid, v in territory.value_to.items():
-            value[at[sid], t] = v
-    return value
 
 
 def _site_mandates(spec: ScenarioSpec, site_ids: tuple[str, ...]) -> IntArray:

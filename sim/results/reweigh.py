@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from sim.model.alliance_model import AllianceModel
-from sim.model.calls import screen
 from sim.model.decide import FACTOR_NAMES, FACTORS, weighed
+from sim.model.interest import screen
 from sim.model.params import Params
 from sim.model.records import Ledger, Panel, gather
 from sim.model.tables import TABLES
