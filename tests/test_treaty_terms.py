@@ -17,16 +17,8 @@ from sim.model.world import build
 from sim.scenario.loading import load
 
 from synthetic import decisions, of, write
+from test_terms import NEVER
 
-NEVER = {
-    "baseline": -5.0,
-    "w_buffer": 0.0,
-    "w_sites": 0.0,
-    "w_border_threat": 0.0,
-    "w_adversary": 10.0,
-    "perception_noise": 0.0,
-    "end_on_violation": 0.0,
-}
 THREE = {"members": ["GRT", "OTH", "PAR"]}
 EVERY = {"events": {"attack": {"calls": "every_period"}}}
 

@@ -22,7 +22,7 @@ from sim.scenario.schema import (
     SiteOpenedEvent,
     WarEvent,
 )
-from sim.scenario.treaty_terms import term_problems
+from sim.scenario.treaty_terms import DUTY_KINDS, term_problems
 
 Problem = tuple[list[str | int], str, Any]
 """A problem of a scenario: the field path, what was expected, what was got."""
@@ -371,16 +371,9 @@ def _member_term_problems(base: list[str | int], c: Any) -> Iterator[Any]:
             )
 
 
-RESERVABLE_KINDS = (
-    "defence_pact",
-    "offence_pact",
-    "coalition",
-    "guarantee",
-    "declaration",
-    "basing",
-    "consultation",
-)
-"""Kinds on which a member may reserve its duty (to consult only, or to no duty)."""
+RESERVABLE_KINDS = DUTY_KINDS
+"""Kinds on which a member may reserve its duty (to consult only, or to no duty): those that
+carry one."""
 
 
 def _front_problems(spec: ScenarioSpec, state: Any, known_territory: str) -> Iterator[Any]:
