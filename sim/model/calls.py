@@ -73,9 +73,10 @@ class Summons:
         self._text_of = np.zeros((0, 0))
         self._terms = terms_of(model.world.commitments, 0)
         self._readings = Readings()
-        self.screens: list[FloatArray] = []
-        """Each screen's candidates' stake values before weighing (candidates, stakes): what
-        another set of weights would have asked (:mod:`sim.results.reweigh`)."""
+        self.screens: list[FloatArray] | None = None
+        """Kept only when set to a list (:mod:`sim.results.reweigh` does): each screen's
+        candidates' stake values before weighing (candidates, stakes), what another set of
+        weights would have asked."""
 
     def decide(self, wars: list[War]) -> None:
         """Call the guarantors and the interested states to ``wars``; score and settle them."""
@@ -175,7 +176,8 @@ class Summons:
             return []
         asked = self._front_calls(front, candidates)
         stake_values = stakes(asked, situation, m.params)[:, STAKES]
-        self.screens.append(stake_values)
+        if self.screens is not None:
+            self.screens.append(stake_values)
         interested = candidates[screen(stake_values, m.params)]
         return [Call(front, int(g), False, 0.0, NONE, None, bound=False) for g in interested]
 

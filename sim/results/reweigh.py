@@ -51,7 +51,7 @@ def replicate_kept(scenario: Scenario, params: Params, seed: int = 0, runs: int 
     models = [_run(world, params, seed, r) for r in range(runs)]
     tables = {name: gather([m.ledgers()[name] for m in models], range(runs)) for name in TABLES}
     runset = RunSet(scenario=scenario, world=world, params=params, seed=seed, runs=runs, **tables)
-    return Kept(runset, [m.summons.screens for m in models])
+    return Kept(runset, [m.summons.screens or [] for m in models])
 
 
 def reweighed(kept: Kept, params: Params) -> Kept | None:
@@ -77,12 +77,16 @@ def reweighed(kept: Kept, params: Params) -> Kept | None:
         decisions=tables["decisions"], alliances=tables["alliances"], states=tables["states"],
         system=tables["system"], outcomes=tables["outcomes"],
     )  # fmt: skip
-    screens = [again[r].summons.screens if r in again else s for r, s in enumerate(kept.screens)]
+    screens = [
+        (again[r].summons.screens or []) if r in again else s for r, s in enumerate(kept.screens)
+    ]
     return Kept(runset, screens)
 
 
 def _run(world: World, params: Params, seed: int, run: int) -> AllianceModel:
+    """Run one replication from its own stream, keeping its screens of who is asked."""
     model = AllianceModel(world, params, rng=replication_rngs(seed, run + 1, run)[0])
+    model.summons.screens = []
     model.run()
     return model
 
