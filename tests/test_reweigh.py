@@ -96,3 +96,17 @@ def test_random_changes_of_every_weight_equal_replicating_afresh():
         assert again is not None
         _equal(again.runset, replicate(scenario, params, seed=5, runs=20))
         kept = again  # weighed again from the last result, as a slider moves on
+
+
+def test_a_stake_weight_that_asks_another_state_runs_again_what_it_moves(tmp_path):
+    """Other's stake in the theatre falls short of the floor at the essay's weight, not at 10."""
+    from synthetic import write
+
+    path = write(tmp_path, {"territories": {"PAR": {"value_to": {"OTH": 0.2}}}})
+    scenario = load(path)
+    kept = reweigh.replicate_kept(scenario, Params(), seed=2, runs=10)
+    assert "OTH" not in set(kept.runset.decisions["guarantor"])
+    params = Params().replace(w_theatre_value=10.0)
+    again = reweigh.reweighed(kept, params)
+    assert again is not None and "OTH" in set(again.runset.decisions["guarantor"])
+    _equal(again.runset, replicate(scenario, params, seed=2, runs=10))
