@@ -137,3 +137,40 @@ def test_a_weight_slider_weighs_the_last_runs_again(monkeypatch):
     assert len(made) < first.runs // 3
     full = replicate(session.scenario(library, moved), moved.params, seed=9, runs=30)
     pd.testing.assert_frame_equal(shown.decisions, full.decisions, check_exact=True)
+
+
+def test_a_view_being_made_is_waited_for_not_made_twice():
+    """A step that finds its year being drawn ahead waits for it; a failed drawing is redone."""
+    import contextlib
+    import threading
+    import time
+
+    made: list[str] = []
+
+    def slow() -> str:
+        made.append("slow")
+        time.sleep(0.3)
+        return "view"
+
+    key = ("a test view", len(made), time.monotonic())
+    first = threading.Thread(target=tabs.kept, args=(key, slow))
+    first.start()
+    time.sleep(0.05)
+    assert tabs.kept(key, slow) == "view"
+    first.join()
+    assert made == ["slow"]
+
+    def failing() -> str:
+        time.sleep(0.2)
+        raise RuntimeError("drawing failed")
+
+    def quietly() -> None:
+        with contextlib.suppress(RuntimeError):
+            tabs.kept(other, failing)
+
+    other = ("another test view", time.monotonic())
+    broken = threading.Thread(target=quietly)
+    broken.start()
+    time.sleep(0.05)
+    assert tabs.kept(other, lambda: "redone") == "redone"
+    broken.join()

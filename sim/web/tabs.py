@@ -29,18 +29,35 @@ _KEPT: OrderedDict[Hashable, Any] = OrderedDict()
 _KEEPING = threading.Lock()
 
 
+_MAKING: dict[Hashable, threading.Event] = {}
+"""The views being made, each with the event that says it is done."""
+
+
 def kept[T](key: Hashable, make: Callable[[], T]) -> T:
-    """Return the view kept under ``key``, or make it and keep it (the oldest goes)."""
-    with _KEEPING:
-        if key in _KEPT:
-            _KEPT.move_to_end(key)
-            return cast(T, _KEPT[key])
-    value = make()
-    with _KEEPING:
-        _KEPT[key] = value
-        while len(_KEPT) > KEPT:
-            _KEPT.popitem(last=False)
-    return value
+    """Return the view kept under ``key``, or make it and keep it (the oldest goes).
+
+    A view that another thread is making (one drawn ahead, say) is waited for, not made twice.
+    """
+    while True:
+        with _KEEPING:
+            if key in _KEPT:
+                _KEPT.move_to_end(key)
+                return cast(T, _KEPT[key])
+            making = _MAKING.get(key)
+            if making is None:
+                _MAKING[key] = threading.Event()
+                break
+        making.wait()  # then look again: kept, or made by this thread if the other failed
+    try:
+        value = make()
+        with _KEEPING:
+            _KEPT[key] = value
+            while len(_KEPT) > KEPT:
+                _KEPT.popitem(last=False)
+        return value
+    finally:
+        with _KEEPING:
+            _MAKING.pop(key).set()
 
 
 @dataclass(frozen=True)
@@ -261,24 +278,12 @@ def kept_year(params: Params, seed: int, year: int) -> YearView:
     return shown
 
 
-_AHEAD: set[Hashable] = set()
-
-
 def ahead(key: Hashable, make: Callable[[], Any]) -> None:
     """Make and keep a view in the background, unless it is kept or being made."""
     with _KEEPING:
-        if key in _KEPT or key in _AHEAD:
+        if key in _KEPT or key in _MAKING:
             return
-        _AHEAD.add(key)
-
-    def work() -> None:
-        try:
-            kept(key, make)
-        finally:
-            with _KEEPING:
-                _AHEAD.discard(key)
-
-    threading.Thread(target=work, name="sim-ahead", daemon=True).start()
+    threading.Thread(target=kept, args=(key, make), name="sim-ahead", daemon=True).start()
 
 
 WORLD = (
