@@ -114,7 +114,7 @@ def test_a_stake_weight_that_asks_another_state_runs_again_what_it_moves(tmp_pat
 
 def test_a_state_asked_from_both_sides_of_a_war_in_one_period_is_run_again():
     """Which side it takes turns on the order of its P: the run is counted as moved."""
-    from sim.model.decide import FACTOR_NAMES
+    from sim.model.decide import FACTOR_NAMES, weighed
 
     row = {f"value_{n}": 0.0 for n in FACTOR_NAMES}
     row |= {"value_baseline": 1.0, "run": 0, "period": 1, "war": "w", "guarantor": "G"}
@@ -122,5 +122,5 @@ def test_a_state_asked_from_both_sides_of_a_war_in_one_period_is_run_again():
     both = pd.DataFrame([{**row, "side": "defender"}, {**row, "side": "attacker", "run": 0}])
     one = pd.DataFrame([{**row, "side": "defender"}, {**row, "side": "defender"}])
     params = Params().replace(baseline=1.0)  # every call drawn to fight, as recorded
-    assert reweigh._moved_runs(both, params) == {0}
-    assert reweigh._moved_runs(one, params) == set()
+    assert reweigh._moved_runs(both, weighed(reweigh._values(both), params)) == {0}
+    assert reweigh._moved_runs(one, weighed(reweigh._values(one), params)) == set()

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model.alliance_model import AllianceModel
-from sim.model.decide import FACTOR_NAMES, FACTORS, weighed
+from sim.model.decide import FACTOR_NAMES, FACTORS, Scores, weighed
 from sim.model.interest import screen
 from sim.model.params import Params
 from sim.model.records import Ledger, Panel, gather
@@ -66,11 +66,12 @@ def reweighed(kept: Kept, params: Params) -> Kept | None:
     if not changed <= WEIGHTS:
         return None
     d = base.decisions
-    moved = _moved_runs(d, params) | _screened_runs(kept.screens, base.params, params)
+    scores = weighed(_values(d), params)  # every decision of every run at once
+    moved = _moved_runs(d, scores) | _screened_runs(kept.screens, base.params, params)
     again = {r: _run(base.world, params, base.seed, r) for r in sorted(moved)}
     tables = {}
     for name in TABLES:
-        old = _weighed_again(d, params) if name == "decisions" else getattr(base, name)
+        old = _weighed_again(d, scores) if name == "decisions" else getattr(base, name)
         tables[name] = _spliced(old, {r: m.ledgers()[name] for r, m in again.items()}, base.runs)
     runset = RunSet(
         scenario=base.scenario, world=base.world, params=params, seed=base.seed, runs=base.runs,
@@ -91,8 +92,8 @@ def _run(world: World, params: Params, seed: int, run: int) -> AllianceModel:
     return model
 
 
-def _moved_runs(d: pd.DataFrame, params: Params) -> set[int]:
-    """Return the runs in which a decision would settle otherwise under ``params``.
+def _moved_runs(d: pd.DataFrame, scores: Scores) -> set[int]:
+    """Return the runs in which a decision would settle otherwise, weighed anew as ``scores``.
 
     A state asked about one war by several partners in one period fights (or supplies) on one
     side at most, the side it is likelier to support: where its calls that may be drawn to
@@ -101,7 +102,6 @@ def _moved_runs(d: pd.DataFrame, params: Params) -> set[int]:
     """
     if d.empty:
         return set()
-    scores = weighed(_values(d), params)
     draw = d["draw"].to_numpy(float)
     fights = draw < scores.p_honour
     group = [d["run"], d["period"], d["war"], d["guarantor"]]
@@ -121,7 +121,10 @@ def _values(d: pd.DataFrame) -> np.ndarray:
     The layout matters: the kernel sums each row's contributions along memory, and so must a
     second weighing that is to give the same figures to the last bit.
     """
-    return np.ascontiguousarray(d[[f"value_{n}" for n in FACTOR_NAMES]].to_numpy(float))
+    columns = [f"value_{n}" for n in FACTOR_NAMES]
+    if d.empty:
+        return np.zeros((0, len(columns)))
+    return np.ascontiguousarray(d[columns].to_numpy(float))
 
 
 def _screened_runs(screens: Screens, before: Params, after: Params) -> set[int]:
@@ -133,11 +136,10 @@ def _screened_runs(screens: Screens, before: Params, after: Params) -> set[int]:
     }
 
 
-def _weighed_again(d: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """Return the decisions with their P and contributions under ``params`` (outcomes kept)."""
+def _weighed_again(d: pd.DataFrame, scores: Scores) -> pd.DataFrame:
+    """Return the decisions with their P and contributions weighed anew (outcomes kept)."""
     if d.empty:
         return d
-    scores = weighed(_values(d), params)
     found = d.copy()
     found["p_honour"], found["p_supply"] = scores.p_honour, scores.p_supply
     found["p_stay_out"] = scores.p_stay_out
