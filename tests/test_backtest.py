@@ -258,11 +258,12 @@ def test_a_bystander_is_asked_by_the_models_own_rule_its_stakes_reaching_the_flo
     from sim.model.decide import FACTORS
     from sim.model.params import Params
 
-    params = Params()
-    row = {f"contrib_{f.name}": 0.0 for f in FACTORS}
-    low = {**row, "contrib_buffer": params.interest_floor - 0.01, "p_model": 0.4}
-    high = {**row, "contrib_buffer": params.interest_floor + 0.01, "p_model": 0.3}
-    cost = {**row, "contrib_distance": -5.0, "contrib_buffer": params.interest_floor}
+    params = Params().replace(w_buffer=2.0)  # a weight that halves and doubles exactly
+    row = {f"value_{f.name}": 0.0 for f in FACTORS}
+    floor = params.interest_floor  # the buffer's stake, weighed: value x 2
+    low = {**row, "value_buffer": (floor - 0.01) / 2, "p_model": 0.4}
+    high = {**row, "value_buffer": (floor + 0.01) / 2, "p_model": 0.3}
+    cost = {**row, "value_distance": 10.0, "value_buffer": floor / 2}
     cost["p_model"] = 0.2
     found = worldrun.screened(pd.DataFrame([low, high, cost]), params)
     assert found["asked"].tolist() == [0.0, 1.0, 1.0]  # costs do not decide who is asked

@@ -23,6 +23,7 @@ from sim.history.kernelcases import FIGURES, KEYS, CaseBook, score_year
 from sim.history.openworld import DATA_VERSIONS, OpenWorld
 from sim.model.alliance_model import AllianceModel
 from sim.model.decide import FACTORS
+from sim.model.interest import screen
 from sim.model.params import Params
 from sim.model.records import gather
 from sim.results.runs import replication_rngs
@@ -142,8 +143,8 @@ def screened(rows: pd.DataFrame, params: Params) -> pd.DataFrame:
     (:class:`sim.model.calls.Summons`): ``asked`` says whether it was, ``p_if_asked`` is the
     kernel's P had it been, and ``p_model`` is the chance that it was asked and fought.
     """
-    stakes = [f"contrib_{f.name}" for f in FACTORS if f.group == "stake"]
-    asked = rows[stakes].sum(axis=1) >= params.interest_floor
+    stakes = [f"value_{f.name}" for f in FACTORS if f.group == "stake"]
+    asked = pd.Series(screen(rows[stakes].to_numpy(float), params), index=rows.index)
     return rows.assign(
         p_if_asked=rows["p_model"], p_model=rows["p_model"].where(asked, 0.0), asked=asked * 1.0
     )
