@@ -26,13 +26,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sim.history import recordsituation
-from sim.history.cow import data_table
 from sim.history.openworld import contiguity
 from sim.model.decide import Situation
 from sim.model.params import Params
@@ -143,22 +141,9 @@ def _morning(day: dt.date, part: pd.DataFrame, params: Params) -> tuple[pd.Index
     return part.index[known], Morning(day, situation, alive, g, p, attackers)
 
 
-@cache
-def _majors() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return COW's major-power spells: state index, first and last day (ordinals)."""
-    m = data_table("cow_majors2016.csv")
-    at = {c: i for i, c in enumerate(recordsituation.codes())}
-    index = np.array([at[int(c)] for c in m["ccode"]], dtype=np.int64)
-    return index, recordsituation.ordinals(m, "st"), recordsituation.ordinals(m, "end")
-
-
 def majors_on(day: dt.date) -> np.ndarray:
     """Return which states were on COW's major-power list on the morning of ``day``."""
-    index, first, last = _majors()
-    moment = day.toordinal()
-    found = np.zeros(len(recordsituation.codes()), dtype=bool)
-    found[index[(first < moment) & (last >= moment)]] = True
-    return found
+    return recordsituation.held_on(recordsituation.spells_of("cow_majors2016.csv"), day)
 
 
 def conquest_rate(day: dt.date) -> float:

@@ -53,20 +53,37 @@ def members_on(day: dt.date) -> np.ndarray:
 
     A membership that COW's list carries to its last day (2016) is not known to end.
     """
-    index, first, last = membership()
+    return held_on(membership(), day)
+
+
+def held_on(spells: tuple[np.ndarray, np.ndarray, np.ndarray], day: dt.date) -> np.ndarray:
+    """Return which states held a status on the morning of ``day``, from its dated spells.
+
+    ``spells`` is (state index, first day, last day) as ordinals: a spell counts from the day
+    after its first and through its last.
+    """
+    index, first, last = spells
     moment = day.toordinal()
-    alive = np.zeros(len(codes()), dtype=bool)
-    alive[index[(first < moment) & (last >= moment)]] = True
-    return alive
+    found = np.zeros(len(codes()), dtype=bool)
+    found[index[(first < moment) & (last >= moment)]] = True
+    return found
+
+
+def membership() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return COW's membership spells: state index, first and last day (ordinals)."""
+    return spells_of("cow_states2016.csv")
 
 
 @cache
-def membership() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return COW's membership spells: state index, first and last day (ordinals)."""
-    s = data_table("cow_states2016.csv")
+def spells_of(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the spells of a COW table dated by day (``st``/``end`` year, month, day).
+
+    As (state index, first day, last day), in ordinals.
+    """
+    table = data_table(name)
     at = {c: i for i, c in enumerate(codes())}
-    index = np.array([at[int(c)] for c in s["ccode"]], dtype=np.int64)
-    return index, ordinals(s, "st"), ordinals(s, "end")
+    index = np.array([at[int(c)] for c in table["ccode"]], dtype=np.int64)
+    return index, ordinals(table, "st"), ordinals(table, "end")
 
 
 def ordinals(table: pd.DataFrame, prefix: str) -> np.ndarray:
