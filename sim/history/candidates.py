@@ -121,24 +121,14 @@ def values(cases: pd.DataFrame, params: Params) -> pd.DataFrame:
 
 def _morning(day: dt.date, part: pd.DataFrame, params: Params) -> tuple[pd.Index, Morning] | None:
     """Return the cases of one day whose states were members that morning, as a Morning."""
-    at = {c: i for i, c in enumerate(recordsituation.codes())}
     alive = recordsituation.members_on(day)
-    index = {
-        w: np.array([at.get(int(c), -1) for c in part[f"{w}_code"]])
-        for w in ("guarantor", "partner", "adversary")
-    }
-    known = np.all([(i >= 0) for i in index.values()], axis=0)
-    known[known] &= np.all([alive[i[known]] for i in index.values()], axis=0)
-    if not known.any():
+    living, (g, p, a), backers = recordsituation.day_cases(part, alive)
+    if not living.any():
         return None
-    attackers = np.zeros((int(known.sum()), len(alive)), dtype=bool)
-    attackers[np.arange(len(attackers)), index["adversary"][known]] = True
-    for k, codes in enumerate(part.loc[known, "co_attacker_codes"].astype(str)):
-        attackers[k, [at[int(c)] for c in codes.split(";") if c.isdigit() and int(c) in at]] = True
-    attackers &= alive[None, :]
+    attackers = backers.copy()
+    attackers[np.arange(len(a)), a] = True
     situation = recordsituation.situation_on(day, params)
-    g, p = index["guarantor"][known], index["partner"][known]
-    return part.index[known], Morning(day, situation, alive, g, p, attackers)
+    return part.index[living], Morning(day, situation, alive, g, p, attackers)
 
 
 def majors_on(day: dt.date) -> np.ndarray:

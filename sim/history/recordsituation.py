@@ -235,11 +235,10 @@ def score_cases(cases: pd.DataFrame, params: Params) -> pd.DataFrame:
     One row per case (``KEYS``) whose three states were members that morning; the others
     are left out. Cases of one day share one situation.
     """
-    at = {c: i for i, c in enumerate(codes())}
     rows: list[dict[str, Any]] = []
     for day, part in cases.groupby("day", sort=True):
         moment = dt.date.fromisoformat(str(day))
-        rows += _score_day(part, situation_on(moment, params), members_on(moment), at, params)
+        rows += _score_day(part, situation_on(moment, params), members_on(moment), params)
     return pd.DataFrame(rows, columns=[*KEYS, *FIGURES])
 
 
@@ -248,17 +247,27 @@ def _indices(states: pd.Series, at: dict[int, int]) -> NDArray[np.int64]:
     return np.array([at.get(int(c), -1) for c in states], dtype=np.int64)
 
 
-def _score_day(
-    part: pd.DataFrame, situation: Situation, alive: np.ndarray, at: dict[int, int], params: Params
-) -> list[dict[str, Any]]:
+def day_cases(part: pd.DataFrame, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return which cases of one day the record can put: their three states were members.
+
+    Returns the mask over ``part``'s rows, the kept cases' guarantor, partner and adversary as
+    array indices (3, kept), and their co-attackers that were members (kept, states).
+    """
+    at = {c: i for i, c in enumerate(codes())}
     g, p, a = (_indices(part[f"{w}_code"], at) for w in ("guarantor", "partner", "adversary"))
     living = (g >= 0) & (p >= 0) & (a >= 0)
     living[living] &= alive[g[living]] & alive[p[living]] & alive[a[living]]
-    part, g, p, a = part[living], g[living], p[living], a[living]
-    if len(part) == 0:
-        return []
-    backers = np.zeros((len(part), len(alive)), dtype=bool)
-    for k, codes_ in enumerate(part["co_attacker_codes"].astype(str)):
-        backers[k, [at[int(c)] for c in codes_.split(";") if c and int(c) in at]] = True
+    backers = np.zeros((int(living.sum()), len(alive)), dtype=bool)
+    for k, found in enumerate(part.loc[living, "co_attacker_codes"].astype(str)):
+        backers[k, [at[int(c)] for c in found.split(";") if c.isdigit() and int(c) in at]] = True
     backers &= alive[None, :]
-    return put(part, np.stack([g, p, a]), backers, situation, params)
+    return living, np.stack([g[living], p[living], a[living]]), backers
+
+
+def _score_day(
+    part: pd.DataFrame, situation: Situation, alive: np.ndarray, params: Params
+) -> list[dict[str, Any]]:
+    living, states, backers = day_cases(part, alive)
+    if not living.any():
+        return []
+    return put(part[living], states, backers, situation, params)
