@@ -89,3 +89,26 @@ def test_cases_a_day_apart_are_scored_in_their_own_mornings():
     assert own_war[0] == pytest.approx(0.0) and own_war[1] > 0.0, (
         "France at war with Germany by the 4th"
     )
+
+
+def test_the_second_label_scores_a_disputes_any_militarized_joining_and_a_wars_fought():
+    """``--label joined``: a dispute's case is scored by ``joined``, a war's keeps its label."""
+    from sim.history.forecasting import labelled
+
+    table = pd.DataFrame(
+        {
+            "source": ["dispute", "dispute", "war", "war"],
+            "honoured": [False, True, True, False],
+            "joined": [True, True, np.nan, np.nan],
+        }
+    )
+    assert labelled(table, "honoured")["honoured"].tolist() == [False, True, True, False]
+    assert labelled(table, "joined")["honoured"].tolist() == [True, True, True, False]
+
+
+def test_a_label_without_a_scale_or_in_a_trial_is_refused(main):
+    """``--label`` goes with ``--scale`` and never into a trial, whose rule was fixed on one."""
+    code, _, err = main("backtest", "--label", "joined")
+    assert code == 2 and "add --scale" in err
+    code, _, err = main("backtest", "--trial", "--scale", "both", "--label", "joined")
+    assert code == 2 and "fixed on the honoured label" in err

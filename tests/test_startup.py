@@ -71,12 +71,13 @@ def test_the_package_names_load_on_first_use() -> None:
 
 
 def test_the_parser_years_are_the_data_years() -> None:
-    """The years and war modes the parser offers are the open world's own."""
+    """The years, war modes and back-test labels the parser offers are the history's own."""
     from sim.cli import common
-    from sim.history import openworld
+    from sim.history import forecasting, openworld
 
     assert (common.FIRST_YEAR, common.LAST_YEAR) == (openworld.FIRST_YEAR, openworld.LAST_YEAR)
     assert common.WAR_MODES == openworld.WAR_MODES
+    assert common.LABELS == forecasting.LABELS
 
 
 def test_a_second_list_reads_the_cache_not_the_files(tmp_path):

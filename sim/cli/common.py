@@ -26,6 +26,8 @@ FIRST_YEAR, LAST_YEAR = 1816, 2003
 here so that the parser does not load the history (pandas) to start; a test holds them equal."""
 WAR_MODES = ("history", "model")
 """The open world's ways to start wars (:data:`sim.history.openworld.WAR_MODES`), as above."""
+LABELS = ("honoured", "joined")
+"""The labels a back-test scale can score (:data:`sim.history.forecasting.LABELS`), as above."""
 
 
 def positive(text: str) -> int:

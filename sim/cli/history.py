@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sim.cli import progress, validate
 from sim.cli.common import (
     FIRST_YEAR,
+    LABELS,
     LAST_YEAR,
     WAR_MODES,
     cache_option,
@@ -67,6 +68,13 @@ def add_backtest(sub: Any) -> None:
         "--rolling",
         action="store_true",
         help="rolling-origin forecasts: each decade by a fit on the decades before it",
+    )
+    back.add_argument(
+        "--label",
+        choices=LABELS,
+        help="with --scale: the label scored, honoured (joined the target's side with an attack "
+        "or more within 90 days; the default) or joined (any militarized joining within 90 days; "
+        "a war's case keeps its fought label)",
     )
     back.add_argument(
         "--trial",
@@ -159,6 +167,8 @@ def cmd_world(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     """Score every invoked obligation of 1816-2003, beside the references; or list the cases."""
+    if args.label is not None and args.scale is None:
+        raise InputError("backtest", "--label", "a label is scored at a scale: add --scale")
     if args.scale is not None or args.rolling or args.trial:
         from sim.cli.scales import cmd_scales
 

@@ -16,6 +16,10 @@ from sim.cli.backtest_report import fmt
 from sim.cli.common import jsonable, parameters_from, table
 from sim.errors import InputError
 
+LABEL_WORDS = {
+    "honoured": "honoured (joined the partner's side with force within 90 days)",
+    "joined": "joined (a dispute's any militarized joining within 90 days; a war's, fought)",
+}
 ERA_YEARS = {"pre1945": "1870-1944", "cold_war": "1945-1989", "post_cold_war": "1990-2010"}
 
 
@@ -28,12 +32,13 @@ def cmd_scales(args: argparse.Namespace) -> int:
         return _cases(forecasting.cases_of(args.scale, params), args.json)
     if args.trial:
         return _trial(args, params)
-    found = forecasting.evaluate(args.scale, params, args.rolling)
+    label = args.label or "honoured"
+    found = forecasting.evaluate(args.scale, params, args.rolling, label)
     if args.json:
-        report = {"scale": args.scale, "rolling": args.rolling, "backtest": found}
+        report = {"scale": args.scale, "rolling": args.rolling, "label": label, "backtest": found}
         print(json.dumps(jsonable(report), indent=2))
         return 0
-    print(text(found, args.rolling))
+    print(text(found, args.rolling, label))
     return 0
 
 
@@ -43,6 +48,8 @@ def _trial(args: argparse.Namespace, params: Any) -> int:
 
     if args.scale != "both":
         raise InputError("backtest", "--trial", "a trial reads both scales: leave out --scale")
+    if args.label not in (None, "honoured"):
+        raise InputError("backtest", "--label", "a trial's rule was fixed on the honoured label")
     found = trial.trial(forecasting.cases_of("both", params), params)
     if args.json:
         print(json.dumps(jsonable({"trial": found}), indent=2))
@@ -95,25 +102,25 @@ def _cases(cases: Any, as_json: bool) -> int:
     return 0
 
 
-def text(found: dict[str, Any], rolling: bool) -> str:
+def text(found: dict[str, Any], rolling: bool, label: str = "honoured") -> str:
     """Return each scale's scores by era, the kernel's beside its references'."""
     how = (
         "rolling-origin: each decade forecast by a fit on the decades before it"
         if rolling
         else "the kernel as it stands (no fitting); references fitted on the years before each era"
     )
-    lines = [f"Back-test as forecasts ({how})"]
+    lines = [f"Back-test as forecasts ({how}); label: {LABEL_WORDS[label]}"]
     for scale, eras in found.items():
-        lines += ["", f"{scale}:", _table(eras)]
+        lines += ["", f"{scale}:", _table(eras, label)]
         if rolling:
             lines += ["", f"{scale}, pure transfer (fitted on 1816-1944 once):"]
-            lines.append(_table({"1945-2010": eras["transfer"]}))
+            lines.append(_table({"1945-2010": eras["transfer"]}, label))
             lines += ["", f"{scale}, cross-validated by event within each era:"]
-            lines.append(_table(eras["grouped_cv"]))
+            lines.append(_table(eras["grouped_cv"], label))
     return "\n".join(lines)
 
 
-def _table(eras: dict[str, Any]) -> str:
+def _table(eras: dict[str, Any], scored: str) -> str:
     rows = []
     for era, e in eras.items():
         if era not in ERA_YEARS and era != "1945-2010":
@@ -126,6 +133,6 @@ def _table(eras: dict[str, Any]) -> str:
         for name, ref in e["references"].items():
             rows.append([label, name, "", "", "", fmt(ref["brier"]), fmt(ref["log_loss"]),
                          fmt(ref["auc"]), "", "", ""])  # fmt: skip
-    header = ["era", "predictor", "n", "events", "honoured", "Brier", "log-loss", "AUC",
+    header = ["era", "predictor", "n", "events", scored, "Brier", "log-loss", "AUC",
               "AUC 95% (events)", "cal. intercept", "cal. slope"]  # fmt: skip
     return table(header, rows)

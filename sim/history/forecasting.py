@@ -23,6 +23,10 @@ from sim.history.kernelcases import KEYS
 from sim.model.params import Params
 
 SCALES = ("wars", "disputes", "both")
+LABELS = ("honoured", "joined")
+"""``honoured``: joined the partner's side with force (a war's fought label; a dispute's attack or
+more) within 90 days. ``joined``: a dispute's any militarized joining within 90 days, the second
+label; a war's case, fought or not, keeps its own label (fighting is a militarized joining)."""
 
 
 def scored_cases(table: pd.DataFrame, params: Params, source: str) -> pd.DataFrame:
@@ -47,9 +51,24 @@ def cases_of(scale: str, params: Params) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True)
 
 
-def evaluate(scale: str, params: Params, with_rolling: bool) -> dict[str, Any]:
-    """Return the back-test of a scale by source (``wars``, ``disputes``) and era."""
-    table = cases_of(scale, params)
+def labelled(table: pd.DataFrame, label: str) -> pd.DataFrame:
+    """Return the cases with ``label`` (one of :data:`LABELS`) as the ``honoured`` they score."""
+    if label == "honoured":
+        return table
+    kept = table["honoured"].astype(bool)
+    if "joined" in table:
+        kept = table["joined"].where(table["source"] == "dispute", kept).astype(bool)
+    return table.assign(honoured=kept)
+
+
+def evaluate(
+    scale: str, params: Params, with_rolling: bool, label: str = "honoured"
+) -> dict[str, Any]:
+    """Return the back-test of a scale by source (``wars``, ``disputes``) and era.
+
+    ``label``: the label scored (:data:`LABELS`).
+    """
+    table = labelled(cases_of(scale, params), label)
     pooled = rolling.Cases.of(table)
     found: dict[str, Any] = {}
     p = rolling.rolling(pooled) if with_rolling else None

@@ -149,14 +149,18 @@ def _weighed_again(d: pd.DataFrame, scores: Scores) -> pd.DataFrame:
 
 
 def _spliced(table: pd.DataFrame, again: dict[int, Ledger | Panel], runs: int) -> pd.DataFrame:
-    """Return ``table`` with the rows of the runs made again replaced by their new rows."""
+    """Return ``table`` with the rows of the runs made again replaced by their new rows.
+
+    One gather of every new run and one mask of the old table, in the order of the runs.
+    """
     if not again:
         return table
-    parts = []
-    for r in range(runs):
-        if r in again:
-            parts.append(gather([again[r]], [r]))
-        elif not table.empty:
-            parts.append(table[table["run"] == r])
+    numbers = sorted(again)
+    parts = [gather([again[r] for r in numbers], numbers)]
+    if not table.empty:
+        parts.insert(0, table[~table["run"].isin(numbers)])
     parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not parts:
+        return pd.DataFrame()
+    joined = pd.concat(parts, ignore_index=True)
+    return joined.sort_values("run", kind="stable", ignore_index=True)
