@@ -65,7 +65,7 @@ def server(scenario: str = "karabakh_2020") -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def timings(moves: int = 7) -> dict[str, Any]:
+def timings(moves: int = 10) -> dict[str, Any]:
     """Return the web view's timings in seconds: first render, slider moves, year steps."""
     from playwright.sync_api import sync_playwright
 

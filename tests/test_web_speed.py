@@ -174,3 +174,76 @@ def test_a_view_being_made_is_waited_for_not_made_twice():
     time.sleep(0.05)
     assert tabs.kept(other, lambda: "redone") == "redone"
     broken.join()
+
+
+def test_a_weight_slider_makes_its_runs_before_the_page_changes(monkeypatch):
+    """``prepare`` weighs the last runs again at once for a kernel weight, and nothing else."""
+    from sim.web import session
+    from sim.web.library import Library
+    from sim.web.session import Choice
+
+    from conftest import SCENARIOS
+
+    library = Library(SCENARIOS)
+    first = Choice("karabakh_2020", runs=12, seed=21)
+    session.runs(library, first)
+    weight = dataclasses.replace(first, params=Params().replace(w_buffer=2.25))
+    more = dataclasses.replace(first, runs=14)
+    other = dataclasses.replace(first, params=Params().replace(interest_floor=0.9))
+    assert session.ready(library, weight) is None
+    for choice in (weight, more, other):
+        session.prepare(library, choice)
+    assert session.ready(library, weight) is not None
+    assert session.ready(library, more) is None and session.ready(library, other) is None
+
+
+def test_the_server_makes_the_first_page_before_it_is_asked(monkeypatch):
+    """``warm`` makes the first scenario's runs and its first view; the page then draws none."""
+    from sim.web import app, session
+    from sim.web.session import Choice
+
+    from conftest import SCENARIOS
+
+    monkeypatch.setenv(app.FOLDER, str(SCENARIOS))
+    monkeypatch.setenv(app.FIRST, "falklands_1982")
+    choice = Choice("falklands_1982")
+    app.warm()
+    runset = session.ready(app.library(), choice)
+    assert runset is not None
+
+    def refused(*args, **kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(tabs, "run_view", refused)
+    monkeypatch.setattr(tabs, "run_figures", refused)
+    shown = tabs.kept_run_view(runset, choice, 0, None)
+    assert tabs.kept_run_figures(runset, choice, 0, shown.decision).network is not None
+
+
+def test_a_callback_bound_to_the_same_argument_is_equal():
+    """A slider handed an equal callback and value is not drawn again (Reacton compares them)."""
+    from sim.web.sidebar import Bound
+
+    def call(name: str, value: float) -> None:
+        seen.append((name, value))
+
+    seen: list[tuple[str, float]] = []
+    assert Bound(call, "w_sites") == Bound(call, "w_sites") != Bound(call, "w_buffer")
+    Bound(call, "w_sites")(2.0)
+    assert seen == [("w_sites", 2.0)]
+
+
+def test_an_overlay_edited_is_listed_by_its_new_base(tmp_path):
+    """The overlays' bases are read once per version of a file, and again once it changes."""
+    import os
+
+    from sim.web.library import COUNTERFACTUALS, Library
+
+    (tmp_path / COUNTERFACTUALS).mkdir()
+    overlay = tmp_path / COUNTERFACTUALS / "moved.yaml"
+    overlay.write_text("applies_to: first\n", encoding="utf-8")
+    library = Library(tmp_path)
+    assert library.overlays("first") == ["moved"] and library.overlays("second") == []
+    overlay.write_text("applies_to: second\n", encoding="utf-8")
+    os.utime(overlay, ns=(overlay.stat().st_atime_ns, overlay.stat().st_mtime_ns + 10**9))
+    assert library.overlays("first") == [] and library.overlays("second") == ["moved"]

@@ -60,10 +60,7 @@ def reweighed(kept: Kept, params: Params) -> Kept | None:
     None when ``params`` differ from the kept runs' in more than the kernel's weights.
     """
     base = kept.runset
-    changed = {
-        f.name for f in fields(Params) if getattr(params, f.name) != getattr(base.params, f.name)
-    }
-    if not changed <= WEIGHTS:
+    if not weights_only(base.params, params):
         return None
     d = base.decisions
     scores = weighed(_values(d), params)  # every decision of every run at once
@@ -82,6 +79,12 @@ def reweighed(kept: Kept, params: Params) -> Kept | None:
         (again[r].summons.screens or []) if r in again else s for r, s in enumerate(kept.screens)
     ]
     return Kept(runset, screens)
+
+
+def weights_only(before: Params, after: Params) -> bool:
+    """Return whether ``after`` differs from ``before`` in the kernel's weights alone."""
+    changed = {f.name for f in fields(Params) if getattr(after, f.name) != getattr(before, f.name)}
+    return changed <= WEIGHTS
 
 
 def _run(world: World, params: Params, seed: int, run: int) -> AllianceModel:

@@ -61,6 +61,16 @@ def library() -> Library:
     return Library((Path(folder) if folder else lookup.folders()[0]).resolve())
 
 
+def warm() -> None:
+    """Make the first scenario's runs and first view before anyone asks (the server starts it).
+
+    The first page then finds them made, as a page opened after another finds them.
+    """
+    lib = library()
+    choice = Choice(os.environ.get(FIRST) or lib.scenarios()[0])
+    tabs.warm(session.runs(lib, choice), choice)
+
+
 def loaded(lib: Library, choice: Choice) -> tuple[Scenario | None, str | None]:
     """Return the chosen scenario with its overlays, or the one line that says why not."""
     try:
@@ -104,7 +114,11 @@ def Page() -> None:
     solara.Title(TITLE)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
-    shown = runs.value if runs.finished else runs.latest
+    made = session.ready(lib, choice.value)  # made already: shown in this very change
+    shown: tuple[Choice, RunSet | None, str | None] | None = (
+        (choice.value, made, None) if made is not None else None
+    )
+    shown = shown or (runs.value if runs.finished else runs.latest)
     if runs.error:  # not bad input, which ``replicated`` reports, but a fault of the program
         problem = f"the runs failed: {runs.exception!r}"
     Body(lib, choice, base, problem or (shown[2] if shown else None), refused, shown)
@@ -134,7 +148,7 @@ def Body(
     at = min(period.value, last)
     solara.use_effect(lambda: period.set(0), [choice.value.scenario, choice.value.overlays])
     Player(playing, period, last)
-    editor = sidebar.Editor(lib, choice, refused.set)
+    editor = solara.use_memo(lambda: sidebar.Editor(lib, choice, refused.set), [lib])
     with solara.Sidebar():
         sidebar.ScenarioCard(editor, base)
         label = views.period_label(runset, at) if runset is not None else "-"

@@ -8,6 +8,7 @@ system beyond them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sim.errors import InputError
@@ -64,7 +65,21 @@ def _named(name: str, files: list[Path], what: str, folder: Path) -> Path:
 
 
 def _applies_to(path: Path) -> str | None:
-    """Return the base an overlay file names, or None if it cannot be read."""
+    """Return the base an overlay file names, or None if it cannot be read.
+
+    Read once per version of the file (its size and time of change), not on every change of
+    the page that lists the overlays.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _applies_to_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=1024)
+def _applies_to_version(path: Path, changed_ns: int, size: int) -> str | None:
+    """Return the base an overlay file names, for one version of the file."""
     try:
         document = load_yaml(path)
     except InputError:

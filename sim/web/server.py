@@ -33,8 +33,13 @@ OFFLINE = {
     "SOLARA_ASSETS_PROXY": "True",
     "SOLARA_THEME_VARIANT": "light",
     "SOLARA_THEME_SHOW_BANNER": "False",
+    "REACTON_FAST": "1",
 }
-"""Solara's settings: the page, and nothing sent out (each is read when Solara is imported)."""
+"""Solara's settings: the page, and nothing sent out (each is read when Solara is imported).
+
+``REACTON_FAST``: Reacton's own opt-in renderer (Reacton 1.11), which walks only the parts of
+the page whose state or arguments changed; with it a slider's move redraws P(honour) in about
+half the time (``python -m benchmarks --sections web``)."""
 
 
 def serve(folder: Path, scenario: str | None, host: str, port: int) -> int:
@@ -52,7 +57,18 @@ def serve(folder: Path, scenario: str | None, host: str, port: int) -> int:
     _check_assets()
     os.environ.update({FOLDER: str(library.folder), FIRST: first})
     banner = f"alliance-sim web view of {first}: http://{host}:{port}/ (Ctrl-C stops it)"
+    threading.Thread(target=_warm, name="sim-warm", daemon=True).start()
     return _run(host, port, banner)
+
+
+def _warm() -> None:
+    """Make the first page's runs and view in the background; a failure is the page's to show."""
+    try:
+        from sim.web import app
+
+        app.warm()
+    except Exception:  # the first page meets the same problem, and says it
+        logging.getLogger(__name__).debug("the warm-up failed", exc_info=True)
 
 
 def first_scenario(library: Library, name: str | None) -> str:

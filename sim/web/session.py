@@ -14,16 +14,16 @@ checks as it checks a file: a bad value gives one message naming the field.
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from sim.model.params import Params
 from sim.results.runs import RunSet
 from sim.scenario.loading import Scenario, load, revise
 from sim.scenario.schema import ScenarioSpec, WarEvent
+from sim.web.keeping import Keeper
 from sim.web.library import Library
 
 CHANGES = "changes in the web view"
@@ -165,35 +165,60 @@ def _scenario(
     return revise(loaded, changes(loaded.spec, dict(moved)), CHANGES)
 
 
-@lru_cache(maxsize=16)
 def runs(library: Library, choice: Choice) -> RunSet:
-    """Replicate the chosen scenario (cached: a choice made again costs nothing).
+    """Replicate the chosen scenario (kept: a choice made again costs nothing).
 
     Run 0 is the run the page steps through, so that its tables and the distribution agree.
     A move of a kernel weight's slider weighs the last runs of the same scenario again and runs
     again only those whose course it moves (:mod:`sim.results.reweigh`): the same tables as a
-    full replication, in a fraction of the time.
+    full replication, in a fraction of the time. A choice another session (or the server's
+    warm-up) is making is waited for, not made twice.
 
     Raises:
         InputError: as :func:`scenario`.
     """
+    return RUNS.kept((library, choice), lambda: _made(library, choice))
+
+
+def _made(library: Library, choice: Choice) -> RunSet:
+    """Make the choice's runs, weighing the last ones of its scenario again where they serve."""
     from sim.results import reweigh
 
-    key = (library, choice.scenario, choice.overlays, choice.moved, choice.runs, choice.seed)
-    with _KEEPING:
-        last = _LAST.get(key)
+    key = _scenario_key(library, choice)
+    last = LAST.peek(key)
     found = reweigh.reweighed(last, choice.params) if last is not None else None
     if found is None:
         loaded = scenario(library, choice)
         found = reweigh.replicate_kept(loaded, choice.params, seed=choice.seed, runs=choice.runs)
-    with _KEEPING:
-        _LAST[key] = found
-        while len(_LAST) > LAST_KEPT:
-            _LAST.pop(next(iter(_LAST)))
+    LAST.put(key, found)
     return found.runset
 
 
-LAST_KEPT = 4
-"""How many scenarios' last runs the server keeps to weigh again."""
-_LAST: dict[Hashable, Any] = {}
-_KEEPING = threading.Lock()
+def ready(library: Library, choice: Choice) -> RunSet | None:
+    """Return the choice's runs if they are made already, without making any."""
+    return cast(RunSet | None, RUNS.peek((library, choice)))
+
+
+def prepare(library: Library, choice: Choice) -> None:
+    """Make the choice's runs at once when they are the last ones weighed again (fast).
+
+    A move of a kernel weight's slider then shows its P(honour) in the very change of the page
+    that shows the slider moved, instead of a change later; any other choice is left to the
+    page's own task, which shows that it is waiting.
+    """
+    from sim.results import reweigh
+
+    last = LAST.peek(_scenario_key(library, choice))
+    if last is not None and reweigh.weights_only(last.runset.params, choice.params):
+        runs(library, choice)
+
+
+def _scenario_key(library: Library, choice: Choice) -> Hashable:
+    """Return what runs weighed again must share with the choice: all but the parameters."""
+    return (library, choice.scenario, choice.overlays, choice.moved, choice.runs, choice.seed)
+
+
+LAST = Keeper(4)
+"""Each scenario's last runs, with what weighing them again needs (the four last scenarios)."""
+RUNS = Keeper(16)
+"""The runs of the sixteen last choices."""

@@ -8,7 +8,6 @@ and its reason is shown on the page (``refused``) instead.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +45,23 @@ def _on(x: float, step: float) -> bool:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A callback with its first argument bound, equal to any other of the same two.
+
+    ``functools.partial`` objects are equal only to themselves, so every slider handed a new
+    one would be drawn again on each change of the page; handed an equal ``Bound``, a slider
+    whose value did not move is left as it is.
+    """
+
+    call: Callable[..., None]
+    first: Any
+
+    def __call__(self, *args: Any) -> None:
+        """Call the callback with the bound argument first."""
+        self.call(self.first, *args)
+
+
+@dataclass(frozen=True)
 class Editor:
     """The user's choice and what changes it: each change is checked, a refused one shown."""
 
@@ -73,7 +89,11 @@ class Editor:
         except InputError as exc:
             self.refuse(str(exc))
             return
-        self.change(params=self.choice.value.params.replace(**{name: value}))
+        chosen = dataclasses.replace(
+            self.choice.value, params=self.choice.value.params.replace(**{name: value})
+        )
+        session.prepare(self.library, chosen)  # a kernel weight's runs: weighed again at once
+        self.change(params=chosen.params)
 
     def move(self, knob: Knob, raw: Any) -> None:
         """Move a key figure of the scenario, if the scenario stays valid."""
@@ -166,7 +186,7 @@ def ParamSliders(
         value = getattr(params, name)
         note = "" if value == spec.default else f" (default {spec.default:g})"
         Slider(name, value, spec.low, spec.high, step_of(spec),
-               functools.partial(on_change, name), hint=hint, note=note)  # fmt: skip
+               Bound(on_change, name), hint=hint, note=note)  # fmt: skip
 
 
 @solara.component
@@ -177,7 +197,7 @@ def FiguresCard(editor: Editor, base: Scenario | None) -> None:
     moved = dict(editor.choice.value.moved)
     with solara.Card("Scenario figures", margin=0, classes=["sim-card"]):
         for knob in session.knobs(base.spec):
-            KnobInput(knob, moved.get(knob.path, knob.value), functools.partial(editor.move, knob))
+            KnobInput(knob, moved.get(knob.path, knob.value), Bound(editor.move, knob))
         solara.Button("As in the scenario", text=True, on_click=lambda: editor.change(moved=()))
 
 

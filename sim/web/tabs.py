@@ -6,8 +6,6 @@ drawn, a thin bar moves, and the last figures stay on screen until the new ones 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import partial
@@ -21,43 +19,14 @@ from sim.model.params import Params
 from sim.results.runs import RunSet
 from sim.web import charts, views, world
 from sim.web.charts import Picture
+from sim.web.keeping import Keeper
 from sim.web.widgets import Figure, Slider, Table, Waiting
 
 KEPT = 32
 """How many drawn views the server keeps: a period or a choice seen again is shown at once."""
-_KEPT: OrderedDict[Hashable, Any] = OrderedDict()
-_KEEPING = threading.Lock()
-
-
-_MAKING: dict[Hashable, threading.Event] = {}
-"""The views being made, each with the event that says it is done."""
-
-
-def kept[T](key: Hashable, make: Callable[[], T]) -> T:
-    """Return the view kept under ``key``, or make it and keep it (the oldest goes).
-
-    A view that another thread is making (one drawn ahead, say) is waited for, not made twice.
-    """
-    while True:
-        with _KEEPING:
-            if key in _KEPT:
-                _KEPT.move_to_end(key)
-                return cast(T, _KEPT[key])
-            making = _MAKING.get(key)
-            if making is None:
-                _MAKING[key] = threading.Event()
-                break
-        making.wait()  # then look again: kept, or made by this thread if the other failed
-    try:
-        value = make()
-        with _KEEPING:
-            _KEPT[key] = value
-            while len(_KEPT) > KEPT:
-                _KEPT.popitem(last=False)
-        return value
-    finally:
-        with _KEEPING:
-            _MAKING.pop(key).set()
+VIEWS = Keeper(KEPT)
+kept = VIEWS.kept
+"""Return the view kept under a key, or make it and keep it (:meth:`Keeper.kept`)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +79,24 @@ def run_figures(runset: RunSet, period: int, decision: str | None) -> RunFigures
     )
 
 
+def kept_run_view(runset: RunSet, key: Hashable, period: int, decision: str | None) -> RunView:
+    """Return the run tab's tables for the runs ``key`` names, kept for the next session."""
+    return kept(("run", key, period, decision), lambda: run_view(runset, period, decision))
+
+
+def kept_run_figures(
+    runset: RunSet, key: Hashable, period: int, decision: str | None
+) -> RunFigures:
+    """Return the run tab's figures for the runs ``key`` names, kept for the next session."""
+    return kept(("figures", key, period, decision), lambda: run_figures(runset, period, decision))
+
+
+def warm(runset: RunSet, key: Hashable) -> None:
+    """Make the run tab's first view, tables and figures, as a first page will ask for it."""
+    shown = kept_run_view(runset, key, 0, None)
+    kept_run_figures(runset, key, 0, shown.decision)
+
+
 @solara.component
 def RunTab(runset: RunSet, key: Any, period: int) -> None:
     """The run stepped through: the map, the commitments called and why, the timeline.
@@ -119,16 +106,11 @@ def RunTab(runset: RunSet, key: Any, period: int) -> None:
     """
     chosen = solara.use_reactive(cast(str | None, None))
     shown = solara.use_memo(
-        lambda: kept(
-            ("run", key, period, chosen.value), lambda: run_view(runset, period, chosen.value)
-        ),
+        lambda: kept_run_view(runset, key, period, chosen.value),
         dependencies=[key, period, chosen.value],
     )
     figures = solara.lab.use_task(
-        lambda: kept(
-            ("figures", key, period, shown.decision),
-            lambda: run_figures(runset, period, shown.decision),
-        ),
+        lambda: kept_run_figures(runset, key, period, shown.decision),
         dependencies=[key, period, shown.decision],
         raise_error=False,
     )
@@ -280,10 +262,7 @@ def kept_year(params: Params, seed: int, year: int) -> YearView:
 
 def ahead(key: Hashable, make: Callable[[], Any]) -> None:
     """Make and keep a view in the background, unless it is kept or being made."""
-    with _KEEPING:
-        if key in _KEPT or key in _MAKING:
-            return
-    threading.Thread(target=kept, args=(key, make), name="sim-ahead", daemon=True).start()
+    VIEWS.ahead(key, make)
 
 
 WORLD = (
