@@ -189,3 +189,31 @@ def test_the_command_line_uses_the_cache_unless_told_not_to(tmp_path, monkeypatc
     written = list((tmp_path / "cache").glob("openworld-*.pickle"))
     assert len(written) == (0 if flag else 1)
     assert cache.DISABLE not in os.environ  # --no-cache does not outlive its command
+
+
+def test_a_table_of_the_record_is_built_once_per_version_of_the_data(tmp_path, monkeypatch):
+    """``kept_on_disk``: a new process reads the table; an edited extract builds it again."""
+    from sim.history import cow
+
+    folder = tmp_path / "datasets"
+    folder.mkdir()
+    (folder / "extract.csv").write_text("ccode,year\n2,1816\n")
+    monkeypatch.setattr(cow, "DATASETS", folder)
+    monkeypatch.setenv(cache.FOLDER, str(tmp_path / "cache"))
+    calls: list[int] = []
+
+    def rows(threshold: int) -> int:
+        calls.append(threshold)
+        return len(cow.data_table.__wrapped__("extract.csv")) * threshold
+
+    table = cow.kept_on_disk(rows)
+    assert table(3) == 3 and table(3) == 3 and calls == [3]
+    table.cache_clear()  # as a new process
+    assert table(3) == 3 and calls == [3]
+    assert table(4) == 4 and calls == [3, 4]  # other arguments, another entry
+    (folder / "extract.csv").write_text("ccode,year\n2,1816\n20,1920\n")
+    table.cache_clear()
+    assert table(3) == 6 and calls == [3, 4, 3]
+    table.cache_clear()
+    with cache.turned_off():
+        assert table(3) == 6 and calls == [3, 4, 3, 3]

@@ -9,22 +9,12 @@ code builds afresh.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import cache
 
 if TYPE_CHECKING:
     from sim.history.openworld import OpenWorld
-
-DATASETS = Path(__file__).resolve().parent.parent / "datasets"
-"""The data extracts the package reads (COW, ATOP, Natural Earth, nuclear status)."""
-
-
-def data_files() -> list[Path]:
-    """Return every data file the history is built from."""
-    return sorted(p for p in DATASETS.iterdir() if p.is_file())
-
 
 def open_world(start: int, end: int, mode: str = "history") -> OpenWorld:
     """Return the open world of ``start``..``end`` from the cache, building it if missing.
@@ -34,6 +24,7 @@ def open_world(start: int, end: int, mode: str = "history") -> OpenWorld:
             :func:`sim.history.openworld.build`; a build that fails stores nothing).
     """
     from sim.history import openworld
+    from sim.history.cow import data_files
 
     inputs = {"start": start, "end": end, "mode": mode}
     return cache.cached(

@@ -9,11 +9,16 @@ scenario files carry their figures with sources, and these look-ups are how an a
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
+
+from sim import cache as on_disk
 
 DATASETS = Path(__file__).parent.parent / "datasets"
 NMC = "cow_nmc_v7_0_from_peacesciencer.csv"
@@ -43,6 +48,30 @@ class Figures:
             f"(OpenStreetMap); nuclear: Bleek 2017 via OWID, {min(self.year, 2022)}; "
             f"borders: COW Direct Contiguity v3.2, type 1"
         )
+
+
+def data_files() -> list[Path]:
+    """Return every data file the history is built from (their content keys the disk cache)."""
+    return sorted(p for p in DATASETS.iterdir() if p.is_file())
+
+
+def kept_on_disk[**P, T](build: Callable[P, T]) -> Callable[P, T]:
+    """Keep a table built from the data alone, in the process and in the cache on disk.
+
+    The cache (:mod:`sim.cache`) keys it by its arguments (JSON values), the data files'
+    content and the code's version: an edited extract or line of code builds it afresh, and
+    ``--no-cache`` builds it always. ``cache_clear`` forgets it in the process, as for
+    ``functools.cache``.
+    """
+    kind = f"{build.__module__}.{build.__name__}"
+
+    @cache
+    @functools.wraps(build)
+    def table(*args: P.args, **kwargs: P.kwargs) -> T:
+        inputs = {"args": list(args), "kwargs": kwargs}
+        return on_disk.cached(kind, inputs, lambda: build(*args, **kwargs), files=data_files())
+
+    return cast(Callable[P, T], table)
 
 
 @cache

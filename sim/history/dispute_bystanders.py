@@ -18,12 +18,13 @@ from typing import Any
 import pandas as pd
 
 from sim.history import dispute_duties, dispute_labels, obligations
+from sim.history.cow import kept_on_disk
 from sim.history.dispute_labels import ATTACK, Episode, answer, attack_id, attackers, targets
 from sim.history.interventions import BYSTANDER_COLUMNS, Bystander, concerned
 from sim.history.invocations import PRIMARY_WINDOW, within
 
 
-@cache
+@kept_on_disk
 def bystanders(threshold: int | None = ATTACK) -> pd.DataFrame:
     """Return the states a use of force concerned that no obligation bound to its target.
 

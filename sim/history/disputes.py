@@ -48,13 +48,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.history import dispute_duties, dispute_labels, obligations
+from sim.history.cow import kept_on_disk
 from sim.history.dispute_bystanders import bystanders
 from sim.history.dispute_checks import ucdp_check
 from sim.history.dispute_labels import (
@@ -120,7 +120,7 @@ class DisputeCase:
 CASE_COLUMNS = tuple(DisputeCase.__dataclass_fields__)
 
 
-@cache
+@kept_on_disk
 def cases(threshold: int | None = ATTACK) -> pd.DataFrame:
     """Return every dispute case of 1816-2010, in dispute order.
 

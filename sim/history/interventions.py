@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from functools import cache
 
 import pandas as pd
 
 from sim.history import obligations
 from sim.history.covariates import NEAR_WATER, major_powers, near_states
+from sim.history.cow import kept_on_disk
 from sim.history.invocations import PRIMARY_WINDOW, label, self_defence, within
 from sim.history.wars import BESIDE, Attack, attacks, belligerence
 
@@ -56,7 +56,7 @@ class Bystander:
 BYSTANDER_COLUMNS = tuple(Bystander.__dataclass_fields__)
 
 
-@cache
+@kept_on_disk
 def bystanders() -> pd.DataFrame:
     """Return every bystander of every attack of 1816-2003, in the order of the war list."""
     rows = [asdict(b) for attack in attacks() for b in _of(attack)]

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from sim.history import dyads, obligations
-from sim.history.cow import data_table
+from sim.history.cow import data_table, kept_on_disk
 from sim.history.obligations import MET, NOT_INVOKED, NOT_MET, UNDECIDED, Invocation
 from sim.history.wars import AGAINST, BESIDE, NEVER, Attack, Belligerence, attacks, belligerence
 
@@ -121,7 +121,7 @@ class Case:
 CASE_COLUMNS = tuple(Case.__dataclass_fields__)
 
 
-@cache
+@kept_on_disk
 def cases() -> pd.DataFrame:
     """Return every case of 1816-2003 as a table, in the order of the war list.
 

@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 
 from sim.history import obligations
+from sim.history.cow import kept_on_disk
 from sim.history.wars import AGAINST, attacks, belligerence
 from sim.model.rivalry import DAYS_PER_YEAR, DataRelations, combine, rivalry_on
 
@@ -112,7 +113,7 @@ def _incidence(codes: tuple[int, ...]) -> _Incidence:
     return _Incidence.of({c: i for i, c in enumerate(codes)})
 
 
-@cache
+@kept_on_disk
 def _all_spells() -> tuple[tuple[int, int, int, int], ...]:
     """Return (a, b, first day, last day) for every pair that fought on opposite sides.
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.history import obligations
+from sim.history.cow import kept_on_disk
 from sim.history.invocations import OUT, SPLIT, era
 from sim.history.wars import AGAINST, BESIDE, attacks, belligerence
 from sim.model.alliance_model import AllianceModel
@@ -71,7 +71,7 @@ def leeds_by_era(cases: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return {name: leeds(cases[eras == name]) for name in ("pre1945", "post1945")}
 
 
-@cache
+@kept_on_disk
 def belligerents_allies() -> pd.DataFrame:
     """Return every belligerent of every war and each state bound to it when it entered.
 
