@@ -314,6 +314,18 @@ def test_a_slider_moves_p_honour_the_way_the_model_says(site):
     shot(page, "2-slider")
 
 
+def test_the_other_parameters_are_built_only_once_opened(site):
+    """The 59 sliders beside the kernel's are not in the page until their section is opened."""
+    page = site.page
+    floor = page.locator(".sim-slider").filter(has_text="interest_floor =")
+    expect(page.locator(".sim-slider").filter(has_text="w_sites =")).to_be_visible(timeout=WAIT)
+    assert floor.count() == 0
+    page.get_by_text("Every other parameter").click()
+    expect(floor).to_be_visible(timeout=WAIT)
+    page.get_by_text("Every other parameter").click()
+    expect(floor).to_have_count(0, timeout=WAIT)
+
+
 def test_a_step_advances_the_period(site):
     page = site.page
     page.get_by_role("button", name="Step").click()

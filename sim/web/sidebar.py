@@ -22,7 +22,7 @@ from sim.scenario.loading import Scenario
 from sim.web import files, session
 from sim.web.library import Library
 from sim.web.session import Choice, Knob
-from sim.web.widgets import Slider
+from sim.web.widgets import Folded, Slider
 
 KERNEL = tuple(f.weight for f in FACTORS if f.weight is not None)
 """The decision kernel's weights, in the order of its factors: shown first."""
@@ -167,9 +167,8 @@ def KernelCard(editor: Editor) -> None:
     params = editor.choice.value.params
     with solara.Card("Decision kernel", margin=0, classes=["sim-card"]):
         ParamSliders(KERNEL, params, editor.set_param)
-        with solara.Details("Every other parameter"):
-            others = tuple(name for name in parameters.SPECS if name not in KERNEL)
-            ParamSliders(others, params, editor.set_param)
+        others = tuple(name for name in parameters.SPECS if name not in KERNEL)
+        Folded("Every other parameter", lambda: ParamSliders(others, params, editor.set_param))
         solara.Button(
             "Defaults", text=True, on_click=lambda: editor.change(params=parameters.Params())
         )

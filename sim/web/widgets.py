@@ -50,6 +50,26 @@ def Slider(
 
 
 @solara.component
+def Folded(summary: str, content: Callable[[], object]) -> None:
+    """A section that opens on a click and builds its content only once it is open.
+
+    Solara's ``Details`` makes its content's widgets while closed too; a closed ``Folded``
+    sends the browser nothing but its title (the sidebar's 59 other parameters' sliders).
+    """
+    opened = solara.use_reactive(False)
+    with (
+        solara.v.ExpansionPanels(
+            v_model=0 if opened.value else None, on_v_model=lambda v: opened.set(v == 0)
+        ),
+        solara.v.ExpansionPanel(),
+    ):
+        solara.v.ExpansionPanelHeader(children=[summary])
+        with solara.v.ExpansionPanelContent():
+            if opened.value:
+                content()
+
+
+@solara.component
 def Figure(picture: Picture | None, empty: str, stem: str) -> None:
     """A figure, with buttons to download it as PNG and SVG (``stem`` names the files)."""
     if picture is None:
