@@ -19,10 +19,9 @@ test: setup lint docs
 fuzz: setup
 	ALLIANCE_SIM_FUZZ=20 $(PY) -m pytest tests/test_fuzz.py tests/test_fuzz_cli.py tests/test_fuzz_properties.py tests/test_bad_input_35.py
 
-# The web server under load alone: 20 browser sessions at once, twice (minutes; needs
-# Chromium). `make test` runs it too.
+# The web server under load: 20 browser sessions at once, twice (minutes; needs Chromium).
 load: setup
-	$(PY) -m pytest -s tests/test_web_load.py
+	ALLIANCE_SIM_LOAD=1 $(PY) -m pytest -s tests/test_web_load.py
 
 lint: setup
 	$(PY) -m ruff check sim tests run.py benchmarks buildsys docs
