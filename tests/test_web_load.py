@@ -21,14 +21,18 @@ It takes four to seven minutes, so it runs on demand: ``make load`` (``ALLIANCE_
 is marked as an expected failure until the server holds the load in every run. Measured on a
 shared two-core machine (load average about 20), 40 sessions made 67 moves with 101 errors
 (Solara's "widget model not found" and "Comm not found", pages that took over 240 s to load);
-then, the machine otherwise idle, 337 and 481 moves with 29 and 77 errors. With Reacton's fast
-renderer, sliders not drawn again when they did not move and the 59 other parameters' sliders
-built only once opened (2026-12-08, idle, every session moving ``w_sites``), five runs: no error
-in two (407 and 435 moves; memory 284-290 MB at the start, 617-648 MB after the first wave,
-685 MB at the end), 12-25 errors in the three others (10 sessions whose page took over 240 s to
-load, and "widget model not found"). Since each session moves a weight of its own and arrives a
-second after the one before (one run): 471 moves, no session saw another's move, 39 errors
-("widget model not found"), memory 272, 1,355 and 1,359 MB. The figures and the first errors are
+then, the machine otherwise idle, 337 and 481 moves with 29 and 77 errors. On 2026-12-08, idle:
+with Reacton's fast renderer and sliders not drawn again when they did not move, 344 moves and
+25 errors; with the 59 other parameters' sliders also built only once opened, four runs of every
+session moving ``w_sites``: no error in three (407, 435 and 435 moves), 12 in one (10 sessions
+whose page took over 240 s to load, and "widget model not found"); memory 278-290 MB at the
+start, 617-682 MB after the first wave, 685-712 MB at the end. A session's slider once still
+showed a value it had not read after its own presses in 0-2 sessions of a run (its own values
+answered late: a key press moves on from the value the page shows). So each session now moves a
+weight of its own and arrives a second after the one before, and no session's page may show
+another weight off its default (one run: 471 moves, no session saw another's move, 39 errors:
+"widget model not found", "Cannot send", "Could not process update msg" of the first 20;
+memory 272, 1,355 and 1,359 MB). The figures and the first errors are
 written to ``web_load.json``.
 """
 
