@@ -206,12 +206,14 @@ def put(
 
 
 def _rows(t: pd.DataFrame, scores: Any) -> list[dict[str, Any]]:
+    """Return one record per case: its keys, its P, and each factor's value and contribution."""
+    keys = {k: t[k].tolist() for k in KEYS}
+    paired = np.stack([scores.values, scores.contributions], axis=2)  # value_f, contrib_f, ...
+    figures = paired.reshape(len(paired), -1).tolist()
     found = []
-    for i, (_, case) in enumerate(t.iterrows()):
-        row: dict[str, Any] = {k: case[k] for k in KEYS}
-        row["p_model"] = float(scores.p_honour[i])
-        for j, f in enumerate(FACTOR_NAMES):
-            row[f"value_{f}"] = float(scores.values[i, j])
-            row[f"contrib_{f}"] = float(scores.contributions[i, j])
+    for i, p in enumerate(scores.p_honour.tolist()):
+        row: dict[str, Any] = {k: column[i] for k, column in keys.items()}
+        row["p_model"] = p
+        row.update(zip(FIGURES[1:], figures[i], strict=True))
         found.append(row)
     return found
