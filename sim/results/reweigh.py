@@ -69,7 +69,7 @@ def reweighed(kept: Kept, params: Params) -> Kept | None:
     tables = {}
     for name in TABLES:
         old = _weighed_again(d, scores) if name == "decisions" else getattr(base, name)
-        tables[name] = _spliced(old, {r: m.ledgers()[name] for r, m in again.items()}, base.runs)
+        tables[name] = _spliced(old, {r: m.ledgers()[name] for r, m in again.items()})
     runset = RunSet(
         scenario=base.scenario, world=base.world, params=params, seed=base.seed, runs=base.runs,
         decisions=tables["decisions"], alliances=tables["alliances"], states=tables["states"],
@@ -151,7 +151,7 @@ def _weighed_again(d: pd.DataFrame, scores: Scores) -> pd.DataFrame:
     return found
 
 
-def _spliced(table: pd.DataFrame, again: dict[int, Ledger | Panel], runs: int) -> pd.DataFrame:
+def _spliced(table: pd.DataFrame, again: dict[int, Ledger | Panel]) -> pd.DataFrame:
     """Return ``table`` with the rows of the runs made again replaced by their new rows.
 
     One gather of every new run and one mask of the old table, in the order of the runs.
