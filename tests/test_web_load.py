@@ -200,20 +200,20 @@ async def _session(browser, url: str, index: int, seconds: float, tally: Tally) 
     await asyncio.sleep(index * ARRIVAL)  # users arrive one after another, then stay together
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
-    page.on("pageerror", lambda e: tally.errors.append(f"session {index}: {e}"))
-    page.on(
-        "console",
-        lambda m: m.type == "error" and tally.errors.append(f"session {index}: {m.text}"),
-    )
-    page.on(
-        "response",
-        lambda r: r.status >= 400 and tally.errors.append(f"session {index}: {r.status} {r.url}"),
-    )
+    phase = ["loading"]  # what the session was doing when an error came: loading, moving...
+
+    def error(what: object) -> None:
+        tally.errors.append(f"session {index} ({phase[0]}): {what}")
+
+    page.on("pageerror", error)
+    page.on("console", lambda m: m.type == "error" and error(m.text))
+    page.on("response", lambda r: r.status >= 400 and error(f"{r.status} {r.url}"))
     name = KERNEL[index % len(KERNEL)]
     try:
         await page.goto(url, timeout=WAIT)
         expect = playwright.expect
         await expect(page.get_by_text(FIRST_PERIOD)).to_be_visible(timeout=WAIT)
+        phase[0] = "moving"
         weight = page.locator(".sim-slider").filter(has_text=f"{name} =").get_by_role("slider")
         deadline = time.monotonic() + seconds
         k = 0
@@ -230,10 +230,12 @@ async def _session(browser, url: str, index: int, seconds: float, tally: Tally) 
             button = "Step" if await step.is_enabled() else "Reset"
             await page.get_by_role("button", name=button).click(force=True)
             tally.steps += 1
+        phase[0] = "checking"
         await _only_its_own_moved(page, name, index, tally)
     except Exception as exc:  # a session that could not do its work is an error of the load
-        tally.errors.append(f"session {index}: {type(exc).__name__}: {str(exc)[:200]}")
+        error(f"{type(exc).__name__}: {str(exc)[:200]}")
     finally:
+        phase[0] = "closing"
         await context.close()
 
 
@@ -247,6 +249,15 @@ async def _only_its_own_moved(page, name: str, index: int, tally: Tally) -> None
             return
         await page.wait_for_timeout(1000)
     tally.mixed.append(f"session {index} moved {name} only, and its page shows {moved}")
+
+
+def _by_phase(errors: list[str]) -> dict[str, int]:
+    """Return how many errors came in each phase of a session (loading, moving, ...)."""
+    found: dict[str, int] = {}
+    for e in errors:
+        phase = e.split("(", 1)[1].split(")", 1)[0] if "(" in e else "?"
+        found[phase] = found.get(phase, 0) + 1
+    return found
 
 
 HOSTILE = """async (messages) => {
@@ -316,6 +327,7 @@ def test_twenty_sessions_at_once_stay_apart_and_the_memory_bounded(server, tmp_p
             "end": round(end / 2**20),
         },
         "wall_seconds": round(time.monotonic() - began),
+        "errors_by_phase": _by_phase(first.errors + second.errors),
         "error_samples": (first.errors + second.errors)[:20],
         "mixed_samples": (first.mixed + second.mixed)[:20],
     }

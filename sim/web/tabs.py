@@ -88,7 +88,11 @@ def kept_run_figures(
     runset: RunSet, key: Hashable, period: int, decision: str | None
 ) -> RunFigures:
     """Return the run tab's figures for the runs ``key`` names, kept for the next session."""
-    return kept(("figures", key, period, decision), lambda: run_figures(runset, period, decision))
+    return kept(_figures_key(key, period, decision), lambda: run_figures(runset, period, decision))
+
+
+def _figures_key(key: Hashable, period: int, decision: str | None) -> Hashable:
+    return ("figures", key, period, decision)
 
 
 def warm(runset: RunSet, key: Hashable) -> None:
@@ -102,7 +106,9 @@ def RunTab(runset: RunSet, key: Any, period: int) -> None:
     """The run stepped through: the map, the commitments called and why, the timeline.
 
     The tables and P(honour) are shown as soon as the runs are made; the figures follow, and
-    the last ones stay on screen until the new ones are drawn.
+    the last ones stay on screen until the new ones are drawn. Figures drawn already (for
+    another session, or as the server started) are shown in the same change, with no stand-in
+    to replace a moment later.
     """
     chosen = solara.use_reactive(cast(str | None, None))
     shown = solara.use_memo(
@@ -114,10 +120,11 @@ def RunTab(runset: RunSet, key: Any, period: int) -> None:
         dependencies=[key, period, shown.decision],
         raise_error=False,
     )
-    Waiting(figures.pending)
+    ready = VIEWS.peek(_figures_key(key, period, shown.decision))  # drawn already: no stand-in
+    Waiting(figures.pending and ready is None)
     if figures.error:
         solara.Error(f"cannot draw the run: {figures.exception}")
-    drawn = figures.value if figures.finished else figures.latest
+    drawn = ready or (figures.value if figures.finished else figures.latest)
     RunCards(shown, drawn or RunFigures(None, None, None), chosen, drawn is None)
 
 
