@@ -112,6 +112,22 @@ def history_run():
     return worldrun.run(openworld.build(), Params(), seed=0)
 
 
+@pytest.fixture
+def runs_made(monkeypatch) -> list[int]:
+    """Return the list of runs that reweighing makes again, as they are made (a spy)."""
+    from sim.results import reweigh
+
+    made: list[int] = []
+    real = reweigh._run
+
+    def counted(world, params, seed, run):
+        made.append(run)
+        return real(world, params, seed, run)
+
+    monkeypatch.setattr(reweigh, "_run", counted)
+    return made
+
+
 def clear_caches() -> None:
     """Forget every cached table and result of the package (after swapping its data folder)."""
     for name, module in list(sys.modules.items()):

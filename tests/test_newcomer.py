@@ -154,9 +154,7 @@ def test_a_wrapped_table_keeps_its_columns(width):
     assert " ".join(fitted.split()).count("word") == 40
 
 
-def test_serve_on_a_port_taken_after_its_check_says_so_in_one_line_and_exits_2(
-    monkeypatch, capsys
-):
+def test_serve_on_a_port_taken_after_its_check_says_so_in_one_line_and_exits_2(monkeypatch, capsys):
     pytest.importorskip("solara")
     import socket
 
@@ -253,8 +251,13 @@ def test_a_box_of_runs_near_0_reads_as_runs_not_as_another_mark(karabakh):
     ax = charts.honour(karabakh, last).figure.axes[0]
     dots = [line for line in ax.get_lines() if line.get_marker() == "." and len(line.get_xdata())]
     assert len(dots) == 5 and all(len(d.get_xdata()) == karabakh.runs for d in dots)
-    medians = [line for line in ax.get_lines() if line.get_linestyle() == "-" and len(
-        line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]
+    medians = [
+        line
+        for line in ax.get_lines()
+        if line.get_linestyle() == "-"
+        and len(line.get_xdata()) == 2
+        and line.get_xdata()[0] == line.get_xdata()[1]
+    ]
     assert medians and {to_hex(m.get_color()) for m in medians} == {"#000000"}
 
 
@@ -281,9 +284,7 @@ def test_the_set_up_says_what_it_is_doing_before_each_long_step(tmp_path):
     (venv / "bin").mkdir(parents=True)
     stub = venv / "bin" / "python"
     stub.write_text(
-        "#!/bin/sh\n"
-        'case "$*" in *sim.web.assets*) echo "$0.cache"; exit 0;; esac\n'
-        'echo "STUB $*"\n'
+        '#!/bin/sh\ncase "$*" in *sim.web.assets*) echo "$0.cache"; exit 0;; esac\necho "STUB $*"\n'
     )
     stub.chmod(0o755)
     done = subprocess.run(

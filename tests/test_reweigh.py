@@ -58,16 +58,9 @@ def test_weighing_again_equals_replicating_afresh(cases, name, change):
     _equal(again.runset, replicate(kept.runset.scenario, params, seed=3, runs=RUNS))
 
 
-def test_only_the_runs_whose_course_moves_are_run_again(cases, monkeypatch):
+def test_only_the_runs_whose_course_moves_are_run_again(cases, runs_made):
     kept = cases["balkans"]
-    made: list[int] = []
-    real = reweigh._run
-
-    def counted(world, params, seed, run):
-        made.append(run)
-        return real(world, params, seed, run)
-
-    monkeypatch.setattr(reweigh, "_run", counted)
+    made = runs_made
     reweigh.reweighed(kept, Params().replace(w_treaty=0.41))
     assert len(made) < RUNS // 2  # a small change moves few runs
     reweigh.reweighed(kept, Params().replace(baseline=-4.0))

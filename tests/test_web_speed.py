@@ -111,9 +111,8 @@ def test_a_figure_is_sent_once_until_it_is_enlarged():
     assert large.attributes["src"] == small.attributes["src"]
 
 
-def test_a_weight_slider_weighs_the_last_runs_again(monkeypatch):
+def test_a_weight_slider_weighs_the_last_runs_again(runs_made):
     """A kernel weight's move runs again only the runs it moves, and shows what a run shows."""
-    from sim.results import reweigh
     from sim.results.runs import replicate
     from sim.web import session
     from sim.web.library import Library
@@ -124,14 +123,8 @@ def test_a_weight_slider_weighs_the_last_runs_again(monkeypatch):
     library = Library(SCENARIOS)
     first = Choice("karabakh_2020", ("karabakh_attack_on_armenia",), runs=30, seed=9)
     session.runs(library, first)
-    made: list[int] = []
-    real = reweigh._run
-
-    def counted(world, params, seed, run):
-        made.append(run)
-        return real(world, params, seed, run)
-
-    monkeypatch.setattr(reweigh, "_run", counted)
+    made = runs_made
+    made.clear()  # the first runs are made whole; only the move's are counted
     moved = dataclasses.replace(first, params=Params().replace(w_sites=6.1))
     shown = session.runs(library, moved)
     assert len(made) < first.runs // 3
